@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace Optima.Cli;
+
+/// <summary>The list of subcommands; each family of commands lives in its own file.</summary>
+internal static partial class Commands
+{
+    public static IEnumerable<Command> All(CliContext context)
+    {
+        yield return ProblemsCommand(context);
+        yield return CheckCommand(context);
+    }
+
+    /// <summary>The shared <c>--json</c> flag.</summary>
+    public static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON document on stdout instead of tables." };
+}

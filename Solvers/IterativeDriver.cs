@@ -1,0 +1,145 @@
+using System.Diagnostics;
+
+namespace Optima.Solvers;
+
+/// <summary>
+/// The one driver loop every method runs under (propose → evaluate → accept, as in Optim.jl and Ceres). It never
+/// asks what kind of method it runs: it validates options, counts, enforces limits and cancellation, records
+/// history, reports progress, applies the convergence tests, and turns non-finite values into
+/// <see cref="TerminationReason.NonFiniteValue"/> with the last finite iterate.
+/// </summary>
+public static class IterativeDriver
+{
+    /// <summary>Runs <paramref name="state"/> to termination.</summary>
+    /// <param name="method">Method name for the result.</param>
+    /// <param name="state">A fresh per-run state (its <see cref="MethodState.X"/> is the start).</param>
+    /// <param name="options">Options (validated here).</param>
+    /// <param name="counter">The counter the state's evaluations go to.</param>
+    public static OptimizationResult Run(string method, MethodState state, SolverOptions options, EvaluationCounter counter)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(counter);
+        options.Validate();
+        RequireFiniteStart(state.X);
+
+        var clock = Stopwatch.StartNew();
+        int n = state.X.Length;
+        var history = options.RecordHistory || options.RecordPath ? new List<IterationRecord>() : null;
+        double[] previous = new double[n];
+        int iterations = 0;
+        double lastRelativeChange = double.NaN, lastRelativeStep = double.NaN;
+        double gradientThreshold = options.GradientTolerance;
+
+        bool initialized = state.Initialize(counter);
+        double initialValue = state.Value;
+        if (!initialized || !IsFinite(state))
+            return Finish(TerminationReason.NonFiniteValue, "The objective is not finite at the starting point.");
+        if (options.RelativeGradientTolerance > 0 && double.IsFinite(state.GradientNorm))
+            gradientThreshold = Math.Max(gradientThreshold, options.RelativeGradientTolerance * state.GradientNorm);
+        Record(0, 0.0);
+
+        if (GradientConverged()) return Finish(TerminationReason.GradientTolerance, null);
+
+        while (true)
+        {
+            if (options.CancellationToken.IsCancellationRequested) return Finish(TerminationReason.Cancelled, null);
+            if (options.TimeLimit is { } limit && clock.Elapsed >= limit) return Finish(TerminationReason.TimeLimit, null);
+            if (iterations >= options.MaxIterations) return Finish(TerminationReason.MaxIterations, null);
+            if (counter.Objective >= options.MaxEvaluations) return Finish(TerminationReason.MaxEvaluations, null);
+
+            state.X.CopyTo(previous, 0);
+            double previousValue = state.Value, previousGradientNorm = state.GradientNorm;
+            StepStatus status = state.Iterate(counter);
+            iterations++;
+
+            if (status == StepStatus.Failed)
+            {
+                return Finish(state.FailureReason, state.Message);
+            }
+            if (!IsFinite(state) || !AllFinite(state.X))
+            {
+                state.Restore(previous, previousValue, previousGradientNorm);
+                return Finish(TerminationReason.NonFiniteValue,
+                    $"The objective was not finite at the point proposed in iteration {iterations}; the previous iterate is returned.");
+            }
+
+            double stepNorm = 0, xNorm = 0;
+            if (status == StepStatus.Accepted)
+            {
+                for (int i = 0; i < n; i++)
+                {
+                    stepNorm = Math.Max(stepNorm, Math.Abs(state.X[i] - previous[i]));
+                    xNorm = Math.Max(xNorm, Math.Abs(state.X[i]));
+                }
+            }
+            Record(iterations, stepNorm);
+            if (status != StepStatus.Accepted) continue;
+
+            if (GradientConverged()) return Finish(TerminationReason.GradientTolerance, null);
+            lastRelativeChange = Math.Abs(previousValue - state.Value)
+                / Math.Max(Math.Max(Math.Abs(previousValue), Math.Abs(state.Value)), double.Epsilon);
+            if (options.FunctionTolerance > 0 && lastRelativeChange <= options.FunctionTolerance)
+                return Finish(TerminationReason.FunctionTolerance, null);
+            lastRelativeStep = stepNorm / (xNorm + options.StepTolerance);
+            if (options.StepTolerance > 0 && stepNorm <= options.StepTolerance * (xNorm + options.StepTolerance))
+                return Finish(TerminationReason.StepTolerance, null);
+        }
+
+        bool GradientConverged() => gradientThreshold > 0 && state.GradientNorm <= gradientThreshold;
+
+        void Record(int iteration, double stepNorm)
+        {
+            if (history is null && options.Progress is null) return;
+            var row = new IterationRecord(iteration, state.Value, state.GradientNorm, stepNorm, state.StepSize,
+                counter.Objective, clock.Elapsed.TotalSeconds, options.RecordPath ? (double[])state.X.Clone() : null);
+            history?.Add(row);
+            options.Progress?.Report(row);
+        }
+
+        OptimizationResult Finish(TerminationReason reason, string? detail)
+        {
+            clock.Stop();
+            return new OptimizationResult
+            {
+                Method = method,
+                Solution = (double[])state.X.Clone(),
+                Value = state.Value,
+                InitialValue = initialValue,
+                GradientNorm = state.GradientNorm,
+                Iterations = iterations,
+                Evaluations = counter.Snapshot(),
+                Reason = reason,
+                Message = detail,
+                Elapsed = clock.Elapsed,
+                History = history,
+                ConvergenceTests =
+                [
+                    new("gradient", gradientThreshold, state.GradientNorm, reason == TerminationReason.GradientTolerance),
+                    new("function", options.FunctionTolerance, lastRelativeChange, reason == TerminationReason.FunctionTolerance),
+                    new("step", options.StepTolerance, lastRelativeStep, reason == TerminationReason.StepTolerance),
+                ],
+            };
+        }
+    }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> when the start is empty or has a non-finite entry.</summary>
+    public static void RequireFiniteStart(ReadOnlySpan<double> start, string name = "start")
+    {
+        if (start.Length == 0)
+            throw new ArgumentException("The starting point is empty.", name);
+        for (int i = 0; i < start.Length; i++)
+            if (!double.IsFinite(start[i]))
+                throw new ArgumentException($"The starting point has a non-finite entry: {name}[{i}] = {start[i]}.", name);
+    }
+
+    private static bool IsFinite(MethodState state) =>
+        double.IsFinite(state.Value) && (!state.UsesGradient || double.IsFinite(state.GradientNorm));
+
+    private static bool AllFinite(ReadOnlySpan<double> x)
+    {
+        foreach (double v in x)
+            if (!double.IsFinite(v)) return false;
+        return true;
+    }
+}
