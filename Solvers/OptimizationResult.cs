@@ -58,9 +58,14 @@ public sealed record OptimizationResult
     /// <summary>True when <see cref="Solution"/> is usable (converged, or stopped at a caller's limit).</summary>
     public bool IsUsable => Reason.IsUsable();
 
-    /// <summary>One line: method, reason, f, ‖∇f‖, iterations, evaluations, time.</summary>
-    public string Brief() => string.Create(CultureInfo.InvariantCulture,
-        $"{Method}: {Reason} — f = {Value:G10}, ‖∇f‖∞ = {GradientNorm:G3}, {Iterations} iterations, {Evaluations}, {Elapsed.TotalMilliseconds:F1} ms");
+    /// <summary>One line: method, reason, f, x (up to 6 entries), ‖∇f‖, iterations, evaluations, time.</summary>
+    public string Brief()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        string x = Solution.Length <= 6 ? $", x = [{string.Join(", ", Solution.Select(v => v.ToString("G8", ci)))}]" : "";
+        return string.Create(ci,
+            $"{Method}: {Reason} — f = {Value:G10}{x}, ‖∇f‖∞ = {GradientNorm:G3}, {Iterations} iterations, {Evaluations}, {Elapsed.TotalMilliseconds:F1} ms");
+    }
 
     /// <summary>A multi-line report in the spirit of Ceres' FullReport.</summary>
     public string FullReport()

@@ -33,9 +33,11 @@ namespace Optima.Problems.Derivatives;
 /// argument they return.
 /// </para>
 /// <para>
-/// As in ForwardDiff.jl and Ceres' <c>Jet</c>, a zero tangent multiplied by an infinite local derivative gives NaN
-/// (for example <c>Sqrt</c> of a constant zero). <see cref="Pow(Dual{T}, Dual{T})"/> is the exception: it skips
-/// terms whose tangent is exactly zero, so <c>Pow(x, 2)</c> at a negative or zero x has the derivative 2x.
+/// Where a local derivative is infinite, an exactly zero tangent stays zero instead of becoming NaN (0·∞):
+/// <c>Sqrt</c>, <c>Cbrt</c> and <c>RootN</c> of a constant zero have derivative 0, and <c>Hypot</c> at the origin
+/// has derivative 0 (like <c>Abs</c> at 0). <see cref="Pow(Dual{T}, Dual{T})"/> likewise skips terms whose tangent
+/// is exactly zero, so <c>Pow(x, 2)</c> at a negative or zero x has the derivative 2x. Elsewhere (e.g. <c>Log</c> of a
+/// constant 0) the IEEE result propagates, as in ForwardDiff.jl and Ceres' <c>Jet</c>.
 /// </para>
 /// </remarks>
 public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Dual<T>>, IDualNumber
@@ -602,14 +604,15 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     public static Dual<T> Sqrt(Dual<T> x)
     {
         T s = T.Sqrt(x.Value);
-        return new(s, x.Derivative / (s + s));
+        // A zero tangent stays zero even where the local derivative is infinite (√ of a constant 0).
+        return new(s, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (s + s));
     }
 
     [MethodImpl(Inline)]
     public static Dual<T> Cbrt(Dual<T> x)
     {
         T c = T.Cbrt(x.Value);
-        return new(c, x.Derivative / (s_three * c * c));
+        return new(c, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (s_three * c * c));
     }
 
     /// <summary>r = x^(1/n): derivative x′ / (n·r^(n−1)).</summary>
@@ -617,13 +620,15 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     {
         T r = T.RootN(x.Value, n);
         T nT = T.CreateChecked(n);
-        return new(r, x.Derivative / (nT * T.Pow(r, nT - T.One)));
+        return new(r, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (nT * T.Pow(r, nT - T.One)));
     }
 
     /// <summary>h = √(x² + y²): derivative (x/h)·x′ + (y/h)·y′.</summary>
     public static Dual<T> Hypot(Dual<T> x, Dual<T> y)
     {
         T h = T.Hypot(x.Value, y.Value);
+        // At the origin the norm has no derivative; like Abs at 0, report 0 rather than NaN.
+        if (T.IsZero(h)) return new(h, T.Zero);
         return new(h, x.Value / h * x.Derivative + y.Value / h * y.Derivative);
     }
 

@@ -85,14 +85,14 @@ public abstract class TestProblem : IHessianObjective, IScalarFunction
     public virtual void Hessian(ReadOnlySpan<double> x, DenseMatrix hessian)
     {
         CheckLength(x.Length, nameof(x));
-        FiniteDifferences.HessianFromGradient(this, x, hessian); // TODO(autodiff): exact once Dual<T> lands
+        AutoDiff.Hessian(this, x, hessian);
     }
 
     /// <summary>∇²f(x)·v, exact by forward-over-forward autodiff unless overridden.</summary>
     public virtual void HessianVector(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> result)
     {
         CheckLength(x.Length, nameof(x));
-        FiniteDifferences.HessianVector(this, x, v, result); // TODO(autodiff)
+        AutoDiff.HessianVector(this, x, v, result);
     }
 
     /// <summary>The name.</summary>

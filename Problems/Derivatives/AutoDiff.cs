@@ -1,0 +1,164 @@
+using System.Buffers;
+using Optima.LinearAlgebra;
+
+namespace Optima.Problems.Derivatives;
+
+/// <summary>
+/// Exact derivatives of functions written once in generic math (<see cref="IScalarFunction"/>,
+/// <see cref="IVectorFunction"/>), by forward-mode automatic differentiation on <see cref="Dual{T}"/> numbers:
+/// no truncation error, only the rounding of the function's own arithmetic.
+/// </summary>
+/// <remarks>
+/// Costs, in evaluations of the function on dual numbers: gradient n; Jacobian n (m outputs each);
+/// Hessian-vector product n (nested duals); full Hessian n(n+1)/2 (nested duals, exploiting symmetry).
+/// Forward mode suits the small and medium parameter counts of curve fitting and the test library; for very large
+/// n give the problem an analytic gradient. Work buffers come from <see cref="ArrayPool{T}"/>, so repeated calls
+/// do not allocate.
+/// </remarks>
+public static class AutoDiff
+{
+    /// <summary>Writes ∇f(x) into <paramref name="gradient"/> and returns f(x).</summary>
+    public static double Gradient<TF>(TF function, ReadOnlySpan<double> x, Span<double> gradient) where TF : IScalarFunction
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        int n = function.Dimension;
+        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
+        FiniteDifferences.RequireLength(gradient.Length, n, nameof(gradient));
+        var pool = ArrayPool<Dual<double>>.Shared;
+        var buffer = pool.Rent(n);
+        try
+        {
+            var xd = buffer.AsSpan(0, n);
+            for (int j = 0; j < n; j++) xd[j] = Dual<double>.Constant(x[j]);
+            double value = n == 0 ? function.Evaluate(x) : 0;
+            for (int i = 0; i < n; i++)
+            {
+                xd[i] = Dual<double>.Variable(x[i]);
+                var y = function.Evaluate<Dual<double>>(xd);
+                xd[i] = Dual<double>.Constant(x[i]);
+                gradient[i] = y.Derivative;
+                value = y.Value;
+            }
+            return value;
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes F(x) into <paramref name="values"/> and the m×n Jacobian ∂F/∂x into <paramref name="jacobian"/>.</summary>
+    public static void Jacobian<TF>(TF function, ReadOnlySpan<double> x, Span<double> values, DenseMatrix jacobian) where TF : IVectorFunction
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(jacobian);
+        int n = function.Inputs, m = function.Outputs;
+        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
+        FiniteDifferences.RequireLength(values.Length, m, nameof(values));
+        if (jacobian.Rows != m || jacobian.Columns != n)
+            throw new ArgumentException($"The Jacobian must be {m}×{n} but is {jacobian.Rows}×{jacobian.Columns}.", nameof(jacobian));
+        var pool = ArrayPool<Dual<double>>.Shared;
+        var inBuffer = pool.Rent(n);
+        var outBuffer = pool.Rent(m);
+        try
+        {
+            var xd = inBuffer.AsSpan(0, n);
+            var yd = outBuffer.AsSpan(0, m);
+            for (int j = 0; j < n; j++) xd[j] = Dual<double>.Constant(x[j]);
+            if (n == 0) function.Evaluate(x, values);
+            for (int j = 0; j < n; j++)
+            {
+                xd[j] = Dual<double>.Variable(x[j]);
+                function.Evaluate<Dual<double>>(xd, yd);
+                xd[j] = Dual<double>.Constant(x[j]);
+                var column = jacobian.Column(j);
+                for (int i = 0; i < m; i++) column[i] = yd[i].Derivative;
+            }
+            for (int i = 0; i < m && n > 0; i++) values[i] = yd[i].Value;
+        }
+        finally
+        {
+            pool.Return(inBuffer);
+            pool.Return(outBuffer);
+        }
+    }
+
+    /// <summary>
+    /// Writes the n×n Hessian ∇²f(x) into <paramref name="hessian"/> (and, when given, ∇f(x) into
+    /// <paramref name="gradient"/>) by forward-over-forward differentiation; returns f(x).
+    /// </summary>
+    public static double Hessian<TF>(TF function, ReadOnlySpan<double> x, DenseMatrix hessian, Span<double> gradient = default)
+        where TF : IScalarFunction
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(hessian);
+        int n = function.Dimension;
+        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
+        if (hessian.Rows != n || hessian.Columns != n)
+            throw new ArgumentException($"The Hessian must be {n}×{n} but is {hessian.Rows}×{hessian.Columns}.", nameof(hessian));
+        if (!gradient.IsEmpty) FiniteDifferences.RequireLength(gradient.Length, n, nameof(gradient));
+        var pool = ArrayPool<Dual<Dual<double>>>.Shared;
+        var buffer = pool.Rent(n);
+        try
+        {
+            var xd = buffer.AsSpan(0, n);
+            for (int k = 0; k < n; k++) xd[k] = new(Dual<double>.Constant(x[k]), default);
+            double value = n == 0 ? function.Evaluate(x) : 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i; j < n; j++)
+                {
+                    // Inner tangent along eᵢ, outer tangent along eⱼ: the mixed part is ∂²f/∂xᵢ∂xⱼ.
+                    xd[i] = new(new(x[i], 1.0), new(i == j ? 1.0 : 0.0, 0.0));
+                    if (j != i) xd[j] = new(Dual<double>.Constant(x[j]), new(1.0, 0.0));
+                    var y = function.Evaluate<Dual<Dual<double>>>(xd);
+                    if (j != i) xd[j] = new(Dual<double>.Constant(x[j]), default);
+                    double hij = y.Derivative.Derivative;
+                    hessian[i, j] = hij;
+                    hessian[j, i] = hij;
+                    if (j == i)
+                    {
+                        value = y.Value.Value;
+                        if (!gradient.IsEmpty) gradient[i] = y.Value.Derivative;
+                    }
+                }
+                xd[i] = new(Dual<double>.Constant(x[i]), default);
+            }
+            return value;
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes ∇²f(x)·v into <paramref name="result"/> without forming the Hessian (n nested-dual evaluations).</summary>
+    public static void HessianVector<TF>(TF function, ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> result)
+        where TF : IScalarFunction
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        int n = function.Dimension;
+        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
+        FiniteDifferences.RequireLength(v.Length, n, nameof(v));
+        FiniteDifferences.RequireLength(result.Length, n, nameof(result));
+        var pool = ArrayPool<Dual<Dual<double>>>.Shared;
+        var buffer = pool.Rent(n);
+        try
+        {
+            var xd = buffer.AsSpan(0, n);
+            // Outer tangent v on every variable; inner tangent eᵢ picks row i of H·v.
+            for (int k = 0; k < n; k++) xd[k] = new(Dual<double>.Constant(x[k]), new(v[k], 0.0));
+            for (int i = 0; i < n; i++)
+            {
+                xd[i] = new(new(x[i], 1.0), new(v[i], 0.0));
+                var y = function.Evaluate<Dual<Dual<double>>>(xd);
+                xd[i] = new(Dual<double>.Constant(x[i]), new(v[i], 0.0));
+                result[i] = y.Derivative.Derivative;
+            }
+        }
+        finally
+        {
+            pool.Return(buffer);
+        }
+    }
+}
