@@ -1,1 +1,15 @@
-return 0;
+// Benchmark dispatcher: `dotnet run -c Release --project Benchmarks -- <mode> [options]`.
+// Each mode lives in its own folder; add a line to the table below to register a new one.
+var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(StringComparer.OrdinalIgnoreCase)
+{
+    ["linalg"] = ("dense LU/Cholesky/QR and CG GFLOP/s: Optima vs MathNet vs OpenBLAS (see Benchmarks/LinearAlgebra)",
+        Optima.Benchmarks.LinearAlgebra.LinearAlgebraBenchmark.Run),
+};
+
+if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
+{
+    Console.Error.WriteLine(args.Length == 0 ? "usage: Optima.Benchmarks <mode> [options]" : $"unknown mode '{args[0]}'");
+    foreach (var (name, m) in modes) Console.Error.WriteLine($"  {name,-10} {m.Help}");
+    return 2;
+}
+return mode.Run(args[1..]);

@@ -1,0 +1,192 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace Optima.LinearAlgebra.Kernels;
+
+/// <summary>Level-1/3 building blocks on raw column-major storage: AXPY, TRSM, SYRK, row swaps.</summary>
+internal static unsafe class Dense
+{
+    private const int TrsmBase = 32;
+    private const int SyrkBase = 96;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Span<double> S(double* p, int n) => new(p, n);
+
+    /// <summary>y += alpha·x over n contiguous entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Axpy(int n, double alpha, double* x, double* y)
+    {
+        if (n <= 0) return;
+        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<double>(x, n), alpha, new ReadOnlySpan<double>(y, n), new Span<double>(y, n));
+    }
+
+    /// <summary>xᵀy over n contiguous entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Dot(int n, double* x, double* y) =>
+        n <= 0 ? 0.0 : TensorPrimitives.Dot(new ReadOnlySpan<double>(x, n), new ReadOnlySpan<double>(y, n));
+
+    /// <summary>x *= alpha over n contiguous entries.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Scale(int n, double alpha, double* x)
+    {
+        if (n <= 0) return;
+        TensorPrimitives.Multiply(new ReadOnlySpan<double>(x, n), alpha, new Span<double>(x, n));
+    }
+
+    /// <summary>Applies the row interchanges ipiv[k0..k1) (row k ↔ row ipiv[k]) to columns [c0, c1).</summary>
+    internal static void SwapRows(double* a, int lda, int* ipiv, int k0, int k1, int c0, int c1)
+    {
+        for (int c = c0; c < c1; c++)
+        {
+            double* col = a + (long)c * lda;
+            for (int k = k0; k < k1; k++)
+            {
+                int p = ipiv[k];
+                if (p != k) (col[k], col[p]) = (col[p], col[k]);
+            }
+        }
+    }
+
+    /// <summary>B[m×n] ← L⁻¹·B with L m×m unit lower triangular (recursive, GEMM-rich).</summary>
+    internal static void TrsmLeftLowerUnit(int m, int n, double* l, int ldl, double* b, int ldb, int threads)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (m <= TrsmBase)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double* bj = b + (long)j * ldb;
+                for (int k = 0; k < m - 1; k++)
+                {
+                    double bk = bj[k];
+                    if (bk != 0.0) Axpy(m - k - 1, -bk, l + k + 1 + (long)k * ldl, bj + k + 1);
+                }
+            }
+            return;
+        }
+        int m1 = m / 2, m2 = m - m1;
+        TrsmLeftLowerUnit(m1, n, l, ldl, b, ldb, threads);
+        Gemm.Update(m2, n, m1, -1.0, l + m1, ldl, false, b, ldb, false, b + m1, ldb, threads);
+        TrsmLeftLowerUnit(m2, n, l + m1 + (long)m1 * ldl, ldl, b + m1, ldb, threads);
+    }
+
+    /// <summary>B[m×n] ← B·L⁻ᵀ with L n×n lower triangular, non-unit (recursive, GEMM-rich).</summary>
+    internal static void TrsmRightLowerTrans(int m, int n, double* l, int ldl, double* b, int ldb, int threads)
+    {
+        if (m <= 0 || n <= 0) return;
+        if (n <= TrsmBase)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double* bj = b + (long)j * ldb;
+                for (int k = 0; k < j; k++)
+                {
+                    double ljk = l[j + (long)k * ldl];
+                    if (ljk != 0.0) Axpy(m, -ljk, b + (long)k * ldb, bj);
+                }
+                Scale(m, 1.0 / l[j + (long)j * ldl], bj);
+            }
+            return;
+        }
+        int n1 = n / 2, n2 = n - n1;
+        TrsmRightLowerTrans(m, n1, l, ldl, b, ldb, threads);
+        // B2 -= X1·L21ᵀ, L21 = L[n1.., 0..n1)
+        Gemm.Update(m, n2, n1, -1.0, b, ldb, false, l + n1, ldl, true, b + (long)n1 * ldb, ldb, threads);
+        TrsmRightLowerTrans(m, n2, l + n1 + (long)n1 * ldl, ldl, b + (long)n1 * ldb, ldb, threads);
+    }
+
+    /// <summary>Lower triangle of C[n×n] -= A[n×k]·Aᵀ (the strictly upper part of diagonal blocks may be touched).</summary>
+    internal static void SyrkLowerMinus(int n, int k, double* a, int lda, double* c, int ldc, int threads)
+    {
+        if (n <= 0 || k <= 0) return;
+        if (n <= SyrkBase)
+        {
+            Gemm.Update(n, n, k, -1.0, a, lda, false, a, lda, true, c, ldc, threads);
+            return;
+        }
+        int n1 = n / 2, n2 = n - n1;
+        SyrkLowerMinus(n1, k, a, lda, c, ldc, threads);
+        Gemm.Update(n2, n1, k, -1.0, a + n1, lda, false, a, lda, true, c + n1, ldc, threads);
+        SyrkLowerMinus(n2, k, a + n1, lda, c + n1 + (long)n1 * ldc, ldc, threads);
+    }
+
+    /// <summary>
+    /// Recursive LU with partial pivoting of the m×n panel (m ≥ n) in place (Toledo 1997; LAPACK dgetrf2):
+    /// ipiv[k] is the row (relative to the panel) swapped with row k.
+    /// </summary>
+    internal static void LuRecursive(int m, int n, double* a, int lda, int* ipiv, int threads)
+    {
+        if (n <= 16)
+        {
+            LuUnblocked(m, n, a, lda, ipiv);
+            return;
+        }
+        int n1 = n / 2, n2 = n - n1;
+        LuRecursive(m, n1, a, lda, ipiv, threads);
+        SwapRows(a, lda, ipiv, 0, n1, n1, n);
+        TrsmLeftLowerUnit(n1, n2, a, lda, a + (long)n1 * lda, lda, threads);
+        Gemm.Update(m - n1, n2, n1, -1.0, a + n1, lda, false, a + (long)n1 * lda, lda, false, a + n1 + (long)n1 * lda, lda, threads);
+        LuRecursive(m - n1, n2, a + n1 + (long)n1 * lda, lda, ipiv + n1, threads);
+        for (int k = n1; k < n; k++) ipiv[k] += n1;
+        SwapRows(a, lda, ipiv, n1, n, 0, n1);
+    }
+
+    private static void LuUnblocked(int m, int n, double* a, int lda, int* ipiv)
+    {
+        for (int k = 0; k < n; k++)
+        {
+            double* colk = a + (long)k * lda;
+            int p = k + TensorPrimitives.IndexOfMaxMagnitude(new ReadOnlySpan<double>(colk + k, m - k));
+            ipiv[k] = p;
+            if (p != k)
+                for (int c = 0; c < n; c++)
+                {
+                    double* col = a + (long)c * lda;
+                    (col[k], col[p]) = (col[p], col[k]);
+                }
+            double pivot = colk[k];
+            if (pivot == 0.0 || !double.IsFinite(pivot)) continue; // reported by the caller from the diagonal
+            Scale(m - k - 1, 1.0 / pivot, colk + k + 1);
+            for (int c = k + 1; c < n; c++)
+            {
+                double* col = a + (long)c * lda;
+                double akc = col[k];
+                if (akc != 0.0) Axpy(m - k - 1, -akc, colk + k + 1, col + k + 1);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Recursive Cholesky A = L·Lᵀ of the n×n lower triangle in place (LAPACK dpotrf2 structure).
+    /// Returns -1 on success or the first column whose pivot is not positive (or not finite).
+    /// </summary>
+    internal static int CholeskyRecursive(int n, double* a, int lda, int threads)
+    {
+        if (n <= TrsmBase)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                double* colj = a + (long)j * lda;
+                double d = colj[j];
+                if (!(d > 0.0) || !double.IsFinite(d)) return j;
+                double ljj = Math.Sqrt(d);
+                colj[j] = ljj;
+                Scale(n - j - 1, 1.0 / ljj, colj + j + 1);
+                for (int c = j + 1; c < n; c++)
+                {
+                    double* col = a + (long)c * lda;
+                    double lcj = colj[c];
+                    if (lcj != 0.0) Axpy(n - c, -lcj, colj + c, col + c);
+                }
+            }
+            return -1;
+        }
+        int n1 = n / 2, n2 = n - n1;
+        int r = CholeskyRecursive(n1, a, lda, threads);
+        if (r >= 0) return r;
+        TrsmRightLowerTrans(n2, n1, a, lda, a + n1, lda, threads);
+        SyrkLowerMinus(n2, n1, a + n1, lda, a + n1 + (long)n1 * lda, lda, threads);
+        r = CholeskyRecursive(n2, a + n1 + (long)n1 * lda, lda, threads);
+        return r >= 0 ? r + n1 : -1;
+    }
+}
