@@ -127,10 +127,10 @@ public static class IterativeDriver
     public static void RequireFiniteStart(ReadOnlySpan<double> start, string name = "start")
     {
         if (start.Length == 0)
-            throw new ArgumentException("The starting point is empty.", name);
+            throw new ArgumentException($"The point {name} is empty.", name);
         for (int i = 0; i < start.Length; i++)
             if (!double.IsFinite(start[i]))
-                throw new ArgumentException($"The starting point has a non-finite entry: {name}[{i}] = {start[i]}.", name);
+                throw new ArgumentException($"The point {name} has a non-finite entry: {name}[{i}] = {start[i]}.", name);
     }
 
     private static bool IsFinite(MethodState state) =>
