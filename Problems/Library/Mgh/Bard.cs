@@ -10,7 +10,7 @@ namespace Optima.Problems.Library.Mgh;
 /// </summary>
 public sealed class Bard : LeastSquaresTestProblem
 {
-    // Y. Bard (1970), as tabulated by MGH.
+    // Y. Bard (1970), as tabulated by MGH; checked entry by entry against the authors' MINPACK SSQFCN.
     private static readonly double[] Y =
         [0.14, 0.18, 0.22, 0.25, 0.29, 0.32, 0.35, 0.39, 0.37, 0.58, 0.73, 0.96, 1.34, 2.10, 4.39];
 
@@ -26,7 +26,7 @@ public sealed class Bard : LeastSquaresTestProblem
     public override int Residuals => 15;
     /// <inheritdoc/>
     public override double[] StandardStart() => [1.0, 1.0, 1.0];
-    /// <summary>8.21487·10⁻³, as published by MGH (six digits).</summary>
+    /// <summary>8.21487·10⁻³, as published by MGH (six digits, truncated rather than rounded).</summary>
     public override double? KnownMinimum => 8.21487e-3;
     /// <summary>[−1, 2] × [0.2, 3]²: the denominators vᵢx₂ + wᵢx₃ stay ≥ 0.4.</summary>
     public override (double[] Lower, double[] Upper) SamplingBox() => ([-1.0, 0.2, 0.2], [2.0, 3.0, 3.0]);

@@ -23,7 +23,7 @@ public sealed class BrownDennis : LeastSquaresTestProblem
     public override int Residuals => M;
     /// <inheritdoc/>
     public override double[] StandardStart() => [25.0, 5.0, -5.0, -1.0];
-    /// <summary>85822.2, as published by MGH (six digits).</summary>
+    /// <summary>85822.2, as published by MGH (six digits, truncated rather than rounded).</summary>
     public override double? KnownMinimum => 85822.2;
     /// <summary>[−15, 30] × [0, 15] × [−6, 1] × [−2, 1]: the start and the minimiser.</summary>
     public override (double[] Lower, double[] Upper) SamplingBox() => ([-15.0, 0.0, -6.0, -2.0], [30.0, 15.0, 1.0, 1.0]);

@@ -8,11 +8,12 @@ namespace Optima.Problems.Library.Mgh;
 /// tᵢ = i/100 and yᵢ = 25 + (−50 ln tᵢ)^(2/3). Minimum 0 at (50, 25, 1.5); standard start (5, 2.5, 0.15).
 /// </summary>
 /// <remarks>
-/// The printed MGH formula reads "|yᵢ mi x₂|": the "mi" is a typesetting slip for a minus sign (the original Fortran,
-/// TOMS 566, computes |yᵢ − x₂|). MGH allow 3 ≤ m ≤ 100; TOMS 566 uses m = 99, which this class follows: with m = 100
-/// the last point has y₁₀₀ = 25 = x₂* and the derivative of |y − x₂|^x₃ with respect to x₃ (a factor ln|y − x₂|) is
-/// undefined at the minimiser. The function is undefined at x₁ = 0, and for x₃ &lt; 1 its derivative in x₂ is singular
-/// wherever x₂ = yᵢ (all yᵢ lie in [25.63, 62.6]); <see cref="SamplingBox"/> keeps x₁ ≥ 1 and x₂ ≤ 25.
+/// The printed MGH formula reads "|yᵢ mi x₂|": the "mi" is a typesetting slip for a minus sign (the authors' Fortran,
+/// TOMS Algorithm 566, OBJFCN, computes |yᵢ − x₂|). MGH allow 3 ≤ m ≤ 100; that Fortran uses m = 99, and so does
+/// this class: with m = 100 the last point has y₁₀₀ = 25 = x₂* and the derivative of |y − x₂|^x₃ with respect to x₃
+/// (a factor ln|y − x₂|) is undefined at the minimiser. The function is undefined at x₁ = 0, and for x₃ &lt; 1 its
+/// derivative in x₂ is singular wherever x₂ = yᵢ (all yᵢ lie in [25.63, 62.6]); <see cref="SamplingBox"/> keeps
+/// x₁ ≥ 1 and x₂ ≤ 25.
 /// </remarks>
 public sealed class GulfResearch : LeastSquaresTestProblem
 {

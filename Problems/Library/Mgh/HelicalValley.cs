@@ -9,9 +9,9 @@ namespace Optima.Problems.Library.Mgh;
 /// Minimum 0 at (1, 0, 0); standard start (−1, 0, 0).
 /// </summary>
 /// <remarks>
-/// θ is undefined at x₁ = 0 (the code takes the x₁ &gt; 0 branch there, which is its limit for x₂ &gt; 0) and jumps by 1
-/// across the half-plane {x₁ = 0, x₂ &lt; 0}; the function is singular on the x₃-axis. <see cref="SamplingBox"/>
-/// keeps x₂ ≥ 0.05, away from both.
+/// θ is undefined at x₁ = 0; like the authors' Fortran (MINPACK SSQFCN, TOMS 566 OBJFCN) this class sets θ = ±¼
+/// there (the sign of x₂), the limit from x₁ &gt; 0. θ jumps by 1 across the half-plane {x₁ = 0, x₂ &lt; 0} and the
+/// function is singular on the x₃-axis; <see cref="SamplingBox"/> keeps x₂ ≥ 0.05, away from both.
 /// </remarks>
 public sealed class HelicalValley : LeastSquaresTestProblem
 {
@@ -37,8 +37,10 @@ public sealed class HelicalValley : LeastSquaresTestProblem
     /// <inheritdoc/>
     public override void EvaluateResiduals<T>(ReadOnlySpan<T> x, Span<T> r)
     {
-        T theta = T.Atan(x[1] / x[0]) / (C<T>(2) * T.Pi);
-        if (x[0] < T.Zero) theta += C<T>(0.5);
+        T theta;
+        if (x[0] > T.Zero) theta = T.Atan(x[1] / x[0]) / (C<T>(2) * T.Pi);
+        else if (x[0] < T.Zero) theta = T.Atan(x[1] / x[0]) / (C<T>(2) * T.Pi) + C<T>(0.5);
+        else theta = x[1] < T.Zero ? C<T>(-0.25) : C<T>(0.25); // the limits from x₁ > 0, as MGH's Fortran sets them
         r[0] = C<T>(10) * (x[2] - C<T>(10) * theta);
         r[1] = C<T>(10) * (T.Sqrt(x[0] * x[0] + x[1] * x[1]) - T.One);
         r[2] = x[2];

@@ -21,7 +21,7 @@ public sealed class JennrichSampson : LeastSquaresTestProblem
     public override int Residuals => 10;
     /// <inheritdoc/>
     public override double[] StandardStart() => [0.3, 0.4];
-    /// <summary>124.362, as published by MGH (six digits).</summary>
+    /// <summary>124.362, as published by MGH (six digits, truncated rather than rounded).</summary>
     public override double? KnownMinimum => 124.362;
 
     /// <inheritdoc/>

@@ -14,6 +14,7 @@ namespace Optima.Problems.Library.Mgh;
 /// </remarks>
 public sealed class KowalikOsborne : LeastSquaresTestProblem
 {
+    // As tabulated by MGH; checked entry by entry against the authors' MINPACK SSQFCN.
     private static readonly double[] Y =
         [0.1957, 0.1947, 0.1735, 0.1600, 0.0844, 0.0627, 0.0456, 0.0342, 0.0323, 0.0235, 0.0246];
     private static readonly double[] U =
@@ -31,7 +32,7 @@ public sealed class KowalikOsborne : LeastSquaresTestProblem
     public override int Residuals => 11;
     /// <inheritdoc/>
     public override double[] StandardStart() => [0.25, 0.39, 0.415, 0.39];
-    /// <summary>3.07505·10⁻⁴, as published by MGH (six digits).</summary>
+    /// <summary>3.07505·10⁻⁴, as published by MGH (six digits, truncated rather than rounded).</summary>
     public override double? KnownMinimum => 3.07505e-4;
     /// <summary>[−0.5, 1]² × [0.05, 1]²: the denominators uᵢ² + uᵢx₃ + x₄ stay above 0.05.</summary>
     public override (double[] Lower, double[] Upper) SamplingBox() => ([-0.5, -0.5, 0.05, 0.05], [1.0, 1.0, 1.0, 1.0]);

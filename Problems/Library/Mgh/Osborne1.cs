@@ -10,6 +10,7 @@ namespace Optima.Problems.Library.Mgh;
 /// </summary>
 public sealed class Osborne1 : LeastSquaresTestProblem
 {
+    // As tabulated by MGH; checked entry by entry against the authors' MINPACK SSQFCN.
     private static readonly double[] Y =
     [
         0.844, 0.908, 0.932, 0.936, 0.925, 0.908, 0.881, 0.850, 0.818, 0.784, 0.751,
@@ -29,7 +30,7 @@ public sealed class Osborne1 : LeastSquaresTestProblem
     public override int Residuals => 33;
     /// <inheritdoc/>
     public override double[] StandardStart() => [0.5, 1.5, -1.0, 0.01, 0.02];
-    /// <summary>5.46489·10⁻⁵, as published by MGH (six digits).</summary>
+    /// <summary>5.46489·10⁻⁵, as published by MGH (six digits, truncated rather than rounded).</summary>
     public override double? KnownMinimum => 5.46489e-5;
     /// <summary>[−0.5, 1.5] × [0.5, 2.5] × [−2.5, 0] × [0, 0.05]²: the decay rates stay small (tᵢ reaches 320).</summary>
     public override (double[] Lower, double[] Upper) SamplingBox() => ([-0.5, 0.5, -2.5, 0.0, 0.0], [1.5, 2.5, 0.0, 0.05, 0.05]);
