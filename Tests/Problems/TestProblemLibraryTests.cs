@@ -20,7 +20,7 @@ public class TestProblemLibraryTests
     // over the whole vector or matrix. A central difference of f carries an error of about h²|f‴|/6 + ε|f|/h, which is
     // set by the size of f and its derivatives, not by the one component being compared, so a component-wise scale
     // would flag components that happen to be near zero while others are large.
-    // Jacobians: entry by entry, |Jᵢₖ − Nᵢₖ| ≤ tol·max(1, |Jᵢₖ|, |Nᵢₖ|) + 10ε|rᵢ|/hₖ — the literal criterion plus the
+    // Jacobians: entry by entry, |Jᵢₖ − Nᵢₖ| ≤ tol·max(1, |Jᵢₖ|, |Nᵢₖ|) + 10ε|rᵢ|/hₖ — the plain criterion plus the
     // rounding error of differencing residual i with step hₖ (Jennrich–Sampson: rᵢ ≈ −10⁶ from e^{10x₂} while
     // ∂rᵢ/∂x₁ ≈ 0.02). Truncation errors of the residuals stay far below 1e-6 on every problem, so this is the strict
     // check of every analytic derivative of a least-squares problem; its gradient 2Jᵀr comes from the same Jacobian.
@@ -29,13 +29,14 @@ public class TestProblemLibraryTests
     private const double HessianTolerance = 1e-5;
 
     // Problems that need a looser gradient tolerance, with the largest error seen over 10⁵ random points of the box
-    // (their analytic Jacobians pass the strict entry-wise check at 1e-6, and the MGH minima are reproduced below).
+    // (differencing in the scaled variables of ScaledView, as the tests do). Their analytic Jacobians pass the strict
+    // entry-wise check at 1e-6, and their MGH minima are reproduced below, so the derivatives themselves are right.
     // The relative criterion is measured against ‖∇f‖, which vanishes at the stationary points inside these boxes,
     // while the truncation error h²f‴/6 does not; where f is huge, the rounding error ε|f|/h dominates instead.
     private static readonly Dictionary<string, double> GradientToleranceOverrides = new()
     {
-        // f ≈ 10¹² from (x₁ − 10⁶)², so differencing x₂ with h ≈ 6·10⁻⁶ has rounding error ≈ 40 against
-        // ∂f/∂x₁ ≈ 2·10⁶: up to 6·10⁻⁶ seen.
+        // f ≈ 10¹² from (x₁ − 10⁶)², so differencing x₂ with h ≈ 6·10⁻⁶ has rounding error ε·10¹²/h ≈ 40 against a
+        // gradient of size ≈ 2·10⁶: up to 6·10⁻⁶ seen.
         ["mgh-brown-badly-scaled"] = 1e-4,
         // exp(x₂/(t + x₃)) reaches e²² while the residuals cancel to ~10² near the valley: up to 7.7·10⁻⁶ seen.
         ["mgh-meyer"] = 1e-4,
@@ -391,7 +392,7 @@ public class TestProblemLibraryTests
             if (p.KnownMinimizers().Count > 0) Assert.NotNull(p.KnownMinimum);
             if (p is LeastSquaresTestProblem ls) Assert.True(ls.Residuals >= 1);
         }
-        // Every least-squares problem is in the residual list, and the MGH ones are all residual problems.
+        // The MGH problems are all given in residual form.
         Assert.All(names.Where(n => n.StartsWith("mgh-", StringComparison.Ordinal)),
             n => Assert.IsAssignableFrom<LeastSquaresTestProblem>(TestProblems.Get(n)));
     }

@@ -28,7 +28,7 @@ public sealed class Trigonometric : LeastSquaresTestProblem
     /// <inheritdoc/>
     public override string Description => $"MGH 26: trigonometric (n = {Dimension})";
     /// <inheritdoc/>
-    public override string Reference => "Moré, Garbow, Hillstrom, ACM TOMS 7 (1981), problem 26; E. Spedicato (1975)";
+    public override string Reference => "Moré, Garbow, Hillstrom, ACM TOMS 7 (1981), problem 26 (after E. Spedicato)";
     /// <inheritdoc/>
     public override int Dimension { get; }
     /// <inheritdoc/>
