@@ -9,6 +9,7 @@ internal static partial class Commands
     {
         yield return ProblemsCommand(context);
         yield return CheckCommand(context);
+        yield return AnalyzeCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

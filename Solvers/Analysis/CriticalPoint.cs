@@ -80,8 +80,11 @@ public static class CriticalPoints
         if (!double.IsFinite(value) || g.Any(v => !double.IsFinite(v)) || !h.IsFinite())
             throw new ArgumentException("The objective, its gradient or its Hessian is not finite at this point.", nameof(x));
 
+        // −0 and +0 are the same number; show students one of them.
+        for (int i = 0; i < n; i++) g[i] += 0.0;
+        for (int k = 0; k < h.Data.Length; k++) h.Data[k] += 0.0;
         var eig = SymmetricEigen.Decompose(h);
-        double[] lambda = eig.Values;
+        double[] lambda = eig.Values.Select(l => l + 0.0).ToArray();
         double scale = lambda.Length == 0 ? 0 : Math.Max(Math.Abs(lambda[0]), Math.Abs(lambda[^1]));
         double tol = Math.Max(1e-10, 1e3 * n * Math.ScaleB(1.0, -52)) * Math.Max(scale, 1.0);
         double gnorm = g.Max(Math.Abs);

@@ -49,3 +49,31 @@ public class CliTests
         Assert.Equal("", output);
     }
 }
+
+public class AnalyzeCliTests
+{
+    [Fact]
+    public void Analyze_finds_the_saddle_and_its_escape_direction()
+    {
+        var (code, output, _) = CliTests.Run("analyze", "--problem", "saddle", "--at", "x=0,y=0", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("saddle", root.GetProperty("classification").GetString());
+        Assert.Equal(1.0, Math.Abs(root.GetProperty("escape").GetProperty("direction")[1].GetDouble()), 12);
+        Assert.True(root.GetProperty("escape").GetProperty("decrease").GetDouble() > 0);
+        Assert.Equal([-2.0, 2.0], root.GetProperty("eigenvalues").EnumerateArray().Select(e => e.GetDouble()));
+    }
+
+    [Theory]
+    [InlineData("analyze", "--problem", "saddle", "--at", "x=0,q=0")]
+    [InlineData("analyze", "--problem", "saddle", "--at", "x=0")]
+    [InlineData("analyze", "--problem", "saddle", "--at", "x=0,x=1")]
+    [InlineData("analyze", "--at", "0,0")]
+    public void Analyze_rejects_bad_points_and_missing_objectives(params string[] args)
+    {
+        var (code, _, error) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("optima: ", error);
+    }
+}
