@@ -1,66 +1,238 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
+using Optima.LinearAlgebra.Iterative;
 
 namespace Optima.Benchmarks.LinearAlgebra;
 
-/// <summary>Side-by-side GFLOP/s of the dense factorizations and CG time per iteration.</summary>
+/// <summary>
+/// `linalg` mode: GFLOP/s of dense LU, Cholesky and QR (R only) for Optima, MathNet (managed) and OpenBLAS
+/// (Debian's, through numpy/scipy), side by side in one run; then CG on the 2-D Poisson matrix against scipy's cg.
+/// Options: --sizes 1000,2000  --threads 1  --reps 3  --grid 1000 (CG: grid² unknowns)  --tol 1e-8
+///          --only all|dense|gemm|cg  --skip-mathnet  --skip-python  --python /usr/bin/python3
+/// </summary>
 public static class LinearAlgebraBenchmark
 {
+    private sealed record Row(string Op, int N, double Optima, double? MathNet, double? OpenBlas);
+
     public static int Run(string[] args)
     {
         var sizes = new List<int> { 1000, 2000 };
-        int threads = 1, reps = 3;
-        string only = "all";
-        for (int i = 0; i < args.Length; i++)
+        int threads = 1, reps = 3, grid = 1000;
+        double tol = 1e-8;
+        string only = "all", python = "/usr/bin/python3";
+        bool skipMathNet = false, skipPython = false;
+        try
         {
-            switch (args[i])
+            for (int i = 0; i < args.Length; i++)
             {
-                case "--sizes": sizes = args[++i].Split(',').Select(int.Parse).ToList(); break;
-                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
-                case "--only": only = args[++i]; break;
-                default: Console.Error.WriteLine($"unknown option {args[i]}"); return 2;
+                switch (args[i])
+                {
+                    case "--sizes": sizes = args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToList(); break;
+                    case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--reps": reps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--grid": grid = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--tol": tol = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                    case "--only": only = args[++i]; break;
+                    case "--skip-mathnet": skipMathNet = true; break;
+                    case "--skip-python": skipPython = true; break;
+                    case "--python": python = args[++i]; break;
+                    default: throw new FormatException($"unknown option {args[i]}");
+                }
             }
         }
-        Console.WriteLine($"threads={threads} Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}");
-        foreach (int n in sizes)
+        catch (Exception e) when (e is FormatException or IndexOutOfRangeException)
         {
-            var a = Random(n, n, 42);
-            var spd = Spd(n, 43);
-            var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads };
-            double flopsLu = 2.0 / 3.0 * n * (double)n * n;
-            double flopsChol = 1.0 / 3.0 * n * (double)n * n;
-            if (only is "all" or "gemm")
-            {
-                var b = Random(n, n, 44);
-                var c = new DenseMatrix(n, n);
-                Report("GEMM NN", n, 2.0 * n * (double)n * n, reps, () => DenseBlas.Gemm(1, a, false, b, false, 0, c, threads));
-                Report("GEMM NT", n, 2.0 * n * (double)n * n, reps, () => DenseBlas.Gemm(1, a, false, b, true, 0, c, threads));
-                Report("GEMM TN", n, 2.0 * n * (double)n * n, reps, () => DenseBlas.Gemm(1, a, true, b, false, 0, c, threads));
-            }
-            if (only is "all" or "lu")
-                Report("LU", n, flopsLu, reps, () => LuFactorization.Factorize(a, opts));
-            if (only is "all" or "chol")
-                Report("Cholesky", n, flopsChol, reps, () => CholeskyFactorization.Factorize(spd, opts));
-            if (only is "all" or "qr")
-                Report("QR", n, 4.0 / 3.0 * n * (double)n * n, reps, () => QrFactorization.Factorize(a, opts));
+            Console.Error.WriteLine($"linalg: {e.Message}");
+            return 2;
         }
+        if (!File.Exists(python)) skipPython = true;
+        string? script = FindScript();
+        if (script is null) skipPython = true;
+
+        Console.WriteLine($"Optima linear algebra benchmark: threads={threads}, kernel={DenseBlas.KernelDescription}, " +
+                          $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, cores={Environment.ProcessorCount}");
+        if (only is "all" or "dense" or "gemm") Dense(sizes, threads, reps, only == "gemm", skipMathNet, skipPython ? null : (python, script!));
+        if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
 
-    private static void Report(string name, int n, double flops, int reps, Action action)
+    private static void Dense(List<int> sizes, int threads, int reps, bool gemmOnly, bool skipMathNet, (string Python, string Script)? py)
     {
-        action(); // warm-up (JIT, buffers)
+        var rows = new List<Row>();
+        Dictionary<(string, int), double> openBlas = new();
+        if (py is { } p)
+        {
+            foreach (var line in RunPython(p.Python, p.Script, threads, $"dense {string.Join(',', sizes)} {reps}"))
+            {
+                using var doc = JsonDocument.Parse(line);
+                var r = doc.RootElement;
+                openBlas[(r.GetProperty("op").GetString()!, r.GetProperty("n").GetInt32())] = r.GetProperty("gflops").GetDouble();
+            }
+        }
+        MathNet.Numerics.Control.UseManaged();
+        MathNet.Numerics.Control.MaxDegreeOfParallelism = threads;
+        foreach (int n in sizes)
+        {
+            var a = Random(n, n, 42);
+            var b = Random(n, n, 44);
+            var spd = Spd(n, 43);
+            var c = new DenseMatrix(n, n);
+            var work = new DenseMatrix(n, n);
+            // Like scipy's overwrite_a=True on a fresh copy: the copy is made outside the timed region.
+            var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads, Overwrite = true };
+            double cube = (double)n * n * n;
+            rows.Add(new Row("GEMM", n, Gflops(2 * cube, reps, () => DenseBlas.Gemm(1, a, false, b, false, 0, c, threads)),
+                skipMathNet ? null : Gflops(2 * cube, 1, () => a.ToMathNet().Multiply(b.ToMathNet())), openBlas.GetValueOrDefault(("GEMM", n))));
+            if (gemmOnly) continue;
+
+            var lu = LuFactorization.Factorize(a, opts with { Overwrite = false });
+            var rhs = Random(n, 1, 7).Data;
+            var xs = lu.Solve(rhs);
+            double backward = BackwardError(a, xs, rhs);
+
+            rows.Add(new Row("LU", n, Gflops(2.0 / 3 * cube, reps, () => LuFactorization.Factorize(work, opts), () => a.CopyTo(work)),
+                skipMathNet ? null : Gflops(2.0 / 3 * cube, 1, () => a.ToMathNet().LU()), openBlas.GetValueOrDefault(("LU", n))));
+            rows.Add(new Row("Cholesky", n, Gflops(1.0 / 3 * cube, reps, () => CholeskyFactorization.Factorize(work, opts), () => spd.CopyTo(work)),
+                skipMathNet ? null : Gflops(1.0 / 3 * cube, 1, () => spd.ToMathNet().Cholesky()), openBlas.GetValueOrDefault(("Cholesky", n))));
+            rows.Add(new Row("QR", n, Gflops(4.0 / 3 * cube, reps, () => QrFactorization.Factorize(work, opts), () => a.CopyTo(work)),
+                skipMathNet ? null : Gflops(4.0 / 3 * cube, 1, () => a.ToMathNet().QR(MathNet.Numerics.LinearAlgebra.Factorization.QRMethod.Thin)), openBlas.GetValueOrDefault(("QR", n))));
+            Console.WriteLine($"  (n={n}: LU solve backward error ‖Ax−b‖∞/(‖A‖∞‖x‖∞+‖b‖∞) = {backward:G2})");
+        }
+        Console.WriteLine();
+        Console.WriteLine($"{"op",-9}{"n",6}{"Optima",10}{"MathNet",10}{"OpenBLAS",10}{"Opt/OBLAS",11}{"Opt/MathNet",13}   (GFLOP/s, best of runs)");
+        foreach (var r in rows)
+            Console.WriteLine($"{r.Op,-9}{r.N,6}{r.Optima,10:F2}{Fmt(r.MathNet),10}{Fmt(r.OpenBlas),10}{Ratio(r.Optima, r.OpenBlas),11}{Ratio(r.Optima, r.MathNet),13}");
+        Console.WriteLine("QR flops are 4n³/3 (R only: Householder vectors kept, Q not formed), as scipy's qr(mode='r').");
+        Console.WriteLine();
+    }
+
+    private static void Cg(int grid, double tol, int threads, (string Python, string Script)? py)
+    {
+        var a = CsrMatrix.Poisson2D(grid, grid);
+        a.MaxDegreeOfParallelism = threads;
+        int n = a.Rows;
+        var b = new double[n];
+        a.Multiply(Enumerable.Repeat(1.0, n).ToArray(), b);
+        var x = new double[n];
+        var opts = new IterativeOptions { Tolerance = tol, MaxIterations = 100_000 };
+
+        // Allocation per iteration: the difference between a 10- and a 110-iteration run.
+        long Alloc(int iters)
+        {
+            Array.Clear(x);
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            ConjugateGradient.Solve(a, b, x, opts with { MaxIterations = iters, Tolerance = 0 });
+            return GC.GetTotalAllocatedBytes(precise: true) - before;
+        }
+        Alloc(5);
+        double bytesPerIteration = Math.Max(0, (Alloc(110) - Alloc(10)) / 100.0);
+
+        Array.Clear(x);
+        var sw = Stopwatch.StartNew();
+        var res = ConjugateGradient.Solve(a, b, x, opts);
+        double secs = sw.Elapsed.TotalSeconds;
+        double msPerIt = secs / Math.Max(res.Iterations, 1) * 1e3;
+        // Bytes an iteration must move: CSR values+indices+row pointers, p read and q written by the product,
+        // r,q read and r written (residual pass), x,p,r read and x,p written (update pass).
+        double bytes = a.NonZeroCount * 12.0 + (n + 1) * 4.0 + n * 8.0 * (2 + 3 + 5);
+        Console.WriteLine($"CG, 2-D Poisson {grid}×{grid} ({n} unknowns, {a.NonZeroCount} non-zeros), tol {tol:G2}, threads={threads}");
+        Console.WriteLine($"  Optima CG       : {res.Iterations} iterations, {secs:F2} s, {msPerIt:F2} ms/iteration " +
+                          $"(≈ {bytes / (msPerIt * 1e-3) * 1e-9:F1} GB/s), relative residual {res.RelativeResidual:G2}, {res.Reason}; " +
+                          $"allocated {bytesPerIteration:F0} bytes/iteration");
+        var ic = new IncompleteCholeskyPreconditioner(a);
+        Array.Clear(x);
+        sw.Restart();
+        var pres = ConjugateGradient.Solve(a, ic, b, x, opts);
+        double psecs = sw.Elapsed.TotalSeconds;
+        Console.WriteLine($"  Optima PCG(IC0) : {pres.Iterations} iterations ({(double)res.Iterations / Math.Max(pres.Iterations, 1):F2}× fewer than CG), " +
+                          $"{psecs:F2} s, {psecs / Math.Max(pres.Iterations, 1) * 1e3:F2} ms/iteration, {pres.Reason}; {ic.Description}");
+        if (py is { } p)
+        {
+            foreach (var line in RunPython(p.Python, p.Script, threads, $"cg {grid} {tol.ToString(CultureInfo.InvariantCulture)} 100000"))
+            {
+                using var doc = JsonDocument.Parse(line);
+                var r = doc.RootElement;
+                double sms = r.GetProperty("msPerIteration").GetDouble();
+                Console.WriteLine($"  scipy cg        : {r.GetProperty("iterations").GetInt32()} iterations, {r.GetProperty("seconds").GetDouble():F2} s, " +
+                                  $"{sms:F2} ms/iteration, relative residual {r.GetProperty("relativeResidual").GetDouble():G2}");
+                Console.WriteLine($"  per-iteration speed-up Optima vs scipy: {sms / msPerIt:F2}×");
+            }
+        }
+        Console.WriteLine();
+    }
+
+    private static IEnumerable<string> RunPython(string python, string script, int threads, string arguments)
+    {
+        var psi = new ProcessStartInfo(python, $"\"{script}\" {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var v in new[] { "OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS" })
+            psi.Environment[v] = threads.ToString(CultureInfo.InvariantCulture);
+        using var proc = Process.Start(psi)!;
+        string stdout = proc.StandardOutput.ReadToEnd();
+        string stderr = proc.StandardError.ReadToEnd();
+        proc.WaitForExit();
+        if (proc.ExitCode != 0)
+        {
+            Console.WriteLine($"  (python benchmark failed, exit {proc.ExitCode}: {stderr.Trim().Split('\n').LastOrDefault()})");
+            return [];
+        }
+        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Where(l => l.StartsWith('{')).ToArray();
+    }
+
+    private static string? FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            string candidate = Path.Combine(dir.FullName, "Benchmarks", "LinearAlgebra", "openblas_bench.py");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+
+    private static string Fmt(double? v) => v is { } x && x > 0 ? x.ToString("F2", CultureInfo.InvariantCulture) : "-";
+
+    private static string Ratio(double a, double? b) => b is { } x && x > 0 ? (a / x).ToString("F2", CultureInfo.InvariantCulture) + "×" : "-";
+
+    private static double Gflops(double flops, int reps, Action action, Action? setup = null)
+    {
+        // Warm-up: JIT tiering, pack buffers, page faults; at least 1 call and about 0.3 s.
+        var warm = Stopwatch.StartNew();
+        for (int w = 0; w < 1 || (reps > 1 && warm.Elapsed.TotalSeconds < 0.3); w++)
+        {
+            setup?.Invoke();
+            action();
+        }
         double best = double.MaxValue;
         for (int r = 0; r < reps; r++)
         {
+            setup?.Invoke();
             var sw = Stopwatch.StartNew();
             action();
             best = Math.Min(best, sw.Elapsed.TotalSeconds);
         }
-        Console.WriteLine($"{name,-10} n={n,5}  {best * 1e3,9:F1} ms  {flops / best * 1e-9,7:F2} GFLOP/s");
+        return flops / best * 1e-9;
+    }
+
+    private static double BackwardError(DenseMatrix a, double[] x, double[] b)
+    {
+        var r = new double[a.Rows];
+        a.Multiply(x, r);
+        double rn = 0, xn = 0, bn = 0, an = 0;
+        for (int i = 0; i < r.Length; i++) { rn = Math.Max(rn, Math.Abs(r[i] - b[i])); xn = Math.Max(xn, Math.Abs(x[i])); bn = Math.Max(bn, Math.Abs(b[i])); }
+        for (int i = 0; i < a.Rows; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < a.Columns; j++) s += Math.Abs(a.Data[i + j * a.Rows]);
+            an = Math.Max(an, s);
+        }
+        return rn / (an * xn + bn);
     }
 
     internal static DenseMatrix Random(int m, int n, int seed)
@@ -74,7 +246,7 @@ public static class LinearAlgebraBenchmark
 
     internal static DenseMatrix Spd(int n, int seed)
     {
-        // A = B + Bᵀ + 2n·I is diagonally dominant, hence SPD, and cheap to build.
+        // A = B + Bᵀ + 2n·I is diagonally dominant, hence SPD, and cheap to build (the same recipe as the python side).
         var b = Random(n, n, seed);
         var a = new DenseMatrix(n, n);
         for (int j = 0; j < n; j++)

@@ -141,15 +141,16 @@ public sealed class CholeskyFactorization : IDenseFactorization
     {
         int n = a.Rows;
         var sums = new double[n];
+        var tmp = new double[n];
         for (int j = 0; j < n; j++)
-            for (int i = j; i < n; i++)
-            {
-                double v = Math.Abs(a.Data[i + j * n]);
-                sums[j] += v;
-                if (i != j) sums[i] += v;
-            }
-        double m = 0;
-        foreach (double s in sums) m = Math.Max(m, s);
-        return m;
+        {
+            var below = a.Data.AsSpan(j * n + j, n - j);
+            var t = tmp.AsSpan(0, n - j);
+            System.Numerics.Tensors.TensorPrimitives.Abs(below, t);
+            sums[j] += System.Numerics.Tensors.TensorPrimitives.Sum<double>(t);
+            if (n - j > 1)
+                System.Numerics.Tensors.TensorPrimitives.Add(sums.AsSpan(j + 1, n - j - 1), t[1..], sums.AsSpan(j + 1, n - j - 1));
+        }
+        return n == 0 ? 0.0 : System.Numerics.Tensors.TensorPrimitives.Max<double>(sums);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using Optima.LinearAlgebra.Kernels;
 
@@ -7,6 +8,7 @@ namespace Optima.LinearAlgebra.Factorizations;
 internal static unsafe class Householder
 {
     /// <summary>‖x‖₂ without spurious overflow or underflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Norm(int n, double* x)
     {
         if (n <= 0) return 0.0;
@@ -24,6 +26,7 @@ internal static unsafe class Householder
     /// Generates H = I − τ·v·vᵀ with v = [1; x'] such that H·[α; x] = [β; 0]: overwrites *alpha with β and x with
     /// the tail of v; returns τ (0 when x is already zero).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double Generate(int n, double* alpha, double* x)
     {
         double xnorm = Norm(n, x);
@@ -36,6 +39,7 @@ internal static unsafe class Householder
         return tau;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double Hypot(double a, double b)
     {
         a = Math.Abs(a); b = Math.Abs(b);
@@ -46,6 +50,7 @@ internal static unsafe class Householder
     }
 
     /// <summary>Applies H = I − τ·v·vᵀ (v = [1; vTail], length n) from the left to the n-vector c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Apply(int n, double tau, double* vTail, double* c)
     {
         if (tau == 0.0) return;

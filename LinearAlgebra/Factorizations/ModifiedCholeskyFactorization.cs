@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Optima.LinearAlgebra.Kernels;
 
 namespace Optima.LinearAlgebra.Factorizations;
@@ -33,6 +34,7 @@ public sealed class ModifiedCholeskyFactorization : IDenseFactorization
 
     /// <summary>Factors A + E = L·D·Lᵀ.</summary>
     /// <exception cref="ArgumentException">Not square, or NaN/∞ entries.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ModifiedCholeskyFactorization Factorize(DenseMatrix matrix)
     {
         Check.Finite(matrix, nameof(matrix));

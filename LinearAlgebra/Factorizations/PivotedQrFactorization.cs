@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Optima.LinearAlgebra.Kernels;
 
 namespace Optima.LinearAlgebra.Factorizations;
@@ -29,6 +30,7 @@ public sealed class PivotedQrFactorization : IDenseFactorization
     /// (default max(m, n)·ε).
     /// </summary>
     /// <exception cref="ArgumentException">NaN/∞ entries, or a negative tolerance.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static PivotedQrFactorization Factorize(DenseMatrix matrix, double rankTolerance = double.NaN)
     {
         Check.Finite(matrix, nameof(matrix));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Optima.LinearAlgebra.Kernels;
 
 namespace Optima.LinearAlgebra.Factorizations;
@@ -27,6 +28,7 @@ public sealed class QrFactorization : IDenseFactorization
 
     /// <summary>Factors an m×n matrix.</summary>
     /// <exception cref="ArgumentException">NaN/∞ entries (the message names the argument and the entry).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static QrFactorization Factorize(DenseMatrix matrix, DenseFactorizationOptions? options = null)
     {
         options ??= DenseFactorizationOptions.Default;
@@ -87,6 +89,7 @@ public sealed class QrFactorization : IDenseFactorization
     }
 
     // Unblocked Householder QR of columns j0..j0+jb (rows j0..m).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Panel(int m, int j0, int jb, double* a, int lda, double* tau)
     {
         for (int i = j0; i < j0 + jb; i++)
@@ -100,6 +103,7 @@ public sealed class QrFactorization : IDenseFactorization
     }
 
     // T (jb×jb upper triangular, leading dimension BlockSize) with H_0⋯H_{jb−1} = I − V·T·Vᵀ (dlarft, forward, columnwise).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void FormT(int mv, int jb, double* v, double* tau, double* t)
     {
         for (int i = 0; i < jb; i++)

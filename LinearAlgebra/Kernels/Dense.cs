@@ -1,4 +1,4 @@
-using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace Optima.LinearAlgebra.Kernels;
@@ -13,27 +13,96 @@ internal static unsafe class Dense
     internal static Span<double> S(double* p, int n) => new(p, n);
 
     /// <summary>y += alpha·x over n contiguous entries.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Axpy(int n, double alpha, double* x, double* y)
     {
-        if (n <= 0) return;
-        TensorPrimitives.MultiplyAdd(new ReadOnlySpan<double>(x, n), alpha, new ReadOnlySpan<double>(y, n), new Span<double>(y, n));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 8)
+        {
+            var va = Vector512.Create(alpha);
+            for (; i <= n - 16; i += 16)
+            {
+                Vector512.Store(Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)), y + i);
+                Vector512.Store(Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i + 8), Vector512.Load(y + i + 8)), y + i + 8);
+            }
+            for (; i <= n - 8; i += 8)
+                Vector512.Store(Vector512.FusedMultiplyAdd(va, Vector512.Load(x + i), Vector512.Load(y + i)), y + i);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            var va = Vector256.Create(alpha);
+            for (; i <= n - 4; i += 4)
+                Vector256.Store(Vector256.FusedMultiplyAdd(va, Vector256.Load(x + i), Vector256.Load(y + i)), y + i);
+        }
+        for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
     }
 
     /// <summary>xᵀy over n contiguous entries.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static double Dot(int n, double* x, double* y) =>
-        n <= 0 ? 0.0 : TensorPrimitives.Dot(new ReadOnlySpan<double>(x, n), new ReadOnlySpan<double>(y, n));
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double Dot(int n, double* x, double* y)
+    {
+        int i = 0;
+        double s = 0;
+        if (Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            var s0 = Vector512<double>.Zero;
+            var s1 = Vector512<double>.Zero;
+            for (; i <= n - 16; i += 16)
+            {
+                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), s0);
+                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 8), Vector512.Load(y + i + 8), s1);
+            }
+            s = Vector512.Sum(s0 + s1);
+        }
+        else if (Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            var s0 = Vector256<double>.Zero;
+            var s1 = Vector256<double>.Zero;
+            for (; i <= n - 8; i += 8)
+            {
+                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
+                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), s1);
+            }
+            s = Vector256.Sum(s0 + s1);
+        }
+        for (; i < n; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
+        return s;
+    }
 
     /// <summary>x *= alpha over n contiguous entries.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Scale(int n, double alpha, double* x)
     {
-        if (n <= 0) return;
-        TensorPrimitives.Multiply(new ReadOnlySpan<double>(x, n), alpha, new Span<double>(x, n));
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var va = Vector512.Create(alpha);
+            for (; i <= n - 8; i += 8) Vector512.Store(va * Vector512.Load(x + i), x + i);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(alpha);
+            for (; i <= n - 4; i += 4) Vector256.Store(va * Vector256.Load(x + i), x + i);
+        }
+        for (; i < n; i++) x[i] *= alpha;
+    }
+
+    /// <summary>Index of the entry of largest magnitude among n contiguous entries (first one on ties; NaN wins).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static int IndexOfMaxAbs(int n, double* x)
+    {
+        int best = 0;
+        double bestValue = -1;
+        for (int i = 0; i < n; i++)
+        {
+            double v = Math.Abs(x[i]);
+            if (v > bestValue || double.IsNaN(v)) { best = i; bestValue = v; if (double.IsNaN(v)) break; }
+        }
+        return best;
     }
 
     /// <summary>Applies the row interchanges ipiv[k0..k1) (row k ↔ row ipiv[k]) to columns [c0, c1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SwapRows(double* a, int lda, int* ipiv, int k0, int k1, int c0, int c1)
     {
         for (int c = c0; c < c1; c++)
@@ -48,6 +117,7 @@ internal static unsafe class Dense
     }
 
     /// <summary>B[m×n] ← L⁻¹·B with L m×m unit lower triangular (recursive, GEMM-rich).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TrsmLeftLowerUnit(int m, int n, double* l, int ldl, double* b, int ldb, int threads)
     {
         if (m <= 0 || n <= 0) return;
@@ -71,6 +141,7 @@ internal static unsafe class Dense
     }
 
     /// <summary>B[m×n] ← B·L⁻ᵀ with L n×n lower triangular, non-unit (recursive, GEMM-rich).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TrsmRightLowerTrans(int m, int n, double* l, int ldl, double* b, int ldb, int threads)
     {
         if (m <= 0 || n <= 0) return;
@@ -96,6 +167,7 @@ internal static unsafe class Dense
     }
 
     /// <summary>Lower triangle of C[n×n] -= A[n×k]·Aᵀ (the strictly upper part of diagonal blocks may be touched).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SyrkLowerMinus(int n, int k, double* a, int lda, double* c, int ldc, int threads)
     {
         if (n <= 0 || k <= 0) return;
@@ -114,6 +186,7 @@ internal static unsafe class Dense
     /// Recursive LU with partial pivoting of the m×n panel (m ≥ n) in place (Toledo 1997; LAPACK dgetrf2):
     /// ipiv[k] is the row (relative to the panel) swapped with row k.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void LuRecursive(int m, int n, double* a, int lda, int* ipiv, int threads)
     {
         if (n <= 16)
@@ -131,12 +204,13 @@ internal static unsafe class Dense
         SwapRows(a, lda, ipiv, n1, n, 0, n1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void LuUnblocked(int m, int n, double* a, int lda, int* ipiv)
     {
         for (int k = 0; k < n; k++)
         {
             double* colk = a + (long)k * lda;
-            int p = k + TensorPrimitives.IndexOfMaxMagnitude(new ReadOnlySpan<double>(colk + k, m - k));
+            int p = k + IndexOfMaxAbs(m - k, colk + k);
             ipiv[k] = p;
             if (p != k)
                 for (int c = 0; c < n; c++)
@@ -160,6 +234,7 @@ internal static unsafe class Dense
     /// Recursive Cholesky A = L·Lᵀ of the n×n lower triangle in place (LAPACK dpotrf2 structure).
     /// Returns -1 on success or the first column whose pivot is not positive (or not finite).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static int CholeskyRecursive(int n, double* a, int lda, int threads)
     {
         if (n <= TrsmBase)

@@ -46,6 +46,7 @@ internal static unsafe class Gemm
     /// <summary>
     /// C[m×n] += alpha · op(A)[m×k] · op(B)[k×n]. op(A) = A or Aᵀ (A stored k×m when transposed), likewise B.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Update(int m, int n, int k, double alpha,
         double* a, int lda, bool transA, double* b, int ldb, bool transB, double* c, int ldc, int maxThreads)
     {
@@ -86,6 +87,7 @@ internal static unsafe class Gemm
 
     private sealed class BlockJob(int mc, int kc, int nc, int m, double alpha, double* a, int lda, bool transA, double* packB, double* c, int ldc, int pc)
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int block)
         {
             int ic = block * mc;
@@ -93,6 +95,7 @@ internal static unsafe class Gemm
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block(int ic, int mcb, int kc, int nc, double alpha, double* a, int lda, bool transA,
         double* packB, double* c, int ldc, int pc)
     {
@@ -135,6 +138,7 @@ internal static unsafe class Gemm
 
     private static int RoundUp(int x, int r) => (x + r - 1) / r * r;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double* EnsureA(int length)
     {
         if (t_packALength < length)
@@ -147,6 +151,7 @@ internal static unsafe class Gemm
         return t_packA;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double* EnsureB(int length)
     {
         if (t_packBLength < length)
@@ -160,6 +165,7 @@ internal static unsafe class Gemm
 
     // Packs rows ic..ic+mc and columns pc..pc+kc of op(A), scaled by alpha, into MR-row slivers:
     // sliver s holds, for each p, the MR values op(A)(ic + s·MR + r, pc + p) contiguously (zero padded).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackA(int mc, int kc, double* a, int lda, bool transA, int ic, int pc, double alpha, double* dst)
     {
         int mr = MR;
@@ -211,6 +217,7 @@ internal static unsafe class Gemm
     }
 
     // Packs rows pc..pc+kc and columns jc..jc+nc of op(B) into NR-column slivers: for each p, NR values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PackB(int kc, int nc, double* b, int ldb, bool transB, int pc, int jc, double* dst)
     {
         int nr = NR;
@@ -315,6 +322,7 @@ internal static unsafe class Gemm
         Vector256.Store(Vector256.Load(cj) + c05, cj); Vector256.Store(Vector256.Load(cj + 4) + c15, cj + 4);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void KernelScalar(int kc, double* a, double* b, double* c, int ldc)
     {
         int mr = MR, nr = NR;
