@@ -10,6 +10,7 @@ internal static partial class Commands
         yield return ProblemsCommand(context);
         yield return CheckCommand(context);
         yield return AnalyzeCommand(context);
+        yield return SolveCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

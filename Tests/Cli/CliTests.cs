@@ -77,3 +77,57 @@ public class AnalyzeCliTests
         Assert.StartsWith("optima: ", error);
     }
 }
+
+public class SolveCliTests
+{
+    private static string WriteSystem()
+    {
+        // A 4×4 SPD tridiagonal matrix in coordinate format, symmetric storage.
+        string path = Path.Combine(Path.GetTempPath(), $"optima-solve-{Guid.NewGuid():N}.mtx");
+        File.WriteAllText(path, "%%MatrixMarket matrix coordinate real symmetric\n4 4 7\n1 1 4\n2 1 -1\n2 2 4\n3 2 -1\n3 3 4\n4 3 -1\n4 4 4\n");
+        return path;
+    }
+
+    [Theory]
+    [InlineData("lu")]
+    [InlineData("cholesky")]
+    [InlineData("qr")]
+    [InlineData("cg")]
+    [InlineData("pcg")]
+    [InlineData("jacobi")]
+    [InlineData("gauss-seidel")]
+    public void Solve_recovers_x_equal_ones_when_b_defaults_to_A_times_1(string method)
+    {
+        string a = WriteSystem(), x = a + ".x.mtx";
+        var (code, output, error) = CliTests.Run("solve", "--matrix", a, "--method", method, "--tol", "1e-12", "--out", x, "--json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("relativeResidual").GetDouble() <= 1e-12);
+        Assert.All(Optima.LinearAlgebra.IO.MatrixMarket.ReadVector(x), v => Assert.Equal(1.0, v, 10));
+    }
+
+    [Fact]
+    public void Solve_on_a_shared_real_matrix_with_pcg()
+    {
+        if (TestSupport.SharedData("matrices") is not { } dir) return;   // skipped: ../shared/data/matrices absent
+        var (code, output, _) = CliTests.Run("solve", "--matrix", Path.Combine(dir, "bcsstk03.mtx"), "--method", "pcg", "--tol", "1e-8", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("ic0", doc.RootElement.GetProperty("preconditioner").GetString());
+        Assert.True(doc.RootElement.GetProperty("iterations").GetInt32() < 200);
+    }
+
+    [Fact]
+    public void Solve_reports_bad_input_with_exit_code_2()
+    {
+        string a = WriteSystem();
+        Assert.Equal(2, CliTests.Run("solve", "--matrix", a, "--method", "magic").Code);
+        Assert.Equal(2, CliTests.Run("solve", "--matrix", a, "--method", "cg", "--precond", "ic0").Code);
+        Assert.Equal(2, CliTests.Run("solve", "--matrix", "/no/such.mtx").Code);
+        string bad = Path.Combine(Path.GetTempPath(), $"optima-bad-{Guid.NewGuid():N}.mtx");
+        File.WriteAllText(bad, "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1\n2 x 3\n");
+        var (code, _, error) = CliTests.Run("solve", "--matrix", bad);
+        Assert.Equal(2, code);
+        Assert.Contains("line 4", error);
+    }
+}

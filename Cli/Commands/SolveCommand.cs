@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Globalization;
+using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.IO;
+
+namespace Optima.Cli;
+
+internal static partial class Commands
+{
+    private static Command SolveCommand(CliContext context)
+    {
+        var json = JsonOption();
+        var matrix = new Option<string>("--matrix") { Description = "A in Matrix Market format (coordinate or array).", Required = true };
+        var rhs = new Option<string?>("--rhs") { Description = "b in Matrix Market format (default: b = A·1)." };
+        var method = new Option<string>("--method") { Description = $"One of: {string.Join(", ", LinearSolvers.MethodNamesList)}.", DefaultValueFactory = _ => "lu" };
+        var precond = new Option<string?>("--precond") { Description = $"PCG preconditioner: {string.Join(", ", LinearSolvers.PreconditionerNamesList)} (default ic0)." };
+        var tol = new Option<double>("--tol") { Description = "Relative residual ‖b − Ax‖/‖b‖ to reach (iterative methods).", DefaultValueFactory = _ => 1e-10 };
+        var maxIter = new Option<int?>("--max-iter") { Description = "Iteration limit (iterative methods; default depends on the method)." };
+        var omega = new Option<double>("--omega") { Description = "Relaxation factor ω for SOR/SSOR.", DefaultValueFactory = _ => 1.0 };
+        var output = new Option<string?>("--out") { Description = "Write x to this Matrix Market file." };
+        var command = new Command("solve", "Solve A·x = b with a direct (LU, QR, Cholesky) or iterative (Jacobi, Gauss-Seidel, SOR, CG, PCG) method.")
+            { matrix, rhs, method, precond, tol, maxIter, omega, output, json };
+        command.SetAction(parse =>
+        {
+            string methodName = parse.GetValue(method)!;
+            if (!LinearSolvers.TryParseMethod(methodName, out var kind))
+                throw new ArgumentException($"Unknown method '{methodName}'. Known methods: {string.Join(", ", LinearSolvers.MethodNamesList)}.");
+            var preconditioner = PreconditionerKind.IncompleteCholesky;
+            if (parse.GetValue(precond) is { } p)
+            {
+                if (!LinearSolvers.TryParsePreconditioner(p, out preconditioner))
+                    throw new ArgumentException($"Unknown preconditioner '{p}'. Known preconditioners: {string.Join(", ", LinearSolvers.PreconditionerNamesList)}.");
+                if (kind != LinearSolverKind.PreconditionedConjugateGradient)
+                    throw new ArgumentException("--precond applies only to --method pcg.");
+            }
+            string path = parse.GetValue(matrix)!;
+            CsrMatrix a = MatrixMarket.ReadSparse(path);
+            double[] b;
+            if (parse.GetValue(rhs) is { } rhsPath)
+            {
+                b = MatrixMarket.ReadVector(rhsPath);
+                if (b.Length != a.Rows) throw new ArgumentException($"--rhs has {b.Length} entries but A has {a.Rows} rows.");
+            }
+            else
+            {
+                b = new double[a.Rows];
+                a.Multiply(Enumerable.Repeat(1.0, a.Columns).ToArray(), b);
+            }
+            var options = new LinearSolveOptions
+            {
+                Method = kind,
+                Preconditioner = preconditioner,
+                Tolerance = parse.GetValue(tol),
+                MaxIterations = parse.GetValue(maxIter) ?? 0,
+                Omega = parse.GetValue(omega),
+            };
+            var r = LinearSolvers.Solve(a, b, options);
+            if (parse.GetValue(output) is { } outPath)
+                MatrixMarket.WriteVector(outPath, r.Solution, $"optima solve --method {LinearSolvers.NameOf(kind)}: solution of {Path.GetFileName(path)}");
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(new
+                {
+                    matrix = path,
+                    rows = a.Rows,
+                    columns = a.Columns,
+                    nonzeros = a.NonZeroCount,
+                    method = LinearSolvers.NameOf(r.Method),
+                    description = r.MethodDescription,
+                    preconditioner = kind == LinearSolverKind.PreconditionedConjugateGradient ? LinearSolvers.NameOf(r.Preconditioner) : null,
+                    reason = r.Reason,
+                    converged = r.IsConverged,
+                    iterations = r.Iterations,
+                    relativeResidual = r.RelativeResidual,
+                    conditionEstimate = r.ConditionEstimate,
+                    seconds = r.Elapsed.TotalSeconds,
+                    note = r.Note,
+                    output = parse.GetValue(output),
+                });
+            }
+            else
+            {
+                var ci = CultureInfo.InvariantCulture;
+                var o = context.Out;
+                o.WriteLine($"matrix              {path} ({a.Rows}×{a.Columns}, {a.NonZeroCount} nonzeros)");
+                o.WriteLine($"method              {r.MethodDescription}");
+                o.WriteLine($"result              {r.Reason}");
+                if (LinearSolvers.IsIterative(r.Method)) o.WriteLine($"iterations          {r.Iterations}");
+                o.WriteLine(string.Create(ci, $"relative residual   {r.RelativeResidual:0.000E+00}   (‖b − Ax‖/‖b‖)"));
+                if (r.ConditionEstimate is { } c) o.WriteLine(string.Create(ci, $"condition estimate  {c:0.000E+00}"));
+                o.WriteLine(string.Create(ci, $"time                {r.Elapsed.TotalMilliseconds:F2} ms"));
+                if (r.Note is not null) o.WriteLine($"note                {r.Note}");
+                if (parse.GetValue(output) is { } written) o.WriteLine($"x written to        {written}");
+            }
+            return r.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
+        });
+        return command;
+    }
+}
