@@ -88,8 +88,6 @@ internal static class Calculus
         if (IsNumber(b, 1)) return a;
         if (IsNumber(a, -1)) return Neg(b);
         if (IsNumber(b, -1)) return Neg(a);
-        if (a is NegateExpression na) return Neg(Mul(na.Operand, b));
-        if (b is NegateExpression nb) return Neg(Mul(a, nb.Operand));
         if (b is NumberExpression && a is not NumberExpression) return Mul(b, a); // constants to the left: 2*x
         // c1*(c2*u) → (c1·c2)*u
         if (a is NumberExpression c1 && b is BinaryExpression { Operator: BinaryOperator.Multiply, Left: NumberExpression c2 } inner
@@ -104,8 +102,6 @@ internal static class Calculus
         if (IsNumber(a, 0) && !IsNumber(b, 0)) return Zero;
         if (IsNumber(b, 1)) return a;
         if (IsNumber(b, -1)) return Neg(a);
-        if (a is NegateExpression na) return Neg(Div(na.Operand, b));
-        if (b is NegateExpression nb) return Neg(Div(a, nb.Operand));
         return new BinaryExpression(BinaryOperator.Divide, a, b);
     }
 

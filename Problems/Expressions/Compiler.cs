@@ -12,7 +12,11 @@ internal sealed class Compiler
 {
     private enum Op { Const, Var, Par, Neg, Add, Sub, Mul, Div, Pow, Call }
 
-    private readonly record struct Node(Op Op, int A, int B, double Value, int Slot);
+    /// <summary>A DAG node; constants are keyed by their bits (so 0 and −0 stay apart).</summary>
+    private readonly record struct Node(Op Op, int A, int B, long Bits, int Slot)
+    {
+        public double Value => BitConverter.Int64BitsToDouble(Bits);
+    }
 
     private readonly List<Node> _nodes = [];
     private readonly Dictionary<Node, int> _index = [];
@@ -40,7 +44,7 @@ internal sealed class Compiler
         return id;
     }
 
-    private int Constant(double v) => Intern(new Node(Op.Const, -1, -1, v, 0));
+    private int Constant(double v) => Intern(new Node(Op.Const, -1, -1, BitConverter.DoubleToInt64Bits(v), 0));
 
     /// <summary>Adds <paramref name="e"/> to the DAG; returns its node.</summary>
     public int Lower(Expression e)

@@ -175,7 +175,7 @@ public abstract class Expression : IEquatable<Expression>
         return sb.ToString();
     }
 
-    /// <summary>Structural equality.</summary>
+    /// <summary>Structural equality (numbers compare by their bits, so 0 and −0 differ).</summary>
     public bool Equals(Expression? other) =>
         ReferenceEquals(this, other) || (other is not null && other._hash == _hash && EqualsCore(other));
 
@@ -281,7 +281,7 @@ public abstract class Expression : IEquatable<Expression>
 /// <summary>A finite number literal (π prints as <c>pi</c>).</summary>
 public sealed class NumberExpression : Expression
 {
-    internal NumberExpression(double value) : base(HashCode.Combine(1, value == 0 ? 0.0 : value)) => Value = value;
+    internal NumberExpression(double value) : base(HashCode.Combine(1, BitConverter.DoubleToInt64Bits(value))) => Value = value;
 
     /// <summary>The value.</summary>
     public double Value { get; }
@@ -294,7 +294,7 @@ public sealed class NumberExpression : Expression
 
     internal override void CollectIdentifiers(List<string> list, HashSet<string> seen) { }
 
-    private protected override bool EqualsCore(Expression other) => other is NumberExpression n && n.Value.Equals(Value);
+    private protected override bool EqualsCore(Expression other) => other is NumberExpression n && BitConverter.DoubleToInt64Bits(n.Value) == BitConverter.DoubleToInt64Bits(Value);
 
     internal override int Precedence => Value < 0 || (Value == 0 && double.IsNegative(Value)) ? 3 : 5;
 
