@@ -126,6 +126,13 @@ public abstract class Expression : IEquatable<Expression>
     /// <summary>Number of nodes in the tree.</summary>
     public abstract int Size { get; }
 
+    /// <summary>Levels in the tree (1 for a leaf); the parser rejects text deeper than <see cref="MaxParsedHeight"/>.</summary>
+    public int Height { get; private protected init; } = 1;
+
+    /// <summary>The deepest tree <see cref="Parse"/> builds (a sum of 1000 terms is 1000 levels deep), so that recursive
+    /// processing can never exhaust the stack.</summary>
+    public const int MaxParsedHeight = 2000;
+
     /// <summary>
     /// A simpler equal-valued expression: constants folded (when the result is finite), and 0·a, 1·a, a+0, a−0, a/1,
     /// a¹, a⁰, −(−a), a−a and similar removed. Like every computer-algebra system it treats 0·a as 0 and a−a as 0 even
@@ -348,6 +355,7 @@ public sealed class NegateExpression : Expression
     {
         Operand = operand;
         Size = operand.Size + 1;
+        Height = operand.Height + 1;
     }
 
     /// <summary>The negated expression.</summary>
@@ -382,6 +390,7 @@ public sealed class BinaryExpression : Expression
         Left = left;
         Right = right;
         Size = left.Size + right.Size + 1;
+        Height = Math.Max(left.Height, right.Height) + 1;
     }
 
     /// <summary>The operator.</summary>
@@ -450,6 +459,7 @@ public sealed class CallExpression : Expression
         Function = function;
         Argument = argument;
         Size = argument.Size + 1;
+        Height = argument.Height + 1;
     }
 
     /// <summary>The function.</summary>

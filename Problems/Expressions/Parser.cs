@@ -113,8 +113,9 @@ internal sealed class Parser
         var left = ParseProduct();
         while (Peek.Kind is Kind.Plus or Kind.Minus)
         {
-            var op = Next().Kind == Kind.Plus ? BinaryOperator.Add : BinaryOperator.Subtract;
-            left = new BinaryExpression(op, left, ParseProduct());
+            var t = Next();
+            var op = t.Kind == Kind.Plus ? BinaryOperator.Add : BinaryOperator.Subtract;
+            left = CheckHeight(new BinaryExpression(op, left, ParseProduct()), t);
         }
         return left;
     }
@@ -125,8 +126,9 @@ internal sealed class Parser
         var left = ParseUnary();
         while (Peek.Kind is Kind.Star or Kind.Slash)
         {
-            var op = Next().Kind == Kind.Star ? BinaryOperator.Multiply : BinaryOperator.Divide;
-            left = new BinaryExpression(op, left, ParseUnary());
+            var t = Next();
+            var op = t.Kind == Kind.Star ? BinaryOperator.Multiply : BinaryOperator.Divide;
+            left = CheckHeight(new BinaryExpression(op, left, ParseUnary()), t);
         }
         return left;
     }
@@ -157,6 +159,11 @@ internal sealed class Parser
         _depth--;
         return new BinaryExpression(BinaryOperator.Power, basis, exponent);
     }
+
+    private Expression CheckHeight(Expression e, Token at) =>
+        e.Height <= Expression.MaxParsedHeight
+            ? e
+            : throw Error($"expression too long: more than {Expression.MaxParsedHeight} operations in a chain", at);
 
     private void Enter(Token t)
     {

@@ -163,6 +163,9 @@ public class ParserTests
         string text = new string('(', 5000) + "x" + new string(')', 5000);
         var ex = Assert.Throws<ExpressionParseException>(() => E.Parse(text));
         Assert.Contains("nested", ex.Reason);
+        Assert.Equal(1000, E.Parse(string.Join("+", Enumerable.Repeat("x", 1000))).Height);
+        ex = Assert.Throws<ExpressionParseException>(() => E.Parse(string.Join("*", Enumerable.Repeat("x", 5000))));
+        Assert.Contains("too long", ex.Reason);
     }
 
     [Fact]
