@@ -37,9 +37,19 @@ internal static class Calculus
         NumberExpression n => new NumberExpression(-n.Value),
         NegateExpression n => n.Operand,
         BinaryExpression { Operator: BinaryOperator.Subtract } s => new BinaryExpression(BinaryOperator.Subtract, s.Right, s.Left),
-        BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide, Left: NumberExpression c } m =>
-            new BinaryExpression(m.Operator, new NumberExpression(-c.Value), m.Right),
+        // −(a·b) → (−a)·b and −(a/b) → (−a)/b: the negation moves to the leftmost factor, which prints as "-a*b".
+        BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } m =>
+            new BinaryExpression(m.Operator, Neg(m.Left), m.Right),
         _ => new NegateExpression(a),
+    };
+
+    /// <summary>True for −a, a negative number, and products or quotients whose leftmost factor is one of those.</summary>
+    private static bool IsNegative(Expression e) => e switch
+    {
+        NegateExpression => true,
+        NumberExpression n => n.Value < 0,
+        BinaryExpression { Operator: BinaryOperator.Multiply or BinaryOperator.Divide } m => IsNegative(m.Left),
+        _ => false,
     };
 
     public static Expression Bin(BinaryOperator op, Expression a, Expression b)
@@ -61,9 +71,7 @@ internal static class Calculus
         if (TryNumber(a, out double x) && TryNumber(b, out double y) && Fold(x + y) is { } f) return f;
         if (IsNumber(a, 0)) return b;
         if (IsNumber(b, 0)) return a;
-        if (b is NegateExpression nb) return Sub(a, nb.Operand);
-        if (b is NumberExpression { Value: < 0 } n) return Sub(a, new NumberExpression(-n.Value));
-        if (b is BinaryExpression { Operator: BinaryOperator.Multiply, Left: NumberExpression { Value: < 0 } } m) return Sub(a, Neg(m));
+        if (IsNegative(b)) return Sub(a, Neg(b));
         if (a is NegateExpression na) return Sub(b, na.Operand);
         return new BinaryExpression(BinaryOperator.Add, a, b);
     }
@@ -74,9 +82,7 @@ internal static class Calculus
         if (IsNumber(b, 0)) return a;
         if (IsNumber(a, 0)) return Neg(b);
         if (a.Equals(b)) return Zero;
-        if (b is NegateExpression nb) return Add(a, nb.Operand);
-        if (b is NumberExpression { Value: < 0 } n) return Add(a, new NumberExpression(-n.Value));
-        if (b is BinaryExpression { Operator: BinaryOperator.Multiply, Left: NumberExpression { Value: < 0 } } m) return Add(a, Neg(m));
+        if (IsNegative(b)) return Add(a, Neg(b));
         return new BinaryExpression(BinaryOperator.Subtract, a, b);
     }
 
@@ -88,6 +94,7 @@ internal static class Calculus
         if (IsNumber(b, 1)) return a;
         if (IsNumber(a, -1)) return Neg(b);
         if (IsNumber(b, -1)) return Neg(a);
+        if (IsNegative(b) && b is not NumberExpression) return Mul(Neg(a), Neg(b)); // a·(−b) → (−a)·b
         if (b is NumberExpression && a is not NumberExpression) return Mul(b, a); // constants to the left: 2*x
         // c1*(c2*u) → (c1·c2)*u
         if (a is NumberExpression c1 && b is BinaryExpression { Operator: BinaryOperator.Multiply, Left: NumberExpression c2 } inner
@@ -102,6 +109,7 @@ internal static class Calculus
         if (IsNumber(a, 0) && !IsNumber(b, 0)) return Zero;
         if (IsNumber(b, 1)) return a;
         if (IsNumber(b, -1)) return Neg(a);
+        if (IsNegative(b) && b is not NumberExpression) return Div(Neg(a), Neg(b));
         return new BinaryExpression(BinaryOperator.Divide, a, b);
     }
 

@@ -58,6 +58,10 @@ public class DerivativeAndCompileTests
     [InlineData("x^y", "y", "x^y*log(x)")]
     [InlineData("2^x", "x", "0.6931471805599453*2^x")]
     [InlineData("a*x + b", "x", "a")]
+    [InlineData("b1*(1-exp(-b2*x))", "b2", "b1*(exp(-b2*x)*x)")]
+    [InlineData("b1/(1+exp(b2-b3*x))", "b3", "b1*(exp(b2 - b3*x)*x)/(1 + exp(b2 - b3*x))^2")]
+    [InlineData("(1-x)^2 + 100*(y-x^2)^2", "x", "-2*(1 - x) - 100*(2*(y - x^2)*(2*x))")]
+    [InlineData("(1-x)^2 + 100*(y-x^2)^2", "y", "200*(y - x^2)")]
     public void Derivatives_come_out_simplified(string text, string name, string expected) =>
         Assert.Equal(expected, E.Parse(text).Differentiate(name).ToString());
 
