@@ -1,0 +1,159 @@
+namespace Optima.Problems.Expressions;
+
+/// <summary>A compiled expression's value at one point: the variable and parameter values in the slots given at compile time.</summary>
+public delegate double CompiledFunction(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters);
+
+/// <summary>A compiled expression's value, returned, and its gradient with respect to the parameters, written into <paramref name="gradient"/>.</summary>
+public delegate double CompiledGradientFunction(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters, Span<double> gradient);
+
+/// <summary>
+/// A compiled expression's value (returned), parameter gradient and parameter Hessian (p×p, both triangles written;
+/// symmetric, so row- and column-major agree).
+/// </summary>
+public delegate double CompiledHessianFunction(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters, Span<double> gradient, Span<double> hessian);
+
+/// <summary>
+/// An <see cref="Expression"/> compiled to IL (a <see cref="System.Reflection.Emit.DynamicMethod"/>, JIT-compiled to
+/// machine code): no interpretation per point. Created by <see cref="Expression.Compile"/>. Variables and parameters
+/// are read from spans by slot, in the order of <see cref="Variables"/> and <see cref="Parameters"/>.
+/// </summary>
+/// <remarks>
+/// <para>The value is the expression exactly as written (bit-for-bit what <see cref="Expression.Evaluate(Func{string, double})"/>
+/// computes); derivatives are the simplified symbolic derivatives (<see cref="Expression.Differentiate"/>). The value
+/// and all partial derivatives are emitted as one straight-line method in which every common subexpression (for
+/// example the <c>exp(-b2*x)</c> shared by a model and its derivatives) is computed once.</para>
+/// <para>The delegates are pure functions and safe to call from several threads at once. The gradient and Hessian
+/// delegates are built on first use. Requires a runtime that can compile dynamic code (not NativeAOT).</para>
+/// </remarks>
+public sealed class CompiledExpression
+{
+    private readonly string[] _variables;
+    private readonly string[] _parameters;
+    private readonly Lazy<Expression[]> _gradient;
+    private readonly Lazy<CompiledGradientFunction> _gradientFunction;
+    private readonly Lazy<CompiledHessianFunction> _hessianFunction;
+
+    internal CompiledExpression(Expression expression, IReadOnlyList<string> variables, IReadOnlyList<string> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(variables);
+        ArgumentNullException.ThrowIfNull(parameters);
+        Expression = expression;
+        _variables = [.. variables];
+        _parameters = [.. parameters];
+        Validate(expression, _variables, _parameters);
+
+        var compiler = new Compiler(_variables, _parameters);
+        Function = compiler.Emit<CompiledFunction>(compiler.Lower(expression), [], 0);
+
+        _gradient = new Lazy<Expression[]>(() => [.. _parameters.Select(Expression.Differentiate)]);
+        _gradientFunction = new Lazy<CompiledGradientFunction>(() =>
+        {
+            var c = new Compiler(_variables, _parameters);
+            int value = c.Lower(Expression);
+            var outputs = _gradient.Value.Select((g, k) => (c.Lower(g), new[] { new Compiler.Target(2, k) })).ToArray();
+            return c.Emit<CompiledGradientFunction>(value, outputs, 1);
+        });
+        _hessianFunction = new Lazy<CompiledHessianFunction>(() =>
+        {
+            var c = new Compiler(_variables, _parameters);
+            int value = c.Lower(Expression);
+            var gradient = _gradient.Value;
+            int p = _parameters.Length;
+            var outputs = new List<(int, Compiler.Target[])>();
+            for (int k = 0; k < p; k++) outputs.Add((c.Lower(gradient[k]), [new Compiler.Target(2, k)]));
+            for (int i = 0; i < p; i++)
+                for (int j = i; j < p; j++)
+                {
+                    // ∂²f/∂pᵢ∂pⱼ for j ≥ i, written to both triangles.
+                    var second = gradient[i].Differentiate(_parameters[j]);
+                    Compiler.Target[] targets = i == j ? [new(3, i * p + i)] : [new(3, i * p + j), new(3, j * p + i)];
+                    outputs.Add((c.Lower(second), targets));
+                }
+            return c.Emit<CompiledHessianFunction>(value, outputs, 2);
+        });
+    }
+
+    /// <summary>The expression as compiled.</summary>
+    public Expression Expression { get; }
+
+    /// <summary>The variable names, in slot order.</summary>
+    public IReadOnlyList<string> Variables => _variables;
+
+    /// <summary>The parameter names, in slot order (the gradient's order).</summary>
+    public IReadOnlyList<string> Parameters => _parameters;
+
+    /// <summary>The value delegate.</summary>
+    public CompiledFunction Function { get; }
+
+    /// <summary>The value-and-parameter-gradient delegate (compiled on first use).</summary>
+    public CompiledGradientFunction GradientFunction => _gradientFunction.Value;
+
+    /// <summary>The value, parameter-gradient and parameter-Hessian delegate (compiled on first use).</summary>
+    public CompiledHessianFunction HessianFunction => _hessianFunction.Value;
+
+    /// <summary>The symbolic partial derivatives ∂f/∂pₖ, in the order of <see cref="Parameters"/>.</summary>
+    public IReadOnlyList<Expression> Gradient => _gradient.Value;
+
+    /// <summary>f(variables; parameters).</summary>
+    public double Evaluate(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters)
+    {
+        CheckLengths(variables, parameters);
+        return Function(variables, parameters);
+    }
+
+    /// <summary>f(variables; parameters), with ∂f/∂parameters written into <paramref name="gradient"/>.</summary>
+    public double Evaluate(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters, Span<double> gradient)
+    {
+        CheckLengths(variables, parameters);
+        Require(gradient.Length, _parameters.Length, nameof(gradient));
+        return GradientFunction(variables, parameters, gradient);
+    }
+
+    /// <summary>
+    /// f(variables; parameters), with the parameter gradient written into <paramref name="gradient"/> and the p×p
+    /// parameter Hessian into <paramref name="hessian"/> (length p², both triangles).
+    /// </summary>
+    public double Evaluate(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters, Span<double> gradient, Span<double> hessian)
+    {
+        CheckLengths(variables, parameters);
+        Require(gradient.Length, _parameters.Length, nameof(gradient));
+        Require(hessian.Length, _parameters.Length * _parameters.Length, nameof(hessian));
+        return HessianFunction(variables, parameters, gradient, hessian);
+    }
+
+    private void CheckLengths(ReadOnlySpan<double> variables, ReadOnlySpan<double> parameters)
+    {
+        Require(variables.Length, _variables.Length, nameof(variables));
+        Require(parameters.Length, _parameters.Length, nameof(parameters));
+    }
+
+    private static void Require(int actual, int expected, string name)
+    {
+        if (actual != expected)
+            throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
+    }
+
+    private static void Validate(Expression expression, string[] variables, string[] parameters)
+    {
+        var all = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (list, what) in new[] { (variables, "variables"), (parameters, "parameters") })
+            foreach (string name in list)
+            {
+                if (string.IsNullOrEmpty(name)) throw new ArgumentException($"The {what} list contains an empty name.", what);
+                if (!all.Add(name))
+                    throw new ArgumentException(
+                        variables.Contains(name) && parameters.Contains(name)
+                            ? $"'{name}' is listed both as a variable and as a parameter."
+                            : $"'{name}' is listed twice among the {what}.", what);
+            }
+        var unknown = expression.Identifiers.Where(n => !all.Contains(n)).ToList();
+        if (unknown.Count > 0)
+        {
+            string names = string.Join(", ", unknown.Select(n => $"'{n}'"));
+            throw new ArgumentException(
+                $"The expression uses {names}, which {(unknown.Count == 1 ? "is" : "are")} neither a variable ({List(variables)}) nor a parameter ({List(parameters)}).");
+        }
+    }
+
+    private static string List(string[] names) => names.Length == 0 ? "none" : string.Join(", ", names);
+}
