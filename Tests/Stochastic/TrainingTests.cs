@@ -283,6 +283,23 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_optimizer_allocates_per_step()
+    {
+        const int n = 5003;
+        var x = new double[n];
+        var g = Enumerable.Range(0, n).Select(i => Math.Sin(i)).ToArray();
+        foreach (var name in Optimizers.Names.Append("lookahead:adam"))
+        {
+            var opt = Optimizers.Create(name, n, new() { ClipNorm = 1, WeightDecay = 1e-3 });
+            opt.Step(x, g); // warm-up (JIT)
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int t = 0; t < 5; t++) opt.Step(x, g);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{name} allocated {allocated} bytes in 5 steps");
+        }
+    }
+
+    [Fact]
     public void Backprop_passes_the_gradient_check()
     {
         var data = Clusters(9, 5, 3, 1);
