@@ -4,6 +4,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
 {
     ["linalg"] = ("dense LU/Cholesky/QR and CG GFLOP/s: Optima vs MathNet vs OpenBLAS (see Benchmarks/LinearAlgebra)",
         Optima.Benchmarks.LinearAlgebra.LinearAlgebraBenchmark.Run),
+    ["optim"] = ("first-order optimizers ns/parameter/step and GB/s at 10^7 float64, one thread, vs torch.optim (see Benchmarks/Stochastic)",
+        Optima.Benchmarks.Stochastic.OptimizerBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics;
+using Optima.Solvers.Stochastic;
+
+namespace Optima.Benchmarks.Stochastic;
+
+/// <summary>
+/// `optim` mode: ns per parameter per step of every optimizer over n float64 parameters on one thread, with the
+/// effective memory bandwidth implied by the bytes each must move (gradient read, parameters and every state vector
+/// read and written), side by side with torch.optim in the same run when python3 with torch is installed.
+/// Options: --n N (default 10^7), --steps S (default 20), --only a,b,c, --no-torch.
+/// </summary>
+public static class OptimizerBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int n = 10_000_000, steps = 20;
+        bool torch = true;
+        string[]? only = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--n": n = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--steps": steps = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--only": only = args[++i].Split(','); break;
+                case "--no-torch": torch = false; break;
+                default: Console.Error.WriteLine($"unknown option '{args[i]}'"); return 2;
+            }
+        }
+        var ci = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Create(ci, $"n = {n:N0} float64 parameters, {steps} timed steps (median), one thread, Vector<double>.Count = {Vector<double>.Count}"));
+        var x = new double[n];
+        var g = new double[n];
+        var rng = new Random(1);
+        for (int i = 0; i < n; i++) { x[i] = rng.NextDouble() - 0.5; g[i] = rng.NextDouble() - 0.5; }
+        var names = only ?? Optimizers.Names.ToArray();
+        var ours = new Dictionary<string, double>();
+        Console.WriteLine($"{"optimizer",-18} {"ns/param",9} {"bytes/param",12} {"GB/s",7}");
+        foreach (var name in names)
+        {
+            var opt = Optimizers.Create(name, n);
+            int vectors = opt is ChainOptimizer c ? c.State.Vectors.Length : 0;
+            double bytes = 8 + 16 + 16.0 * vectors;
+            opt.LearningRate = 1e-6; // keep the parameters tame over many steps
+            opt.Step(x, g); opt.Step(x, g);
+            var times = new double[steps];
+            for (int s = 0; s < steps; s++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                opt.Step(x, g);
+                times[s] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+            Array.Sort(times);
+            double sec = times[steps / 2];
+            double ns = sec * 1e9 / n;
+            ours[name] = ns;
+            Console.WriteLine(string.Create(ci, $"{name,-18} {ns,9:F3} {bytes,12:F0} {bytes * n / sec / 1e9,7:F1}"));
+        }
+        FusedAdamReference(x, g, steps);
+        if (torch) RunTorch(n, steps, names, ours);
+        return 0;
+    }
+
+    /// <summary>
+    /// The floor to compare with: one hand-fused Adam loop over the same arrays (no finiteness pre-pass, no chain),
+    /// 56 bytes per parameter.
+    /// </summary>
+    private static void FusedAdamReference(double[] x, double[] g, int steps)
+    {
+        int n = x.Length, w = Vector<double>.Count;
+        var m = new double[n];
+        var v = new double[n];
+        var times = new double[steps];
+        for (int s = -2; s < steps; s++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            int t = s + 3;
+            var c1 = new Vector<double>(1e-6 / (1 - Math.Pow(0.9, t)));
+            var c2 = new Vector<double>(1 / Math.Sqrt(1 - Math.Pow(0.999, t)));
+            var b1 = new Vector<double>(0.9); var a1 = new Vector<double>(0.1);
+            var b2 = new Vector<double>(0.999); var a2 = new Vector<double>(0.001); var eps = new Vector<double>(1e-8);
+            var xs = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(x.AsSpan());
+            var gs = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(g.AsSpan());
+            var ms = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(m.AsSpan());
+            var vs = System.Runtime.InteropServices.MemoryMarshal.Cast<double, Vector<double>>(v.AsSpan());
+            for (int i = 0; i < xs.Length; i++)
+            {
+                var gi = gs[i];
+                var mi = Vector.FusedMultiplyAdd(b1, ms[i], a1 * gi);
+                var vi = Vector.FusedMultiplyAdd(b2, vs[i], a2 * gi * gi);
+                ms[i] = mi; vs[i] = vi;
+                xs[i] -= mi * c1 / Vector.FusedMultiplyAdd(Vector.SquareRoot(vi), c2, eps);
+            }
+            if (s >= 0) times[s] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        }
+        Array.Sort(times);
+        double sec = times[steps / 2];
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{"(fused adam loop)",-18} {sec * 1e9 / n,9:F3} {56,12} {56.0 * n / sec / 1e9,7:F1}   ← hand-fused floor on this machine now"));
+    }
+
+    private static void RunTorch(int n, int steps, string[] names, Dictionary<string, double> ours)
+    {
+        var map = new Dictionary<string, string>
+        {
+            ["sgd"] = "torch.optim.SGD([p], lr=1e-6)",
+            ["momentum"] = "torch.optim.SGD([p], lr=1e-6, momentum=0.9)",
+            ["nesterov"] = "torch.optim.SGD([p], lr=1e-6, momentum=0.9, nesterov=True)",
+            ["adagrad"] = "torch.optim.Adagrad([p], lr=1e-6)",
+            ["rmsprop"] = "torch.optim.RMSprop([p], lr=1e-6)",
+            ["rmsprop-centred"] = "torch.optim.RMSprop([p], lr=1e-6, centered=True)",
+            ["adadelta"] = "torch.optim.Adadelta([p], lr=1e-6)",
+            ["adam"] = "torch.optim.Adam([p], lr=1e-6)",
+            ["amsgrad"] = "torch.optim.Adam([p], lr=1e-6, amsgrad=True)",
+            ["adamw"] = "torch.optim.AdamW([p], lr=1e-6)",
+            ["adamax"] = "torch.optim.Adamax([p], lr=1e-6)",
+            ["nadam"] = "torch.optim.NAdam([p], lr=1e-6)",
+        };
+        var lines = names.Where(map.ContainsKey).Select(k => $"    ('{k}', lambda p: {map[k]}),");
+        string script = $$"""
+import time, torch
+torch.set_num_threads(1)
+n, steps = {{n}}, {{steps}}
+g = torch.rand(n, dtype=torch.float64) - 0.5
+for name, make in [
+{{string.Join("\n", lines)}}
+]:
+    p = (torch.rand(n, dtype=torch.float64) - 0.5).requires_grad_()
+    p.grad = g.clone()
+    opt = make(p)
+    opt.step(); opt.step()
+    ts = []
+    for _ in range(steps):
+        t0 = time.perf_counter(); opt.step(); ts.append(time.perf_counter() - t0)
+    ts.sort()
+    print(name, ts[len(ts) // 2] * 1e9 / n, flush=True)
+""";
+        string path = Path.Combine(Path.GetTempPath(), $"optima-torch-bench-{Environment.ProcessId}.py");
+        File.WriteAllText(path, script);
+        try
+        {
+            var psi = new ProcessStartInfo("/usr/bin/python3", path) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var proc = Process.Start(psi)!;
+            string stdout = proc.StandardOutput.ReadToEnd();
+            string stderr = proc.StandardError.ReadToEnd();
+            proc.WaitForExit();
+            if (proc.ExitCode != 0)
+            {
+                Console.WriteLine($"torch comparison skipped (python3 -c 'import torch' failed; install with: sudo apt-get install -y python3-torch): {stderr.Trim().Split('\n').LastOrDefault()}");
+                return;
+            }
+            Console.WriteLine($"\ntorch {TorchVersion()} one thread, same n, same run:");
+            Console.WriteLine($"{"optimizer",-18} {"torch ns/param",15} {"optima ns/param",16} {"speed-up",9}");
+            foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = line.Split(' ');
+                double t = double.Parse(parts[1], CultureInfo.InvariantCulture);
+                double o = ours[parts[0]];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{parts[0],-18} {t,15:F3} {o,16:F3} {t / o,8:F1}×"));
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine("torch comparison skipped: /usr/bin/python3 not found.");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string TorchVersion()
+    {
+        try
+        {
+            var psi = new ProcessStartInfo("/usr/bin/python3", "-c \"import torch; print(torch.__version__)\"") { RedirectStandardOutput = true };
+            using var p = Process.Start(psi)!;
+            string v = p.StandardOutput.ReadToEnd().Trim();
+            p.WaitForExit();
+            return v;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace Optima.Solvers.Stochastic;
+
+/// <summary>
+/// One link of an optimizer chain (optax's <c>GradientTransformation</c>): it turns an update vector u (initially
+/// the gradient) into a new one, possibly reading the parameters and keeping per-parameter state vectors and a few
+/// scalars. Adam, for instance, is <c>ScaleByAdam → AddDecayedWeights → ScaleByLearningRate</c>, and the optimizer
+/// finally applies θ ← θ + u.
+/// </summary>
+/// <remarks>
+/// <para>The chain runs block by block: for each block of parameters (a few thousand) every transform is applied in
+/// turn on the block's update, which stays in the L1 cache, so the whole chain makes one pass over main memory
+/// (gradient, parameters and state are each read and written once per step) while each transform stays a small
+/// separate piece of code.</para>
+/// <para><see cref="Apply"/> receives spans whose length is a multiple of <see cref="Vector{T}.Count"/> (the last
+/// block is zero-padded), so implementations are pure vector loops with no scalar tail. State lives in the
+/// optimizer's <see cref="OptimizerState"/> (plain arrays), never in the transform, so save/restore is exact.</para>
+/// </remarks>
+public abstract class GradientTransform
+{
+    private OptimizerState? _state;
+    private int _vectorBase, _scalarBase;
+
+    /// <summary>A short name for messages, e.g. "scale_by_adam".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Number of per-parameter state vectors the transform keeps (moments, accumulators). Default 0.</summary>
+    public virtual int VectorCount => 0;
+
+    /// <summary>Number of scalar state values (e.g. NAdam's running product of μ). Default 0.</summary>
+    public virtual int ScalarCount => 0;
+
+    /// <summary>The initial value of every entry of state vector <paramref name="k"/>. Default 0.</summary>
+    public virtual double InitialVectorValue(int k) => 0.0;
+
+    /// <summary>The initial value of scalar <paramref name="k"/>. Default 0.</summary>
+    public virtual double InitialScalar(int k) => 0.0;
+
+    /// <summary>
+    /// True when the transform needs a reduction over the whole gradient before the block pass (clipping by global
+    /// norm). Such a transform must come first in its chain, where its input is the raw gradient.
+    /// </summary>
+    public virtual bool NeedsWholeGradient => false;
+
+    /// <summary>Called once per step before the block pass with the 1-based step number t and the learning rate γ in force.</summary>
+    /// <param name="step">t ≥ 1.</param>
+    /// <param name="learningRate">γ for this step (after any schedule).</param>
+    /// <param name="gradient">The whole raw gradient (meaningful to a transform only when it is first in the chain).</param>
+    public virtual void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient)
+    {
+    }
+
+    /// <summary>Transforms the update of one block in place.</summary>
+    /// <param name="update">The block's update (length a multiple of <see cref="Vector{T}.Count"/>).</param>
+    /// <param name="parameters">The block's current parameters θ (same length).</param>
+    /// <param name="offset">Index of the block's first parameter, for <see cref="StateVector"/>.</param>
+    public abstract void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset);
+
+    internal void Bind(OptimizerState state, int vectorBase, int scalarBase)
+    {
+        _state = state;
+        _vectorBase = vectorBase;
+        _scalarBase = scalarBase;
+    }
+
+    /// <summary>The block [offset, offset + length) of state vector <paramref name="k"/>.</summary>
+    protected Span<double> StateVector(int k, int offset, int length) =>
+        Bound.Vectors[_vectorBase + k].AsSpan(offset, length);
+
+    /// <summary>Scalar state <paramref name="k"/>, by reference.</summary>
+    protected ref double StateScalar(int k) => ref Bound.Scalars[_scalarBase + k];
+
+    private OptimizerState Bound => _state ?? throw new InvalidOperationException($"The transform {Name} is not part of an optimizer.");
+
+    /// <summary>Reinterprets a span of doubles (length a multiple of the vector width) as vectors.</summary>
+    protected static Span<Vector<double>> AsVectors(Span<double> s) => MemoryMarshal.Cast<double, Vector<double>>(s);
+
+    /// <summary>Reinterprets a read-only span of doubles as vectors.</summary>
+    protected static ReadOnlySpan<Vector<double>> AsVectors(ReadOnlySpan<double> s) => MemoryMarshal.Cast<double, Vector<double>>(s);
+
+    /// <summary>Throws unless 0 ≤ <paramref name="beta"/> &lt; 1 (the rule for every decay rate).</summary>
+    protected static void RequireBeta(double beta, string name)
+    {
+        if (!(beta >= 0 && beta < 1))
+            throw new ArgumentOutOfRangeException(name, beta, $"{name} must lie in [0, 1), but is {beta}.");
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and ≥ 0.</summary>
+    protected static void RequireNonNegative(double value, string name)
+    {
+        if (!(value >= 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number ≥ 0, but is {value}.");
+    }
+
+    /// <summary>Throws unless <paramref name="value"/> is finite and &gt; 0.</summary>
+    protected static void RequirePositive(double value, string name)
+    {
+        if (!(value > 0) || double.IsInfinity(value))
+            throw new ArgumentOutOfRangeException(name, value, $"{name} must be a finite number > 0, but is {value}.");
+    }
+}

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Optima.Problems;
+using Optima.Problems.Data;
+
+namespace Optima.Solvers.Stochastic;
+
+/// <summary>Options of a minibatch training run (<see cref="MinibatchTrainer"/>, <see cref="Training"/>).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Passes over the data. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Terms per micro-batch. Default 32. The last batch of an epoch may be smaller (it is never dropped).</summary>
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Micro-batches whose gradients are accumulated (averaged, weighted by size) into one optimizer step. Default 1.</summary>
+    public int AccumulationSteps { get; init; } = 1;
+
+    /// <summary>Seed of the shuffling generator (xoshiro256**): the same seed and inputs give bit-identical runs. Default 1.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>The learning-rate schedule, evaluated at the optimizer step count before each step; null keeps the optimizer's rate.</summary>
+    public Schedule? Schedule { get; init; }
+
+    /// <summary>Stop (resumably) after this many optimizer steps in total. Default unlimited.</summary>
+    public long MaxSteps { get; init; } = long.MaxValue;
+
+    /// <summary>Wall-clock limit, or null for none.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+
+    /// <summary>Stops the run when signalled (resumably).</summary>
+    public CancellationToken CancellationToken { get; init; }
+
+    /// <summary>When set, a checkpoint is written to this file after every epoch and when the run stops.</summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Evaluates the parameters after each epoch (e.g. test loss and accuracy); null skips evaluation.</summary>
+    public Func<double[], (double Loss, double Accuracy)>? Evaluate { get; init; }
+
+    /// <summary>Receives one record per finished epoch (on the training thread).</summary>
+    public IProgress<EpochRecord>? Progress { get; init; }
+
+    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
+    public void Validate()
+    {
+        if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
+        if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
+        if (AccumulationSteps < 1) throw new ArgumentOutOfRangeException(nameof(AccumulationSteps), AccumulationSteps, "AccumulationSteps must be at least 1.");
+        if (MaxSteps < 0) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "MaxSteps must be ≥ 0.");
+        if (TimeLimit is { } t && t < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), t, "TimeLimit must not be negative.");
+    }
+}
+
+/// <summary>What ended a training run.</summary>
+public enum TrainingStopReason
+{
+    /// <summary>All epochs ran.</summary>
+    Completed,
+
+    /// <summary><see cref="TrainingOptions.MaxSteps"/> was reached; the run can be resumed.</summary>
+    MaxSteps,
+
+    /// <summary>The time limit was reached; the run can be resumed.</summary>
+    TimeLimit,
+
+    /// <summary>The cancellation token was signalled; the run can be resumed.</summary>
+    Cancelled,
+
+    /// <summary>A minibatch gradient had NaN or ±∞; the step was refused and the parameters are those before it.</summary>
+    NonFiniteGradient,
+
+    /// <summary>A minibatch loss was NaN or ±∞; no step was taken with it.</summary>
+    NonFiniteLoss,
+}
+
+/// <summary>One finished epoch.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="TrainLoss">Mean minibatch loss over the epoch (each term weighted once), measured before each step.</param>
+/// <param name="TestLoss">From <see cref="TrainingOptions.Evaluate"/>, or NaN.</param>
+/// <param name="TestAccuracy">From <see cref="TrainingOptions.Evaluate"/>, or NaN.</param>
+/// <param name="Seconds">Wall time of the epoch's training (evaluation excluded).</param>
+/// <param name="Steps">Optimizer steps so far.</param>
+/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
+/// <param name="SamplesPerSecond">Throughput of the epoch's training.</param>
+public readonly record struct EpochRecord(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double Seconds,
+    long Steps, double LearningRate, double SamplesPerSecond);
+
+/// <summary>The outcome of <see cref="MinibatchTrainer.Run"/>.</summary>
+public sealed record TrainingResult
+{
+    /// <summary>The optimizer's name.</summary>
+    public required string Optimizer { get; init; }
+
+    /// <summary>The final parameters (the last good ones).</summary>
+    public required double[] Parameters { get; init; }
+
+    /// <summary>Why the run stopped.</summary>
+    public required TrainingStopReason Reason { get; init; }
+
+    /// <summary>Details (which step failed …), or null.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Epochs finished (over the whole run, resumed parts included).</summary>
+    public required int EpochsCompleted { get; init; }
+
+    /// <summary>Optimizer steps taken in total.</summary>
+    public required long Steps { get; init; }
+
+    /// <summary>The records of the epochs finished during this call.</summary>
+    public required IReadOnlyList<EpochRecord> History { get; init; }
+
+    /// <summary>Wall time of this call.</summary>
+    public required TimeSpan Elapsed { get; init; }
+}
+
+/// <summary>
+/// Minibatch training over an <see cref="IFiniteSumObjective"/>: each epoch visits every term once in an order
+/// drawn without replacement from a seeded xoshiro256** generator (reshuffled every epoch); each optimizer step
+/// averages the gradients of <see cref="TrainingOptions.AccumulationSteps"/> micro-batches. The whole run state —
+/// parameters, optimizer, generator, permutation, position, counters — goes into a checkpoint, and a trainer that
+/// loads it continues bit for bit as if never interrupted (the schedule is a pure function of the step count).
+/// </summary>
+public sealed class MinibatchTrainer
+{
+    private const int Magic = 0x4F505443; // "OPTC"
+    private const int Version = 1;
+    private readonly IFiniteSumObjective _problem;
+    private readonly IOptimizer _optimizer;
+    private readonly TrainingOptions _options;
+    private readonly double[] _x;
+    private readonly double[] _g, _micro;
+    private readonly int[] _perm;
+    private readonly Xoshiro256StarStar _rng;
+    private int _epoch, _position;
+    private bool _epochStarted;
+    private long _steps;
+    private double _epochLoss;
+    private long _epochTerms;
+
+    /// <summary>Creates a trainer at <paramref name="start"/> (copied).</summary>
+    /// <exception cref="ArgumentException">Sizes disagree, the start is not finite, or an option is invalid.</exception>
+    public MinibatchTrainer(IFiniteSumObjective problem, IOptimizer optimizer, ReadOnlySpan<double> start, TrainingOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        _options = options ?? new TrainingOptions();
+        _options.Validate();
+        if (start.Length != problem.Dimension) throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
+        if (optimizer.ParameterCount != problem.Dimension) throw new ArgumentException($"The optimizer was created for {optimizer.ParameterCount} parameters; the problem has {problem.Dimension}.", nameof(optimizer));
+        IterativeDriver.RequireFiniteStart(start);
+        _problem = problem;
+        _optimizer = optimizer;
+        _x = start.ToArray();
+        _g = new double[_x.Length];
+        _micro = new double[_x.Length];
+        _perm = new int[problem.Count];
+        _rng = new Xoshiro256StarStar(_options.Seed);
+    }
+
+    /// <summary>The current parameters (live).</summary>
+    public double[] Parameters => _x;
+
+    /// <summary>Epochs finished.</summary>
+    public int Epoch => _epoch;
+
+    /// <summary>Optimizer steps taken.</summary>
+    public long Steps => _steps;
+
+    /// <summary>The optimizer.</summary>
+    public IOptimizer Optimizer => _optimizer;
+
+    /// <summary>Trains until all epochs have run or a stop condition holds; can be called again after a resumable stop.</summary>
+    public TrainingResult Run()
+    {
+        var clock = Stopwatch.StartNew();
+        var history = new List<EpochRecord>();
+        int n = _problem.Count, batch = _options.BatchSize;
+        TrainingStopReason? stop = null;
+        string? message = null;
+        var epochClock = new Stopwatch();
+        while (_epoch < _options.Epochs && stop is null)
+        {
+            if (!_epochStarted)
+            {
+                _epochStarted = true;
+                for (int i = 0; i < n; i++) _perm[i] = i;
+                _rng.Shuffle(_perm.AsSpan());
+                _epochLoss = 0;
+                _epochTerms = 0;
+            }
+            epochClock.Restart();
+            long termsThisCall = 0;
+            while (_position < n)
+            {
+                if (_options.CancellationToken.IsCancellationRequested) { stop = TrainingStopReason.Cancelled; break; }
+                if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
+                if (_steps >= _options.MaxSteps) { stop = TrainingStopReason.MaxSteps; break; }
+
+                // One optimizer step over up to k micro-batches.
+                int position = _position, total = 0;
+                double lossSum = 0;
+                _g.AsSpan().Clear();
+                for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
+                {
+                    int len = Math.Min(batch, n - position);
+                    double loss = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, len), _micro);
+                    TensorPrimitives.FusedMultiplyAdd(_micro, len, _g, _g);
+                    lossSum += loss * len;
+                    total += len;
+                    position += len;
+                }
+                if (!double.IsFinite(lossSum))
+                {
+                    stop = TrainingStopReason.NonFiniteLoss;
+                    message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
+                    break;
+                }
+                TensorPrimitives.Multiply(_g, 1.0 / total, _g);
+                if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
+                if (!_optimizer.Step(_x, _g))
+                {
+                    stop = TrainingStopReason.NonFiniteGradient;
+                    message = $"The minibatch gradient had a NaN or infinite entry at step {_steps + 1} (epoch {_epoch + 1}); the step was refused.";
+                    break;
+                }
+                _steps++;
+                _position = position;
+                _epochLoss += lossSum;
+                _epochTerms += total;
+                termsThisCall += total;
+            }
+            epochClock.Stop();
+            if (_position < n) break; // stopped mid-epoch
+            _epoch++;
+            _position = 0;
+            _epochStarted = false;
+            double seconds = epochClock.Elapsed.TotalSeconds;
+            var (testLoss, testAccuracy) = _options.Evaluate is { } eval ? eval(_x) : (double.NaN, double.NaN);
+            var record = new EpochRecord(_epoch, _epochLoss / Math.Max(1, _epochTerms), testLoss, testAccuracy, seconds, _steps,
+                _optimizer.LearningRate, seconds > 0 ? termsThisCall / seconds : double.NaN);
+            history.Add(record);
+            _options.Progress?.Report(record);
+            if (_options.CheckpointPath is { } path && _epoch < _options.Epochs) SaveCheckpoint(path);
+        }
+        if (_options.CheckpointPath is { } finalPath) SaveCheckpoint(finalPath);
+        return new TrainingResult
+        {
+            Optimizer = _optimizer.Name,
+            Parameters = (double[])_x.Clone(),
+            Reason = stop ?? TrainingStopReason.Completed,
+            Message = message,
+            EpochsCompleted = _epoch,
+            Steps = _steps,
+            History = history,
+            Elapsed = clock.Elapsed,
+        };
+    }
+
+    /// <summary>Writes the whole run state to <paramref name="path"/> (atomically: a temporary file is renamed over it).</summary>
+    public void SaveCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        string full = Path.GetFullPath(path);
+        string? dir = Path.GetDirectoryName(full);
+        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
+        string temp = full + ".tmp";
+        using (var stream = File.Create(temp)) SaveCheckpoint(stream);
+        File.Move(temp, full, overwrite: true);
+    }
+
+    /// <summary>Writes the whole run state to <paramref name="stream"/>.</summary>
+    public void SaveCheckpoint(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        w.Write(Magic);
+        w.Write(Version);
+        w.Write(_x.Length);
+        w.Write(_perm.Length);
+        w.Write(_options.BatchSize);
+        w.Write(_options.AccumulationSteps);
+        w.Write(_epoch);
+        w.Write(_position);
+        w.Write(_epochStarted);
+        w.Write(_steps);
+        w.Write(_epochLoss);
+        w.Write(_epochTerms);
+        foreach (ulong s in _rng.GetState()) w.Write(s);
+        foreach (int p in _perm) w.Write(p);
+        foreach (double v in _x) w.Write(v);
+        _optimizer.SaveState(w);
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveCheckpoint(string)"/>; a following <see cref="Run"/> continues it.</summary>
+    /// <exception cref="FileNotFoundException">No such file.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint belongs to another problem size, batch layout or optimizer, or is corrupt.</exception>
+    public void LoadCheckpoint(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"No checkpoint at '{path}'.", path);
+        using var stream = File.OpenRead(path);
+        LoadCheckpoint(stream);
+    }
+
+    /// <summary>Restores a state written by <see cref="SaveCheckpoint(Stream)"/>.</summary>
+    /// <exception cref="InvalidDataException">The checkpoint does not match this trainer, or is corrupt.</exception>
+    public void LoadCheckpoint(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var r = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (r.ReadInt32() != Magic) throw new InvalidDataException("Not an Optima training checkpoint.");
+            int version = r.ReadInt32();
+            if (version != Version) throw new InvalidDataException($"Checkpoint version {version} is not supported (expected {Version}).");
+            Expect(r.ReadInt32(), _x.Length, "parameters");
+            Expect(r.ReadInt32(), _perm.Length, "terms in the data set");
+            Expect(r.ReadInt32(), _options.BatchSize, "batch size");
+            Expect(r.ReadInt32(), _options.AccumulationSteps, "accumulation steps");
+            int epoch = r.ReadInt32(), position = r.ReadInt32();
+            bool started = r.ReadBoolean();
+            long steps = r.ReadInt64();
+            double epochLoss = r.ReadDouble();
+            long epochTerms = r.ReadInt64();
+            var rng = new ulong[4];
+            for (int i = 0; i < 4; i++) rng[i] = r.ReadUInt64();
+            var perm = new int[_perm.Length];
+            for (int i = 0; i < perm.Length; i++) perm[i] = r.ReadInt32();
+            var x = new double[_x.Length];
+            for (int i = 0; i < x.Length; i++) x[i] = r.ReadDouble();
+            if (position < 0 || position > perm.Length || epoch < 0 || steps < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
+            _optimizer.LoadState(r);
+            _rng.SetState(rng);
+            perm.CopyTo(_perm, 0);
+            x.CopyTo(_x, 0);
+            (_epoch, _position, _epochStarted, _steps, _epochLoss, _epochTerms) = (epoch, position, started, steps, epochLoss, epochTerms);
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("The checkpoint is truncated.", e);
+        }
+
+        static void Expect(int saved, int expected, string what)
+        {
+            if (saved != expected) throw new InvalidDataException($"The checkpoint has {saved} {what}; this run has {expected}.");
+        }
+    }
+}
