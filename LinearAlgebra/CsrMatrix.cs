@@ -374,8 +374,13 @@ public sealed class CsrMatrix : ILinearOperator
             {
                 fixed (double* px = x, py = y)
                 {
-                    var state = new SpmvState(this, px, py);
-                    Parallel.For(0, blocks, new ParallelOptions { MaxDegreeOfParallelism = MaxDegreeOfParallelism }, state.Run);
+                    // The state object and its delegate are cached per matrix, so a parallel product allocates nothing.
+                    var state = _spmv ??= new SpmvState(this);
+                    state.X = px;
+                    state.Y = py;
+                    Kernels.ForkJoin.Run(blocks, state.Body, MaxDegreeOfParallelism);
+                    state.X = null;
+                    state.Y = null;
                 }
             }
             return;
@@ -458,9 +463,22 @@ public sealed class CsrMatrix : ILinearOperator
         return bounds;
     }
 
-    private sealed unsafe class SpmvState(CsrMatrix a, double* x, double* y)
+    private SpmvState? _spmv;
+
+    private sealed unsafe class SpmvState
     {
-        public void Run(int block) => a.MultiplyRows(a._partition![block], a._partition[block + 1], x, y);
+        private readonly CsrMatrix _a;
+        public double* X;
+        public double* Y;
+        public readonly Action<int> Body;
+
+        public SpmvState(CsrMatrix a)
+        {
+            _a = a;
+            Body = Run;
+        }
+
+        private void Run(int block) => _a.MultiplyRows(_a._partition![block], _a._partition[block + 1], X, Y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
