@@ -12,7 +12,7 @@ public static class DenseBlas
     /// C ← α·op(A)·op(B) + β·C, where op(X) is X or Xᵀ (BLAS dgemm). Runs in parallel for large products unless
     /// <paramref name="maxDegreeOfParallelism"/> is 1.
     /// </summary>
-    /// <exception cref="ArgumentException">The shapes do not conform (the message names the argument).</exception>
+    /// <exception cref="ArgumentException">The shapes do not conform, or c shares storage with a or b (the message names the argument).</exception>
     public static void Gemm(double alpha, DenseMatrix a, bool transposeA, DenseMatrix b, bool transposeB, double beta, DenseMatrix c,
         int maxDegreeOfParallelism = -1)
     {
@@ -25,6 +25,8 @@ public static class DenseBlas
         int n = transposeB ? b.Rows : b.Columns;
         if (kb != k) throw new ArgumentException($"op(b) has {kb} rows but op(a) has {k} columns.", nameof(b));
         if (c.Rows != m || c.Columns != n) throw new ArgumentException($"c is {c.Rows}×{c.Columns}; expected {m}×{n}.", nameof(c));
+        if (ReferenceEquals(c, a) || ReferenceEquals(c.Data, a.Data)) throw new ArgumentException("c must not share storage with a.", nameof(c));
+        if (ReferenceEquals(c, b) || ReferenceEquals(c.Data, b.Data)) throw new ArgumentException("c must not share storage with b.", nameof(c));
         if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
             throw new ArgumentException("maxDegreeOfParallelism must be -1 or positive.", nameof(maxDegreeOfParallelism));
         if (beta == 0.0) c.Clear();

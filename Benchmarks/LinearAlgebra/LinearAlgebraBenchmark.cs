@@ -55,6 +55,7 @@ public static class LinearAlgebraBenchmark
         Console.WriteLine($"Optima linear algebra benchmark: threads={threads}, kernel={DenseBlas.KernelDescription}, " +
                           $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, cores={Environment.ProcessorCount}");
         if (only is "all" or "dense" or "gemm") Dense(sizes, threads, reps, only == "gemm", skipMathNet, skipPython ? null : (python, script!));
+        if (only is "spmv") SpMV();
         if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
@@ -162,6 +163,23 @@ public static class LinearAlgebraBenchmark
             }
         }
         Console.WriteLine();
+    }
+
+    private static void SpMV()
+    {
+        string? dir = FindScript() is { } sc ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sc)!, "..", "..", "..", "shared", "data", "matrices")) : null;
+        var mats = new List<(string, CsrMatrix)> { ("poisson 1000x1000", CsrMatrix.Poisson2D(1000, 1000)) };
+        if (dir is not null && File.Exists(Path.Combine(dir, "bcsstk15.mtx")))
+            mats.Add(("bcsstk15", Optima.LinearAlgebra.IO.MatrixMarket.ReadSparse(Path.Combine(dir, "bcsstk15.mtx"))));
+        foreach (var (name, a) in mats)
+        {
+            a.MaxDegreeOfParallelism = 1;
+            var x = Random(a.Columns, 1, 1).Data;
+            var y = new double[a.Rows];
+            int reps = Math.Max(10, 50_000_000 / a.NonZeroCount);
+            double g = Gflops(2.0 * a.NonZeroCount * reps, 3, () => { for (int r = 0; r < reps; r++) a.Multiply(x, y); });
+            Console.WriteLine($"SpMV {name,-20} nnz={a.NonZeroCount,9} {g:F2} GFLOP/s");
+        }
     }
 
     private static IEnumerable<string> RunPython(string python, string script, int threads, string arguments)

@@ -71,6 +71,20 @@ public class CsrMatrixTests
     }
 
     [Fact]
+    public void Multiply_LongRows_UseTheGatherPath_AndMatchDense()
+    {
+        var dense = Generators.Random(7, 203, 5);
+        dense[3, 100] = 0; // an irregular row length
+        var csr = CsrMatrix.FromDense(dense);
+        var x = Generators.Vector(203, 6);
+        var y1 = new double[7];
+        var y2 = new double[7];
+        csr.Multiply(x, y1);
+        dense.Multiply(x, y2);
+        Assert.True(Generators.MaxAbsDiff(y1, y2) < 1e-12);
+    }
+
+    [Fact]
     public void MathNetRoundTrip_PreservesEntries()
     {
         var a = Generators.DiagonallyDominant(50, 7, symmetric: false);

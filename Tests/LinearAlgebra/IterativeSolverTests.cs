@@ -154,6 +154,64 @@ public class IterativeSolverTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Iterations_DoNotAllocate()
+    {
+        var a = CsrMatrix.Poisson2D(30, 30);
+        a.MaxDegreeOfParallelism = 1;
+        var b = Generators.Vector(a.Rows, 3);
+        var x = new double[a.Rows];
+        var ic = new IncompleteCholeskyPreconditioner(a);
+        var ssor = new SsorPreconditioner(a, 1.3);
+        var jac = new JacobiPreconditioner(a);
+        var solvers = new (string Name, Func<int, IterativeResult> Run)[]
+        {
+            ("CG", k => ConjugateGradient.Solve(a, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+            ("PCG IC0", k => ConjugateGradient.Solve(a, ic, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+            ("PCG SSOR", k => ConjugateGradient.Solve(a, ssor, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+            ("PCG Jacobi", k => ConjugateGradient.Solve(a, jac, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+            ("Jacobi", k => StationaryMethods.Jacobi(a, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+            ("SSOR", k => StationaryMethods.Ssor(a, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k })),
+        };
+        foreach (var (name, run) in solvers)
+        {
+            long Measure(int k)
+            {
+                Array.Clear(x);
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                var res = run(k);
+                long used = GC.GetAllocatedBytesForCurrentThread() - before;
+                Assert.Equal(k, res.Iterations);
+                return used;
+            }
+            Measure(3); // JIT warm-up
+            long few = Measure(5), many = Measure(45);
+            output.WriteLine($"{name}: {few} bytes for 5 iterations, {many} for 45");
+            Assert.Equal(few, many);
+        }
+    }
+
+    [Fact]
+    public void Cg_WithParallelSparseProduct_DoesNotAllocatePerIteration()
+    {
+        var a = CsrMatrix.Poisson2D(300, 300); // above the parallel threshold
+        a.MaxDegreeOfParallelism = 2;
+        var b = Generators.Vector(a.Rows, 3);
+        var x = new double[a.Rows];
+        long Measure(int k)
+        {
+            Array.Clear(x);
+            // Parallel.For would allocate on the calling thread; the fork-join team must not.
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            ConjugateGradient.Solve(a, b, x, new IterativeOptions { Tolerance = 0, MaxIterations = k, CheckSymmetry = false });
+            return GC.GetAllocatedBytesForCurrentThread() - before;
+        }
+        Measure(2);
+        long few = Measure(3), many = Measure(23);
+        output.WriteLine($"{few} bytes for 3 iterations, {many} for 23");
+        Assert.True(many - few < 20 * 64, $"{(many - few) / 20.0} bytes per iteration");
+    }
+
+    [Fact]
     public void ZeroRightHandSide_GivesZeroSolution()
     {
         var x = new[] { 1.0, 2, 3 };

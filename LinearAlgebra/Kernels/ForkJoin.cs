@@ -1,0 +1,86 @@
+namespace Optima.LinearAlgebra.Kernels;
+
+/// <summary>
+/// A minimal allocation-free fork-join team for the sparse product inside iterative solvers: dedicated background
+/// threads (created once, on first use) claim parts of a loop with an atomic counter while the caller works too.
+/// <see cref="Parallel.For(int, int, Action{int})"/> allocates on every call, which an iteration must not.
+/// If the team is already busy (a concurrent or nested call), the loop simply runs on the calling thread.
+/// The body must not throw.
+/// </summary>
+internal static class ForkJoin
+{
+    private static readonly object InitLock = new();
+    private static readonly SemaphoreSlim Start = new(0);
+    private static readonly ManualResetEventSlim Finished = new(false);
+    private static Thread[]? _workers;
+    private static int _busy;
+    private static Action<int>? _body;
+    private static int _parts;
+    private static int _next;
+    private static int _pending;
+
+    /// <summary>Runs body(0..parts) on up to <paramref name="maxThreads"/> threads (≤ 0: all cores).</summary>
+    internal static void Run(int parts, Action<int> body, int maxThreads)
+    {
+        int threads = Math.Min(maxThreads > 0 ? maxThreads : Environment.ProcessorCount, Environment.ProcessorCount);
+        if (parts <= 1 || threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < parts; i++) body(i);
+            return;
+        }
+        try
+        {
+            var workers = EnsureWorkers();
+            int helpers = Math.Min(workers.Length, Math.Min(parts, threads) - 1);
+            _body = body;
+            _parts = parts;
+            _next = 0;
+            _pending = helpers;
+            Finished.Reset();
+            if (helpers > 0) Start.Release(helpers);
+            Work();
+            if (helpers > 0) Finished.Wait();
+            _body = null;
+        }
+        finally
+        {
+            Volatile.Write(ref _busy, 0);
+        }
+    }
+
+    private static void Work()
+    {
+        var body = _body!;
+        int i;
+        while ((i = Interlocked.Increment(ref _next) - 1) < _parts) body(i);
+    }
+
+    private static Thread[] EnsureWorkers()
+    {
+        if (_workers is { } w) return w;
+        lock (InitLock)
+        {
+            if (_workers is null)
+            {
+                var list = new Thread[Math.Max(0, Environment.ProcessorCount - 1)];
+                for (int t = 0; t < list.Length; t++)
+                {
+                    list[t] = new Thread(Loop) { IsBackground = true, Name = $"Optima.ForkJoin.{t}" };
+                    list[t].Start();
+                }
+                _workers = list;
+            }
+            return _workers;
+        }
+    }
+
+    private static void Loop()
+    {
+        while (true)
+        {
+            Start.Wait();
+            Work();
+            if (Interlocked.Decrement(ref _pending) == 0) Finished.Set();
+        }
+    }
+}
