@@ -10,8 +10,44 @@ public static class TestProblems
 {
     private static readonly (string Name, Func<int?, TestProblem> Create, bool Scalable)[] Entries =
     [
+        // Classic problems (objective form).
         ("rosenbrock", _ => new Rosenbrock(), false),
+        ("rosenbrock-ext", n => new ExtendedRosenbrock(n ?? ExtendedRosenbrock.DefaultDimension), true),
+        ("beale", _ => new Beale(), false),
+        ("himmelblau", _ => new Himmelblau(), false),
+        ("booth", _ => new Booth(), false),
+        ("matyas", _ => new Matyas(), false),
+        ("saddle", _ => new Saddle(), false),
+        ("monkey-saddle", _ => new MonkeySaddle(), false),
+        ("quadratic", n => new Quadratic(n ?? Quadratic.DefaultDimension), true),
+
+        // Moré–Garbow–Hillstrom (residual form), in the paper's order.
         ("mgh-freudenstein-roth", _ => new FreudensteinRoth(), false),
+        ("mgh-powell-badly-scaled", _ => new PowellBadlyScaled(), false),
+        ("mgh-brown-badly-scaled", _ => new BrownBadlyScaled(), false),
+        ("mgh-beale", _ => new MghBeale(), false),
+        ("mgh-jennrich-sampson", _ => new JennrichSampson(), false),
+        ("mgh-helical-valley", _ => new HelicalValley(), false),
+        ("mgh-bard", _ => new Bard(), false),
+        ("mgh-gaussian", _ => new Gaussian(), false),
+        ("mgh-meyer", _ => new Meyer(), false),
+        ("mgh-gulf", _ => new GulfResearch(), false),
+        ("mgh-box3d", _ => new Box3D(), false),
+        ("mgh-powell-singular", _ => new PowellSingular(), false),
+        ("mgh-wood", _ => new Wood(), false),
+        ("mgh-kowalik-osborne", _ => new KowalikOsborne(), false),
+        ("mgh-brown-dennis", _ => new BrownDennis(), false),
+        ("mgh-osborne1", _ => new Osborne1(), false),
+        ("mgh-biggs-exp6", _ => new BiggsExp6(), false),
+        ("mgh-osborne2", _ => new Osborne2(), false),
+        ("mgh-watson", n => new Watson(n ?? Watson.DefaultDimension), true),
+        ("mgh-extended-rosenbrock", n => new MghExtendedRosenbrock(n ?? MghExtendedRosenbrock.DefaultDimension), true),
+        ("mgh-extended-powell", n => new ExtendedPowellSingular(n ?? ExtendedPowellSingular.DefaultDimension), true),
+        ("mgh-penalty1", n => new PenaltyI(n ?? PenaltyI.DefaultDimension), true),
+        ("mgh-penalty2", n => new PenaltyII(n ?? PenaltyII.DefaultDimension), true),
+        ("mgh-variably-dimensioned", n => new VariablyDimensioned(n ?? VariablyDimensioned.DefaultDimension), true),
+        ("mgh-trigonometric", n => new Trigonometric(n ?? Trigonometric.DefaultDimension), true),
+        ("mgh-chebyquad", n => new Chebyquad(n ?? Chebyquad.DefaultDimension), true),
     ];
 
     /// <summary>Names of every problem in the catalogue.</summary>

@@ -1,0 +1,102 @@
+using System.Numerics;
+using Optima.LinearAlgebra;
+
+namespace Optima.Problems.Library;
+
+/// <summary>
+/// The extended Rosenbrock function in the separable form of Moré, Garbow and Hillstrom (problem 21):
+/// f(x) = Σᵢ₌₁^{n/2} [100(x₂ᵢ − x₂ᵢ₋₁²)² + (1 − x₂ᵢ₋₁)²] for even n — n/2 independent copies of the 2-D banana valley,
+/// so the Hessian is block-diagonal with 2×2 blocks. (This is not the chained form Σᵢ₌₁ⁿ⁻¹ [100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)²],
+/// which couples neighbouring variables and has a second local minimum for 4 ≤ n ≤ 7.)
+/// Minimum 0 at (1, …, 1); standard start (−1.2, 1, −1.2, 1, …).
+/// </summary>
+/// <remarks>The residual form of the same function is <see cref="Mgh.MghExtendedRosenbrock"/>.</remarks>
+public sealed class ExtendedRosenbrock : TestProblem
+{
+    /// <summary>The default dimension, 10.</summary>
+    public const int DefaultDimension = 10;
+
+    /// <summary>Creates the problem in dimension <paramref name="n"/>.</summary>
+    /// <param name="n">Number of variables: even and at least 2 (default 10).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is odd or less than 2.</exception>
+    public ExtendedRosenbrock(int n = DefaultDimension)
+    {
+        if (n < 2 || n % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n, "The extended Rosenbrock function needs an even dimension n ≥ 2.");
+        Dimension = n;
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "rosenbrock-ext";
+    /// <inheritdoc/>
+    public override string Description => $"Extended Rosenbrock, separable MGH 21 form (n = {Dimension})";
+    /// <inheritdoc/>
+    public override string Reference => "Moré, Garbow, Hillstrom, ACM TOMS 7 (1981), problem 21; Rosenbrock, Comput. J. 3 (1960)";
+    /// <inheritdoc/>
+    public override int Dimension { get; }
+    /// <inheritdoc/>
+    public override bool HasAnalyticHessian => true;
+    /// <inheritdoc/>
+    public override double? KnownMinimum => 0.0;
+
+    /// <inheritdoc/>
+    public override double[] StandardStart()
+    {
+        var x = new double[Dimension];
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            x[i] = -1.2;
+            x[i + 1] = 1.0;
+        }
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<double[]> KnownMinimizers()
+    {
+        var x = new double[Dimension];
+        Array.Fill(x, 1.0);
+        return [x];
+    }
+
+    /// <inheritdoc/>
+    public override T Evaluate<T>(ReadOnlySpan<T> x)
+    {
+        T sum = T.Zero, hundred = C<T>(100);
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            T a = T.One - x[i], b = x[i + 1] - x[i] * x[i];
+            sum += hundred * b * b + a * a;
+        }
+        return sum;
+    }
+
+    /// <inheritdoc/>
+    public override double ValueAndGradient(ReadOnlySpan<double> x, Span<double> g)
+    {
+        CheckLength(x.Length, nameof(x));
+        CheckLength(g.Length, "gradient");
+        double sum = 0;
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            double a = 1 - x[i], b = x[i + 1] - x[i] * x[i];
+            sum += 100 * b * b + a * a;
+            g[i] = -2 * a - 400 * x[i] * b;
+            g[i + 1] = 200 * b;
+        }
+        return sum;
+    }
+
+    /// <inheritdoc/>
+    public override void Hessian(ReadOnlySpan<double> x, DenseMatrix h)
+    {
+        CheckLength(x.Length, nameof(x));
+        h.Clear();
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            h[i, i] = 2 - 400 * (x[i + 1] - 3 * x[i] * x[i]);
+            h[i, i + 1] = h[i + 1, i] = -400 * x[i];
+            h[i + 1, i + 1] = 200;
+        }
+    }
+}

@@ -1,0 +1,81 @@
+using System.Numerics;
+using Optima.LinearAlgebra;
+
+namespace Optima.Problems.Library.Mgh;
+
+/// <summary>
+/// MGH problem 21, extended Rosenbrock, in residual form: for even n, r₂ᵢ₋₁ = 10(x₂ᵢ − x₂ᵢ₋₁²), r₂ᵢ = 1 − x₂ᵢ₋₁.
+/// Minimum 0 at (1, …, 1); standard start (−1.2, 1, −1.2, 1, …). Default n = 10. The objective form is
+/// <see cref="Library.ExtendedRosenbrock"/>.
+/// </summary>
+public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
+{
+    /// <summary>The default dimension, 10.</summary>
+    public const int DefaultDimension = 10;
+
+    /// <summary>Creates the problem in dimension <paramref name="n"/>.</summary>
+    /// <param name="n">Number of variables: even and at least 2 (default 10).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is odd or less than 2.</exception>
+    public MghExtendedRosenbrock(int n = DefaultDimension)
+    {
+        if (n < 2 || n % 2 != 0)
+            throw new ArgumentOutOfRangeException(nameof(n), n, "The extended Rosenbrock function needs an even dimension n ≥ 2.");
+        Dimension = n;
+    }
+
+    /// <inheritdoc/>
+    public override string Name => "mgh-extended-rosenbrock";
+    /// <inheritdoc/>
+    public override string Description => $"MGH 21: extended Rosenbrock (n = {Dimension})";
+    /// <inheritdoc/>
+    public override string Reference => "Moré, Garbow, Hillstrom, ACM TOMS 7 (1981), problem 21";
+    /// <inheritdoc/>
+    public override int Dimension { get; }
+    /// <inheritdoc/>
+    public override int Residuals => Dimension;
+    /// <inheritdoc/>
+    public override double? KnownMinimum => 0.0;
+
+    /// <inheritdoc/>
+    public override double[] StandardStart()
+    {
+        var x = new double[Dimension];
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            x[i] = -1.2;
+            x[i + 1] = 1.0;
+        }
+        return x;
+    }
+
+    /// <inheritdoc/>
+    public override IReadOnlyList<double[]> KnownMinimizers()
+    {
+        var x = new double[Dimension];
+        Array.Fill(x, 1.0);
+        return [x];
+    }
+
+    /// <inheritdoc/>
+    public override void EvaluateResiduals<T>(ReadOnlySpan<T> x, Span<T> r)
+    {
+        T ten = C<T>(10);
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            r[i] = ten * (x[i + 1] - x[i] * x[i]);
+            r[i + 1] = T.One - x[i];
+        }
+    }
+
+    /// <inheritdoc/>
+    public override void Jacobian(ReadOnlySpan<double> x, DenseMatrix j)
+    {
+        j.Clear();
+        for (int i = 0; i < x.Length; i += 2)
+        {
+            j[i, i] = -20 * x[i];
+            j[i, i + 1] = 10;
+            j[i + 1, i] = -1;
+        }
+    }
+}
