@@ -15,6 +15,7 @@ internal abstract class LineSearchState : MethodState
     protected readonly ILineSearch LineSearch;
     protected readonly double[] G, D, GPrevious, S, Y;
     protected readonly ObjectiveLine Line;
+    protected readonly EvaluationCounter Counter;
     protected double LastStep = double.NaN;
     protected double LastSlope = double.NaN;
     protected int Accepted;
@@ -31,6 +32,7 @@ internal abstract class LineSearchState : MethodState
         S = new double[n];
         Y = new double[n];
         Line = new ObjectiveLine(problem, counter);
+        Counter = counter;
     }
 
     public override bool Initialize(EvaluationCounter counter)
