@@ -3,14 +3,14 @@ using Optima.Problems;
 namespace Optima.Solvers.FirstOrder;
 
 /// <summary>
-/// Gradient descent with a fixed step: x ← x − α∇f(x). The simplest first-order method, converging linearly with
+/// Gradient descent with a fixed step ("gd-fixed" in the registry): x ← x − α∇f(x). The simplest first-order method, converging linearly with
 /// rate (κ−1)/(κ+1) on a quadratic with condition number κ when α = 2/(L+μ), and diverging when α &gt; 2/L.
 /// </summary>
 /// <param name="LearningRate">The step α &gt; 0. Default 1e-3.</param>
 public sealed record GradientDescent(double LearningRate = 1e-3) : IMinimizer<IGradientObjective>
 {
     /// <inheritdoc/>
-    public string Name => "gd";
+    public string Name => "gd-fixed";
 
     /// <inheritdoc/>
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)

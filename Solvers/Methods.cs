@@ -1,0 +1,167 @@
+using Optima.Problems;
+using Optima.Solvers.FirstOrder;
+using Optima.Solvers.LeastSquares;
+using Optima.Solvers.QuasiNewton;
+using Optima.Solvers.SecondOrder;
+using Optima.Solvers.TrustRegions;
+
+namespace Optima.Solvers;
+
+/// <summary>Where a method sits in the taxonomy.</summary>
+public enum MethodFamily
+{
+    /// <summary>Gradient-only methods: gradient descent, nonlinear CG.</summary>
+    FirstOrder,
+    /// <summary>Quasi-Newton methods: BFGS, L-BFGS.</summary>
+    QuasiNewton,
+    /// <summary>Methods using the Hessian or Hessian-vector products: Newton, Newton-TR, Newton-CG.</summary>
+    SecondOrder,
+    /// <summary>Methods for Σ rᵢ²: Gauss-Newton, Levenberg, Levenberg-Marquardt, dogleg.</summary>
+    LeastSquares,
+}
+
+/// <summary>What a method needs from a problem.</summary>
+public enum ProblemCapability
+{
+    /// <summary>f and ∇f (<see cref="IGradientObjective"/>).</summary>
+    Gradient,
+    /// <summary>f, ∇f and ∇²f or ∇²f·v (<see cref="IHessianObjective"/>).</summary>
+    Hessian,
+    /// <summary>Residuals and Jacobian (<see cref="ILeastSquaresProblem"/>).</summary>
+    LeastSquares,
+}
+
+/// <summary>A registry entry: a method's name, family, needs and a one-line description, and how to run it.</summary>
+public sealed class MethodDescriptor
+{
+    private readonly Func<object> _create;
+    private readonly Func<object, object, double[], SolverOptions?, OptimizationResult> _run;
+
+    private MethodDescriptor(string name, MethodFamily family, ProblemCapability requires, string description,
+        Func<object> create, Func<object, object, double[], SolverOptions?, OptimizationResult> run)
+    {
+        Name = name;
+        Family = family;
+        Requires = requires;
+        Description = description;
+        _create = create;
+        _run = run;
+    }
+
+    internal static MethodDescriptor For<TProblem>(string name, MethodFamily family, ProblemCapability requires, string description,
+        Func<IMinimizer<TProblem>> create) where TProblem : class =>
+        new(name, family, requires, description, create, (m, p, x, o) => ((IMinimizer<TProblem>)m).Minimize((TProblem)p, x, o));
+
+    /// <summary>The registry name ("lbfgs", "lm" …).</summary>
+    public string Name { get; }
+
+    /// <summary>The family.</summary>
+    public MethodFamily Family { get; }
+
+    /// <summary>What the method needs from a problem.</summary>
+    public ProblemCapability Requires { get; }
+
+    /// <summary>One line for tables and help text.</summary>
+    public string Description { get; }
+
+    /// <summary>A new method object with default configuration: an <see cref="IMinimizer{TProblem}"/> for the problem type <see cref="Requires"/> names.</summary>
+    public object Create() => _create();
+
+    /// <summary>True when <paramref name="problem"/> offers what the method needs (a least-squares problem also serves gradient methods through <see cref="LeastSquaresObjective"/>).</summary>
+    public bool Accepts(object problem) => Requires switch
+    {
+        ProblemCapability.LeastSquares => problem is ILeastSquaresProblem,
+        ProblemCapability.Hessian => problem is IHessianObjective,
+        _ => problem is IGradientObjective or ILeastSquaresProblem,
+    };
+
+    /// <summary>
+    /// Runs the method with default configuration on <paramref name="problem"/> (an <see cref="IGradientObjective"/>,
+    /// <see cref="IHessianObjective"/> or <see cref="ILeastSquaresProblem"/> as <see cref="Requires"/> says).
+    /// </summary>
+    /// <exception cref="ArgumentException">The problem lacks the capability the method needs (the message says which).</exception>
+    public OptimizationResult Minimize(object problem, ReadOnlySpan<double> start, SolverOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (!Accepts(problem))
+            throw new ArgumentException(Requires switch
+            {
+                ProblemCapability.LeastSquares => $"Method '{Name}' needs a least-squares problem (residuals and Jacobian); {problem.GetType().Name} is not one.",
+                ProblemCapability.Hessian => $"Method '{Name}' needs second derivatives (IHessianObjective); {problem.GetType().Name} does not provide them.",
+                _ => $"Method '{Name}' needs an objective with a gradient; {problem.GetType().Name} has none.",
+            }, nameof(problem));
+        if (Requires == ProblemCapability.Gradient && problem is not IGradientObjective && problem is ILeastSquaresProblem ls)
+            problem = new LeastSquaresObjective(ls);
+        return _run(Create(), problem, start.ToArray(), options);
+    }
+
+    /// <summary>The name.</summary>
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The method registry: every deterministic method of the solvers layer by name, for the CLI, comparisons and
+/// harnesses. Names are case-insensitive.
+/// </summary>
+public static class Methods
+{
+    private static readonly MethodDescriptor[] Entries =
+    [
+        MethodDescriptor.For<IGradientObjective>("gd", MethodFamily.FirstOrder, ProblemCapability.Gradient,
+            "gradient descent with a Moré–Thuente line search", () => new SteepestDescent()),
+        MethodDescriptor.For<IGradientObjective>("gd-fixed", MethodFamily.FirstOrder, ProblemCapability.Gradient,
+            "gradient descent with a fixed step (learning rate 1e-3)", () => new GradientDescent()),
+        MethodDescriptor.For<IGradientObjective>("cg-pr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
+            "nonlinear conjugate gradients, Polak–Ribière+", () => new NonlinearConjugateGradient()),
+        MethodDescriptor.For<IGradientObjective>("cg-fr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
+            "nonlinear conjugate gradients, Fletcher–Reeves", () => new NonlinearConjugateGradient(ConjugateGradientUpdate.FletcherReeves)),
+        MethodDescriptor.For<IGradientObjective>("bfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
+            "BFGS, inverse-Hessian update, strong Wolfe line search", () => new Bfgs()),
+        MethodDescriptor.For<IGradientObjective>("lbfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
+            "limited-memory BFGS (m = 10), two-loop recursion, strong Wolfe", () => new Lbfgs()),
+        MethodDescriptor.For<IHessianObjective>("newton", MethodFamily.SecondOrder, ProblemCapability.Hessian,
+            "Newton with modified Cholesky and a line search; negative-curvature steps at saddles", () => new Newton()),
+        MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
+            "Newton trust region (Steihaug–Toint CG) with negative-curvature steps", () => new NewtonTrustRegion()),
+        MethodDescriptor.For<IHessianObjective>("newton-tr-dogleg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
+            "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion(TrustRegionKind.Dogleg)),
+        MethodDescriptor.For<IHessianObjective>("newton-cg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
+            "line-search Newton-CG (truncated Newton) with Hessian-vector products", () => new NewtonCg()),
+        MethodDescriptor.For<ILeastSquaresProblem>("gauss-newton", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
+            "Gauss-Newton, QR of J, Armijo line search", () => new GaussNewton()),
+        MethodDescriptor.For<ILeastSquaresProblem>("levenberg", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
+            "Levenberg (λI damping, Nielsen update)", () => new Levenberg()),
+        MethodDescriptor.For<ILeastSquaresProblem>("lm", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
+            "Levenberg–Marquardt as in MINPACK lmder (scaled trust region, Moré 1978)", () => new LevenbergMarquardt()),
+        MethodDescriptor.For<ILeastSquaresProblem>("dogleg-ls", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
+            "Powell's dogleg on the Gauss-Newton model", () => new DoglegLeastSquares()),
+    ];
+
+    /// <summary>Every registered method.</summary>
+    public static IReadOnlyList<MethodDescriptor> All => Entries;
+
+    /// <summary>The registered names, in registry order.</summary>
+    public static IReadOnlyList<string> Names => Entries.Select(e => e.Name).ToArray();
+
+    /// <summary>The methods of one family.</summary>
+    public static IReadOnlyList<MethodDescriptor> InFamily(MethodFamily family) => Entries.Where(e => e.Family == family).ToArray();
+
+    /// <summary>The method called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known names.</exception>
+    public static MethodDescriptor Get(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        foreach (var e in Entries)
+            if (string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)) return e;
+        throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>A new method object called <paramref name="name"/> with default configuration (see <see cref="MethodDescriptor.Create"/>).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known names.</exception>
+    public static object Create(string name) => Get(name).Create();
+
+    /// <summary>Runs the method called <paramref name="name"/> on <paramref name="problem"/> from <paramref name="start"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name, or a problem without the capability the method needs.</exception>
+    public static OptimizationResult Minimize(string name, object problem, ReadOnlySpan<double> start, SolverOptions? options = null) =>
+        Get(name).Minimize(problem, start, options);
+}
