@@ -131,3 +131,62 @@ public class SolveCliTests
         Assert.Contains("line 4", error);
     }
 }
+
+public class MinimizeCliTests
+{
+    [Theory]
+    [InlineData("bfgs")]
+    [InlineData("lbfgs")]
+    [InlineData("newton")]
+    [InlineData("newton-tr")]
+    public void Minimize_an_expression_reaches_the_Rosenbrock_minimum(string method)
+    {
+        var (code, output, error) = CliTests.Run("minimize", "--objective", "(1-x)^2 + 100*(y-x^2)^2", "--start", "x=-1.2,y=1", "--method", method, "--json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var x = doc.RootElement.GetProperty("x").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(1.0, x[0], 6);
+        Assert.Equal(1.0, x[1], 6);
+        Assert.True(doc.RootElement.GetProperty("converged").GetBoolean());
+    }
+
+    [Fact]
+    public void The_table_equals_the_solver_run_directly_and_the_trace_has_every_iteration()
+    {
+        string trace = Path.Combine(Path.GetTempPath(), $"optima-trace-{Guid.NewGuid():N}.csv");
+        var (code, output, _) = CliTests.Run("minimize", "--problem", "mgh-box3d", "--method", "lm", "--trace", trace, "--json");
+        Assert.Equal(0, code);
+        var direct = Optima.Solvers.Methods.Minimize("lm", Optima.Problems.Library.TestProblems.Get("mgh-box3d"),
+            Optima.Problems.Library.TestProblems.Get("mgh-box3d").StandardStart());
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(direct.Value, doc.RootElement.GetProperty("f").GetDouble());
+        Assert.Equal(direct.Iterations, doc.RootElement.GetProperty("iterations").GetInt32());
+        var lines = File.ReadAllLines(trace);
+        Assert.Equal("iteration,f,gradient_norm,step_norm,step_size,evaluations,seconds,x,y,z", lines[0]);
+        Assert.Equal(direct.Iterations + 2, lines.Length);   // header + iteration 0 … n
+    }
+
+    [Fact]
+    public void A_run_that_stops_at_the_iteration_limit_exits_1_and_still_prints()
+    {
+        var (code, output, _) = CliTests.Run("minimize", "--problem", "rosenbrock", "--method", "adam", "--lr", "0.01", "--max-iter", "10", "--json");
+        Assert.Equal(1, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("maxIterations", doc.RootElement.GetProperty("reason").GetString());
+    }
+
+    [Theory]
+    [InlineData("minimize", "--objective", "x^2+y^2", "--start", "x=1,y=1", "--method", "nope")]
+    [InlineData("minimize", "--objective", "x^2+y^2", "--start", "x=1,y=1", "--method", "lm")]
+    [InlineData("minimize", "--objective", "x^2+y^2", "--method", "bfgs")]
+    [InlineData("minimize", "--objective", "x^2+y^2", "--start", "x=1,y=1", "--method", "bfgs", "--lr", "0.1")]
+    [InlineData("minimize", "--objective", "x^2+*y", "--start", "x=1,y=1")]
+    [InlineData("minimize", "--problem", "rosenbrock", "--objective", "x^2")]
+    public void Minimize_rejects_bad_input_with_exit_code_2(params string[] args)
+    {
+        var (code, _, error) = CliTests.Run(args);
+        Assert.Equal(2, code);
+        Assert.StartsWith("optima: ", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+}

@@ -1,0 +1,117 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using Optima.Problems;
+using Optima.Solvers;
+using Optima.Solvers.Stochastic;
+
+namespace Optima.Cli;
+
+internal static partial class Commands
+{
+    private static Command MinimizeCommand(CliContext context)
+    {
+        var json = JsonOption();
+        var (objective, problem, dim) = ObjectiveOptions();
+        var start = new Option<string?>("--start") { Description = "Starting point: x=-1.2,y=1 (required with --objective; default: the problem's standard start)." };
+        var method = new Option<string>("--method") { Description = "A method (see 'optima taxonomy'): bfgs, lbfgs, newton, newton-tr, lm, adam …", DefaultValueFactory = _ => "lbfgs" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate, for first-order optimizers (sgd, adam …)." };
+        var maxIter = new Option<int>("--max-iter") { Description = "Iteration limit.", DefaultValueFactory = _ => 1000 };
+        var gtol = new Option<double>("--gtol") { Description = "Stop when ‖∇f‖∞ ≤ this.", DefaultValueFactory = _ => 1e-8 };
+        var trace = new Option<string?>("--trace") { Description = "Write the per-iteration history (f, ‖∇f‖, step, evaluations, time, x) to this CSV file." };
+        var command = new Command("minimize", "Minimise an objective (an expression or a library problem) with one method and print the result.")
+            { objective, problem, dim, start, method, lr, maxIter, gtol, trace, json };
+        command.SetAction(parse =>
+        {
+            var target = ResolveObjective(parse, objective, problem, dim);
+            double[] x0 = parse.GetValue(start) is { } s ? target.ParsePoint(s, "--start")
+                : target.Problem?.StandardStart() ?? throw new ArgumentException("--start is required with --objective (e.g. --start x=-1.2,y=1).");
+            string name = parse.GetValue(method)!;
+            string? tracePath = parse.GetValue(trace);
+            var options = new SolverOptions
+            {
+                MaxIterations = parse.GetValue(maxIter),
+                GradientTolerance = parse.GetValue(gtol),
+                RecordHistory = tracePath is not null,
+                RecordPath = tracePath is not null,
+            };
+            var result = RunMethod(name, target, x0, options, parse.GetValue(lr));
+            if (tracePath is not null) WriteTrace(tracePath, target.VariableNames, result);
+
+            double? fStar = target.Problem?.KnownMinimum;
+            if (parse.GetValue(json))
+            {
+                context.WriteJson(new
+                {
+                    objective = target.Description,
+                    method = result.Method,
+                    variables = target.VariableNames,
+                    start = x0,
+                    x = result.Solution,
+                    f = result.Value,
+                    knownMinimum = fStar,
+                    gradientNorm = result.GradientNorm,
+                    iterations = result.Iterations,
+                    evaluations = result.Evaluations,
+                    reason = result.Reason,
+                    converged = result.IsConverged,
+                    message = result.Message,
+                    seconds = result.Elapsed.TotalSeconds,
+                    trace = tracePath,
+                });
+            }
+            else
+            {
+                var ci = CultureInfo.InvariantCulture;
+                var o = context.Out;
+                o.WriteLine($"objective     {target.Description}");
+                o.WriteLine($"method        {result.Method}");
+                o.WriteLine($"result        {result.Reason} ({result.Reason.Describe()})");
+                if (result.Message is not null) o.WriteLine($"message       {result.Message}");
+                o.WriteLine(string.Create(ci, $"f             {result.Value:G15}{(fStar is { } m ? $"   (known minimum {m:G12})" : "")}"));
+                o.WriteLine(string.Create(ci, $"‖∇f‖∞         {result.GradientNorm:G4}"));
+                o.WriteLine($"iterations    {result.Iterations}");
+                o.WriteLine($"evaluations   {result.Evaluations}");
+                o.WriteLine(string.Create(ci, $"time          {result.Elapsed.TotalMilliseconds:F2} ms"));
+                int shown = Math.Min(result.Solution.Length, 12);
+                o.WriteLine("x             " + string.Join(", ", Enumerable.Range(0, shown).Select(i =>
+                    $"{target.VariableNames[i]}={result.Solution[i].ToString("G12", ci)}")) + (result.Solution.Length > shown ? $", … ({result.Solution.Length - shown} more)" : ""));
+                if (tracePath is not null) o.WriteLine($"trace         {tracePath}");
+            }
+            return result.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
+        });
+        return command;
+    }
+
+    /// <summary>Runs a deterministic method from the registry, or a first-order optimizer full-batch.</summary>
+    internal static OptimizationResult RunMethod(string name, ObjectiveSource target, double[] start, SolverOptions options, double? learningRate)
+    {
+        if (Optimizers.Names.Contains(name, StringComparer.OrdinalIgnoreCase) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+        {
+            var settings = new OptimizerSettings { LearningRate = learningRate };
+            return new OptimizerMinimizer(name.ToLowerInvariant(), settings).Minimize(target.Objective, start, options);
+        }
+        if (!Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+            throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Methods.Names.Concat(Optimizers.Names).Distinct())}.");
+        if (learningRate is not null) throw new ArgumentException($"--lr applies to first-order optimizers ({string.Join(", ", Optimizers.Names)}), not to '{name}'.");
+        var descriptor = Methods.Get(name);
+        // Least-squares methods need residuals: library MGH problems have them, expressions do not.
+        object problemForMethod = descriptor.Requires == ProblemCapability.LeastSquares && target.Problem is ILeastSquaresProblem ls ? ls : target.Objective;
+        return descriptor.Minimize(problemForMethod, start, options);
+    }
+
+    private static void WriteTrace(string path, IReadOnlyList<string> names, OptimizationResult result)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder("iteration,f,gradient_norm,step_norm,step_size,evaluations,seconds");
+        foreach (var n in names) sb.Append(',').Append(n);
+        sb.AppendLine();
+        foreach (var row in result.History ?? [])
+        {
+            sb.Append(ci, $"{row.Iteration},{row.Value:R},{row.GradientNorm:R},{row.StepNorm:R},{row.StepSize:R},{row.Evaluations},{row.ElapsedSeconds:R}");
+            foreach (double v in row.Point ?? []) sb.Append(',').Append(v.ToString("R", ci));
+            sb.AppendLine();
+        }
+        File.WriteAllText(path, sb.ToString());
+    }
+}
