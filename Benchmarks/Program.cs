@@ -8,6 +8,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Stochastic.OptimizerBenchmark.Run),
     ["mgh"] = ("Moré–Garbow–Hillstrom table, bfgs/lbfgs/newton-tr/lm from x0 and 10*x0; writes Docs/mgh-results.md (see Benchmarks/Mgh)",
         Optima.Benchmarks.Mgh.MghBenchmark.Run),
+    ["lbfgs"] = ("L-BFGS on extended Rosenbrock n = 10^5: Optima vs scipy L-BFGS-B vs MathNet, time/iterations/evaluations/allocation (see Benchmarks/QuasiNewton)",
+        Optima.Benchmarks.QuasiNewton.LbfgsBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
