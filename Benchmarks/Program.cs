@@ -6,6 +6,10 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.LinearAlgebra.LinearAlgebraBenchmark.Run),
     ["optim"] = ("first-order optimizers ns/parameter/step and GB/s at 10^7 float64, one thread, vs torch.optim (see Benchmarks/Stochastic)",
         Optima.Benchmarks.Stochastic.OptimizerBenchmark.Run),
+    ["mgh"] = ("Moré–Garbow–Hillstrom table, bfgs/lbfgs/newton-tr/lm from x0 and 10*x0; writes Docs/mgh-results.md (see Benchmarks/Mgh)",
+        Optima.Benchmarks.Mgh.MghBenchmark.Run),
+    ["lbfgs"] = ("L-BFGS on extended Rosenbrock n = 10^5: Optima vs scipy L-BFGS-B vs MathNet, time/iterations/evaluations/allocation (see Benchmarks/QuasiNewton)",
+        Optima.Benchmarks.QuasiNewton.LbfgsBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

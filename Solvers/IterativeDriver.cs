@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 
 namespace Optima.Solvers;
 
@@ -67,11 +68,10 @@ public static class IterativeDriver
             double stepNorm = 0, xNorm = 0;
             if (status == StepStatus.Accepted)
             {
-                for (int i = 0; i < n; i++)
-                {
-                    stepNorm = Math.Max(stepNorm, Math.Abs(state.X[i] - previous[i]));
-                    xNorm = Math.Max(xNorm, Math.Abs(state.X[i]));
-                }
+                // previous is not needed any more: reuse it for x₊ − x (SIMD; the iterate is finite here).
+                TensorPrimitives.Subtract(state.X, previous, previous);
+                stepNorm = Math.Abs(TensorPrimitives.MaxMagnitude<double>(previous));
+                xNorm = Math.Abs(TensorPrimitives.MaxMagnitude<double>(state.X));
             }
             Record(iterations, stepNorm);
             if (status != StepStatus.Accepted) continue;

@@ -1,3 +1,5 @@
+using System.Numerics.Tensors;
+
 namespace Optima.Solvers;
 
 /// <summary>What one iteration of a method did.</summary>
@@ -67,14 +69,6 @@ public abstract class MethodState
     }
 
     /// <summary>Helper: ‖v‖∞.</summary>
-    protected static double MaxNorm(ReadOnlySpan<double> v)
-    {
-        double m = 0;
-        foreach (double a in v)
-        {
-            double b = Math.Abs(a);
-            if (b > m || double.IsNaN(b)) m = b;
-        }
-        return m;
-    }
+    protected static double MaxNorm(ReadOnlySpan<double> v) =>
+        v.IsEmpty ? 0.0 : Math.Abs(TensorPrimitives.MaxMagnitude(v)); // NaN when any entry is NaN
 }

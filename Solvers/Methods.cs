@@ -122,7 +122,7 @@ public static class Methods
         MethodDescriptor.For<IHessianObjective>("newton", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton with modified Cholesky and a line search; negative-curvature steps at saddles", () => new Newton()),
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
-            "Newton trust region (Steihaug–Toint CG) with negative-curvature steps", () => new NewtonTrustRegion()),
+            "Newton trust region (Steihaug–Toint CG, ellipsoid scaled by the Hessian diagonal) with negative-curvature steps", () => new NewtonTrustRegion()),
         MethodDescriptor.For<IHessianObjective>("newton-tr-dogleg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion(TrustRegionKind.Dogleg)),
         MethodDescriptor.For<IHessianObjective>("newton-cg", MethodFamily.SecondOrder, ProblemCapability.Hessian,

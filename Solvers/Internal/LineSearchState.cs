@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Optima.Problems;
 using Optima.Solvers.Internal;
 using Optima.Solvers.LineSearches;
@@ -70,7 +71,7 @@ internal abstract class LineSearchState : MethodState
             if (result.Succeeded)
             {
                 G.CopyTo(GPrevious, 0);
-                for (int i = 0; i < X.Length; i++) S[i] = result.Step * D[i];
+                TensorPrimitives.Multiply(D, result.Step, S);
                 Value = Line.Accept(result.Step, X, G);
                 Vec.Subtract(G, GPrevious, Y);
                 GradientNorm = MaxNorm(G);

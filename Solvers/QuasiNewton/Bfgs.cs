@@ -7,12 +7,14 @@ namespace Optima.Solvers.QuasiNewton;
 /// <summary>
 /// BFGS with the inverse-Hessian update H₊ = (I − ρsyᵀ)H(I − ρysᵀ) + ρssᵀ, ρ = 1/yᵀs (Nocedal and Wright §6.1),
 /// in O(n²) per iteration with no allocation. H₀ = I for the first step, then rescaled to (sᵀy/yᵀy)·I before the
-/// first update (N&amp;W eq. 6.20). The update is skipped when yᵀs ≤ 1.5e-8·‖s‖·‖y‖ (√ε) (it would lose positive
-/// definiteness); with a strong Wolfe search that only happens through rounding. When the search fails or d is not a
-/// descent direction, H is reset to a scaled identity once before the run gives up.
+/// first update (Shanno and Phua 1978; N&amp;W eq. 6.20). The update is skipped when yᵀs ≤ 1.5e-8·‖s‖·‖y‖ (√ε) (it
+/// would lose positive definiteness); with a strong Wolfe search that only happens through rounding. When the search
+/// fails or d is not a descent direction, H is reset once to γI with γ = sᵀy/yᵀy of the newest pair (not the first
+/// one, which can be off by orders of magnitude late in a run), and the next update rescales it again as after the
+/// first step.
 /// </summary>
 /// <param name="LineSearch">The line search; default Moré–Thuente (c₁ = 1e-4, c₂ = 0.9).</param>
-/// <param name="InitialScaling">Rescale H₀ by sᵀy/yᵀy before the first update. Default true.</param>
+/// <param name="InitialScaling">Rescale H₀ by sᵀy/yᵀy before the first update (and the first after a reset). Default true.</param>
 public sealed record Bfgs(ILineSearch? LineSearch = null, bool InitialScaling = true) : IMinimizer<IGradientObjective>
 {
     /// <inheritdoc/>
@@ -72,11 +74,9 @@ public sealed record Bfgs(ILineSearch? LineSearch = null, bool InitialScaling = 
                 Skipped++;
                 return;
             }
-            if (_updates == 0 && _scale)
-            {
-                _gamma = ys / Vec.Dot(Y, Y);
-                SetIdentity(_gamma);
-            }
+            _gamma = ys / Vec.Dot(Y, Y);
+            // Shanno–Phua: H₀ = γI before the first update, and again before the first update after a reset.
+            if (_fresh && _scale) SetIdentity(_gamma);
             double rho = 1.0 / ys;
             for (int i = 0; i < n; i++) _hy[i] = Vec.Dot(_h.AsSpan(i * n, n), Y);
             double yhy = Vec.Dot(Y, _hy);
@@ -95,7 +95,7 @@ public sealed record Bfgs(ILineSearch? LineSearch = null, bool InitialScaling = 
         protected override bool ResetAfterFailure()
         {
             if (_fresh) return false;
-            SetIdentity(_updates > 0 ? _gamma : 1.0);
+            SetIdentity(_updates > 0 && _scale ? _gamma : 1.0);
             _fresh = true;
             return true;
         }

@@ -9,6 +9,7 @@ namespace Optima.Solvers.QuasiNewton;
 /// <see cref="Memory"/> pairs (s, y), with initial matrix γI, γ = sᵀy/yᵀy from the newest pair, and a strong Wolfe
 /// line search. Storage is 2·m·n doubles allocated once per run; iterations do not allocate. Pairs with
 /// yᵀs ≤ 1.5e-8·‖s‖·‖y‖ (√ε) are not stored. On a failed search the memory is cleared once and the search retried along −∇f.
+/// The two-loop recursion is 4m dot/axpy passes over n (System.Numerics.Tensors.TensorPrimitives, SIMD).
 /// </summary>
 /// <param name="Memory">Number of (s, y) pairs m ≥ 1. Default 10.</param>
 /// <param name="LineSearch">The line search; default Moré–Thuente (c₁ = 1e-4, c₂ = 0.9).</param>
@@ -39,10 +40,11 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null) : IM
             int n = start.Length;
             _s = new double[m][];
             _y = new double[m][];
+            // Uninitialised: a slot is always written (CopyTo) before the two-loop reads it, so the GC need not zero 2·m·n doubles.
             for (int i = 0; i < m; i++)
             {
-                _s[i] = new double[n];
-                _y[i] = new double[n];
+                _s[i] = GC.AllocateUninitializedArray<double>(n);
+                _y[i] = GC.AllocateUninitializedArray<double>(n);
             }
             _rho = new double[m];
             _alpha = new double[m];

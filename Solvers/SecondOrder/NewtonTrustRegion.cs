@@ -1,3 +1,4 @@
+using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
 using Optima.Problems;
 using Optima.Solvers.Internal;
@@ -12,9 +13,20 @@ namespace Optima.Solvers.SecondOrder;
 /// computed and the boundary step ±Δu is taken whenever its model decrease beats the strategy's — so the method
 /// leaves saddle points, where the gradient alone gives no decrease. A trial point where f is not finite is a rejected step.
 /// </summary>
+/// <remarks>
+/// With <see cref="ScaleVariables"/> (the default) the region is the ellipsoid ‖D·p‖₂ ≤ Δ of Moré's scaled trust
+/// region (J. J. Moré, "Recent developments in algorithms and software for trust region methods", Mathematical
+/// Programming: The State of the Art, 1983; MINPACK's <c>diag</c>, mode 1), with dᵢ the running maximum over the
+/// iterations of √|∂²f/∂xᵢ²| (1 for a variable whose curvature is 0 at the start). The strategy works on the model
+/// in the variables p̃ = D·p — gradient D⁻¹g and Hessian D⁻¹HD⁻¹, which has unit diagonal wherever H is positive —
+/// so a variable of size 10³ and one of size 10⁻³ (Meyer's problem) get comparable steps. <see cref="InitialRadius"/>
+/// and the reported step size are in the scaled norm. <c>ScaleVariables: false</c> gives the plain ball ‖p‖₂ ≤ Δ.
+/// </remarks>
 /// <param name="Strategy">The trust-region strategy. Default Steihaug–Toint CG.</param>
-/// <param name="InitialRadius">Δ₀ &gt; 0. Default 1.</param>
-public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKind.SteihaugCg, double InitialRadius = 1.0)
+/// <param name="InitialRadius">Δ₀ &gt; 0 (in the scaled norm when <paramref name="ScaleVariables"/>). Default 1.</param>
+/// <param name="ScaleVariables">Use the ellipsoidal region ‖D·p‖ ≤ Δ with D from the Hessian diagonal. Default true.</param>
+public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKind.SteihaugCg, double InitialRadius = 1.0,
+    bool ScaleVariables = true)
     : IMinimizer<IHessianObjective>
 {
     /// <inheritdoc/>
@@ -27,12 +39,17 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
         MethodChecks.Positive(InitialRadius, nameof(InitialRadius));
         var counter = new EvaluationCounter();
         var strategy = TrustRegionStrategies.Create(Strategy, InitialRadius, start.Length);
-        return IterativeDriver.Run(Name, new State(problem, start, strategy), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, new State(problem, start, strategy, ScaleVariables), options ?? new SolverOptions(), counter);
     }
 
-    private sealed class State(IHessianObjective problem, ReadOnlySpan<double> start, ITrustRegionStrategy strategy) : MethodState(start)
+    private sealed class State(IHessianObjective problem, ReadOnlySpan<double> start, ITrustRegionStrategy strategy, bool scale)
+        : MethodState(start)
     {
-        private readonly DenseModel _model = new(start.Length);
+        private readonly int _n = start.Length;
+        private readonly DenseModel _model = new(start.Length);           // the model in the scaled variables p̃ = D·p
+        private readonly DenseMatrix _h = new(start.Length, start.Length); // ∇²f at X
+        private readonly double[] _g = new double[start.Length];           // ∇f at X
+        private readonly double[] _d = new double[start.Length];           // the scaling D (all 1 when not scaling)
         private readonly double[] _p = new double[start.Length], _u = new double[start.Length];
         private readonly double[] _trial = new double[start.Length], _gTrial = new double[start.Length];
         private bool _indefinite;
@@ -44,17 +61,29 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
         public override bool Initialize(EvaluationCounter counter)
         {
             counter.Gradients++;
-            Value = problem.ValueAndGradient(X, _model.G);
-            GradientNorm = MaxNorm(_model.G);
+            Value = problem.ValueAndGradient(X, _g);
+            GradientNorm = MaxNorm(_g);
             StepSize = strategy.Radius;
-            return double.IsFinite(Value) && Vec.AllFinite(_model.G) && UpdateHessian(counter);
+            return double.IsFinite(Value) && Vec.AllFinite(_g) && UpdateHessian(counter);
         }
 
+        /// <summary>Evaluates ∇²f at X, updates D, and forms the scaled model D⁻¹g, D⁻¹HD⁻¹.</summary>
         private bool UpdateHessian(EvaluationCounter counter)
         {
             counter.Hessians++;
-            problem.Hessian(X, _model.H);
-            if (!_model.H.IsFinite()) return false;
+            problem.Hessian(X, _h);
+            if (!_h.IsFinite()) return false;
+            for (int j = 0; j < _n; j++)
+            {
+                double dj = scale ? Math.Sqrt(Math.Abs(_h[j, j])) : 1.0;
+                // Running maximum (MINPACK mode 1); a variable with zero curvature at the start gets 1.
+                _d[j] = _d[j] == 0 ? (dj > 0 ? dj : 1.0) : Math.Max(_d[j], dj);
+            }
+            for (int j = 0; j < _n; j++)
+            {
+                _model.G[j] = _g[j] / _d[j];
+                for (int i = 0; i < _n; i++) _model.H[i, j] = _h[i, j] / (_d[i] * _d[j]);
+            }
             var chol = CholeskyFactorization.TryFactorize(_model.H, out _);
             _indefinite = chol is null;
             return true;
@@ -82,7 +111,8 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
                 }
             }
 
-            Vec.AddScaled(X, 1.0, _p, _trial);
+            // Back from the scaled variables: x + D⁻¹p̃.
+            for (int i = 0; i < _n; i++) _trial[i] = X[i] + _p[i] / _d[i];
             counter.Gradients++;
             double f = problem.ValueAndGradient(_trial, _gTrial);
             bool finite = double.IsFinite(f) && Vec.AllFinite(_gTrial);
@@ -91,9 +121,9 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
             if (rho > 1e-4)
             {
                 _trial.CopyTo(X, 0);
-                _gTrial.CopyTo(_model.G, 0);
+                _gTrial.CopyTo(_g, 0);
                 Value = f;
-                GradientNorm = MaxNorm(_model.G);
+                GradientNorm = MaxNorm(_g);
                 strategy.StepAccepted(rho);
                 StepSize = strategy.Radius;
                 if (!UpdateHessian(counter))
@@ -106,7 +136,9 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
             }
             strategy.StepRejected(rho);
             StepSize = strategy.Radius;
-            if (strategy.Radius < 1e-15 * Math.Max(1.0, MaxNorm(X)))
+            double dx = 0;
+            for (int i = 0; i < _n; i++) dx = Math.Max(dx, Math.Abs(_d[i] * X[i]));
+            if (strategy.Radius < 1e-15 * Math.Max(1.0, dx))
             {
                 FailureReason = _lastNonFinite ? TerminationReason.NonFiniteValue : TerminationReason.TrustRegionTooSmall;
                 Message = _lastNonFinite

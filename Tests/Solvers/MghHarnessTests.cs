@@ -8,28 +8,20 @@ using Xunit.Abstractions;
 namespace Optima.Tests.Solvers;
 
 /// <summary>
-/// The Moré–Garbow–Hillstrom harness: every MGH problem × {bfgs, lbfgs, newton-tr, lm} from the standard start, each
-/// required to reach |f − f*| ≤ 1e-8·max(1, |f*|) on at least 90% of the problems. Known failures are listed with the
-/// reason and asserted to still fail, so a fix shows up as a test failure asking to update the list.
-/// Set OPTIMA_WRITE_MGH=1 to (re)write Docs/mgh-results.md from the run.
+/// The Moré–Garbow–Hillstrom harness: every MGH problem × {bfgs, lbfgs, newton-tr, lm} from the standard start x₀ and
+/// from 10·x₀, success being |f − f*| ≤ 1e-8·max(1, |f*|) with f* the catalogue's <c>KnownMinimum</c>. Known failures
+/// are listed (with the reason, from x₀) and asserted to still fail, so a fix or a regression shows up as a test
+/// failure asking to update the list. Docs/mgh-results.md is written by <c>dotnet run -c Release --project Benchmarks -- mgh</c>
+/// with the same options.
 /// </summary>
 public class MghHarnessTests(ITestOutputHelper output)
 {
     internal static readonly string[] HarnessMethods = ["bfgs", "lbfgs", "newton-tr", "lm"];
 
     /// <summary>
-    /// f* to more digits than the catalogue's published ones (MGH printed 6 significant digits; 1e-8 relative needs
-    /// more): values from the NIST/MINPACK literature, confirmed by every method that converges here.
+    /// (method, problem) pairs known to miss f* from the standard start, with the reason. Biggs EXP6 is not a BFGS
+    /// defect: scipy's BFGS (45 iterations / 114 evaluations) and L-BFGS-B (43 / 89) stop at the same 5.65565e-3.
     /// </summary>
-    internal static readonly Dictionary<string, double> RefinedMinimum = new()
-    {
-        ["mgh-jennrich-sampson"] = 124.36218235561473,
-        ["mgh-brown-dennis"] = 85822.201626356,
-        ["mgh-meyer"] = 87.945855170395831,
-        ["mgh-osborne2"] = 0.040137736293547703,
-    };
-
-    /// <summary>(method, problem) pairs known to miss f* from the standard start, with the reason.</summary>
     internal static readonly Dictionary<(string Method, string Problem), string> KnownFailures = new()
     {
         [("bfgs", "mgh-freudenstein-roth")] = "converges to the local minimum f = 48.9843 (MGH note this trap)",
@@ -42,7 +34,6 @@ public class MghHarnessTests(ITestOutputHelper output)
         [("lm", "mgh-trigonometric")] = "converges to the local minimum f = 2.79506e-5",
         [("bfgs", "mgh-biggs-exp6")] = "converges to the local minimum f = 5.65565e-3 (MGH list it), where the line search then fails",
         [("lbfgs", "mgh-biggs-exp6")] = "converges to the local minimum f = 5.65565e-3, where the line search then fails",
-        [("newton-tr", "mgh-meyer")] = "unscaled trust region on Meyer's badly scaled variables (x₂ ≈ 6e3, x₁ ≈ 6e-3): crawls to f ≈ 90.5 and the radius collapses",
     };
 
     /// <summary>
@@ -53,7 +44,7 @@ public class MghHarnessTests(ITestOutputHelper output)
 
     internal static SolverOptions HarnessOptions => new() { GradientTolerance = 1e-10, MaxIterations = 5000, MaxEvaluations = 20_000 };
 
-    internal static double Reference(TestProblem p) => RefinedMinimum.TryGetValue(p.Name, out double v) ? v : p.KnownMinimum!.Value;
+    internal static double Reference(TestProblem p) => p.KnownMinimum!.Value;
 
     internal static bool Reached(TestProblem p, double f)
     {
@@ -61,47 +52,71 @@ public class MghHarnessTests(ITestOutputHelper output)
         return Math.Abs(f - fs) <= 1e-8 * Math.Max(1, Math.Abs(fs));
     }
 
-    [Fact]
-    public void Every_harness_method_reaches_the_known_minimum_on_at_least_90_percent_of_the_MGH_problems()
+    /// <summary>Problems each method misses from 10·x₀ (the issue asks for "most"; these are pinned, not excused).</summary>
+    internal static readonly Dictionary<string, string[]> KnownFailuresFrom10X = new()
+    {
+        ["bfgs"] = ["mgh-freudenstein-roth", "mgh-meyer", "mgh-osborne1", "mgh-biggs-exp6", "mgh-osborne2"],
+        ["lbfgs"] = ["mgh-freudenstein-roth", "mgh-meyer", "mgh-osborne1", "mgh-biggs-exp6", "mgh-osborne2", "mgh-trigonometric"],
+        ["newton-tr"] = ["mgh-freudenstein-roth", "mgh-powell-badly-scaled", "mgh-beale", "mgh-jennrich-sampson", "mgh-meyer",
+            "mgh-osborne2", "mgh-trigonometric"],
+        ["lm"] = ["mgh-freudenstein-roth", "mgh-powell-badly-scaled", "mgh-beale", "mgh-jennrich-sampson", "mgh-bard", "mgh-meyer",
+            "mgh-box3d", "mgh-kowalik-osborne", "mgh-osborne2", "mgh-trigonometric", "mgh-chebyquad"],
+    };
+
+    private static TestProblem[] Problems()
     {
         var problems = TestProblems.LeastSquares().Where(p => p.Name.StartsWith("mgh-", StringComparison.Ordinal) && p.KnownMinimum is not null).ToArray();
         Assert.True(problems.Length >= 20, $"only {problems.Length} MGH problems in the catalogue");
+        return problems;
+    }
+
+    /// <summary>Runs every harness method on every problem from factor·x₀; returns per-method successes and the mismatches with the expectation.</summary>
+    private (Dictionary<string, int> Rates, List<string> Unexpected) RunAll(double factor, Func<string, string, bool> expectedToFail)
+    {
+        var problems = Problems();
         var ci = CultureInfo.InvariantCulture;
-        var table = new StringBuilder();
-        table.AppendLine("| problem | n | m | f* | " + string.Join(" | ", HarnessMethods.Select(m => $"{m} f (iters/evals)")) + " |");
-        table.AppendLine("|---|---|---|---|" + string.Concat(HarnessMethods.Select(_ => "---|")));
         var unexpected = new List<string>();
         var rates = new Dictionary<string, int>();
-        int eligible = problems.Count(p => !LocalMinimumTraps.Contains(p.Name));
         foreach (var p in problems)
         {
-            var cells = new List<string>();
+            var line = new StringBuilder(p.Name);
             foreach (var m in HarnessMethods)
             {
                 var fresh = TestProblems.Get(p.Name, p.Dimension);
-                var r = Methods.Minimize(m, fresh, fresh.StandardStart(), HarnessOptions);
+                var x0 = fresh.StandardStart();
+                for (int i = 0; i < x0.Length; i++) x0[i] *= factor;
+                var r = Methods.Minimize(m, fresh, x0, HarnessOptions);
                 bool ok = Reached(p, r.Value);
                 if (ok) rates[m] = rates.GetValueOrDefault(m) + 1;
-                bool expectedFail = KnownFailures.ContainsKey((m, p.Name));
-                if (ok == expectedFail)
-                    unexpected.Add($"{m} on {p.Name}: {(ok ? "now succeeds — remove it from KnownFailures" : "fails")}: f = {r.Value:G12} vs f* = {Reference(p):G12}, {r.Reason} {r.Message}");
-                cells.Add(string.Create(ci, $"{(ok ? "" : "✗ ")}{r.Value:G10} ({r.Iterations}/{r.Evaluations.Objective})"));
+                if (ok == expectedToFail(m, p.Name))
+                    unexpected.Add($"{m} on {p.Name} from {factor}·x₀: {(ok ? "now succeeds — remove it from the known failures" : "fails")}: f = {r.Value:G12} vs f* = {Reference(p):G12}, {r.Reason} {r.Message}");
+                line.Append(string.Create(ci, $" | {m} {(ok ? "" : "✗ ")}{r.Value:G10} ({r.Iterations}/{r.Evaluations.Objective})"));
             }
-            table.AppendLine(string.Create(ci, $"| {p.Name} | {p.Dimension} | {((LeastSquaresTestProblem)p).Residuals} | {Reference(p):G10} | {string.Join(" | ", cells)} |"));
+            output.WriteLine(line.ToString());
         }
-        var summary = string.Join(", ", HarnessMethods.Select(m => string.Create(ci,
-            $"{m} {rates.GetValueOrDefault(m)}/{problems.Length} ({100.0 * rates.GetValueOrDefault(m) / problems.Length:F0}%; {rates.GetValueOrDefault(m)}/{eligible} = {100.0 * rates.GetValueOrDefault(m) / eligible:F0}% without the two local-minimum traps)")));
-        output.WriteLine(table.ToString());
-        output.WriteLine("Reached f*: " + summary);
-        if (Environment.GetEnvironmentVariable("OPTIMA_WRITE_MGH") == "1")
-            File.WriteAllText(Path.Combine(TestSupport.RepositoryRoot, "Docs", "mgh-results.md"),
-                "# Moré–Garbow–Hillstrom results\n\nStandard starts, default method options, gradient tolerance 1e-10. " +
-                "A cell is f reached (iterations / objective evaluations); ✗ marks |f − f*| > 1e-8·max(1, |f*|).\n" +
-                "f* for Jennrich–Sampson, Brown–Dennis, Meyer and Osborne 2 is given to more digits than MGH printed.\n" +
-                "Known failures: " + string.Join("; ", KnownFailures.Select(k => $"{k.Key.Method} on {k.Key.Problem}: {k.Value}")) + ".\n" +
-                "Generated by `OPTIMA_WRITE_MGH=1 dotnet test --filter MghHarness`.\n\n" + table + "\nReached f*: " + summary + "\n");
+        output.WriteLine("Reached f*: " + string.Join(", ", HarnessMethods.Select(m => $"{m} {rates.GetValueOrDefault(m)}/{problems.Length}")));
+        return (rates, unexpected);
+    }
+
+    [Fact]
+    public void From_the_standard_start_every_harness_method_fails_only_where_known()
+    {
+        var (rates, unexpected) = RunAll(1.0, (m, p) => KnownFailures.ContainsKey((m, p)));
         Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+        // The issue's bar is 90% of all problems: newton-tr and lm reach it (24/26); bfgs and lbfgs reach 23/26 (88%),
+        // missing only the two traps and Biggs EXP6's local minimum. Asserted: 90% of the problems that are not traps.
+        int eligible = Problems().Count(p => !LocalMinimumTraps.Contains(p.Name));
         foreach (var m in HarnessMethods)
             Assert.True(rates.GetValueOrDefault(m) >= 0.9 * eligible, $"{m}: {rates.GetValueOrDefault(m)}/{eligible}");
+    }
+
+    [Fact]
+    public void From_ten_times_the_standard_start_every_harness_method_reaches_f_star_on_most_problems()
+    {
+        var (rates, unexpected) = RunAll(10.0, (m, p) => KnownFailuresFrom10X[m].Contains(p));
+        Assert.True(unexpected.Count == 0, string.Join("\n", unexpected));
+        int total = Problems().Length;
+        foreach (var m in HarnessMethods)
+            Assert.True(rates.GetValueOrDefault(m) > total / 2, $"{m}: {rates.GetValueOrDefault(m)}/{total} from 10·x₀");
     }
 }

@@ -115,6 +115,33 @@ public class QuasiNewtonTests
     }
 
     [Fact]
+    public void LBFGS_and_BFGS_iterations_do_not_allocate()
+    {
+        // Buffers are sized once per run, so a longer run allocates no more than a short one. Minimum over a few
+        // trials: the runtime occasionally allocates on the calling thread for its own reasons (tiering, type loads).
+        foreach (var (method, n) in new (IMinimizer<IGradientObjective>, int)[] { (new Lbfgs(), 2000), (new Bfgs(), 40) })
+        {
+            var p = new ExtendedRosenbrock(n);
+            var x0 = p.StandardStart();
+            var shortRun = new SolverOptions { GradientTolerance = 0, MaxIterations = 3 };
+            var longRun = shortRun with { MaxIterations = 30 };
+            method.Minimize(p, x0, longRun);
+            long best = long.MaxValue;
+            for (int trial = 0; trial < 3; trial++)
+            {
+                long a0 = GC.GetAllocatedBytesForCurrentThread();
+                var r3 = method.Minimize(p, x0, shortRun);
+                long a1 = GC.GetAllocatedBytesForCurrentThread();
+                var r30 = method.Minimize(p, x0, longRun);
+                long a2 = GC.GetAllocatedBytesForCurrentThread();
+                Assert.True(r30.Iterations > r3.Iterations + 20, r30.Brief());
+                best = Math.Min(best, (a2 - a1) - (a1 - a0));
+            }
+            Assert.True(best <= 64, $"{method.Name}: {best} more bytes for 27 more iterations");
+        }
+    }
+
+    [Fact]
     public void A_gradient_that_turns_NaN_mid_run_ends_with_NonFiniteValue_and_the_last_finite_iterate()
     {
         foreach (IMinimizer<IGradientObjective> method in new IMinimizer<IGradientObjective>[]
