@@ -56,6 +56,10 @@ public static class IterativeDriver
 
             if (status == StepStatus.Failed)
             {
+                if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed
+                    && IsMinimizerToWorkingPrecision(state))
+                    return Finish(TerminationReason.PrecisionLimit,
+                        $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
                 return Finish(state.FailureReason, state.Message);
             }
             if (!IsFinite(state) || !AllFinite(state.X))
@@ -131,6 +135,22 @@ public static class IterativeDriver
         for (int i = 0; i < start.Length; i++)
             if (!double.IsFinite(start[i]))
                 throw new ArgumentException($"The point {name} has a non-finite entry: {name}[{i}] = {start[i]}.", name);
+    }
+
+    /// <summary>ε^(1/3): the relative accuracy at which a gradient computed in floating point is meaningful.</summary>
+    private static readonly double RelativeGradientThreshold = Math.Cbrt(Math.ScaleB(1.0, -52));
+
+    /// <summary>
+    /// Dennis &amp; Schnabel's scale-invariant stopping test (Numerical Methods for Unconstrained Optimization, §7.2):
+    /// max over i of |gᵢ|·max(|xᵢ|, 1) / max(|f|, 1) ≤ ε^(1/3).
+    /// </summary>
+    private static bool IsMinimizerToWorkingPrecision(MethodState state)
+    {
+        var g = state.Gradient;
+        if (g.IsEmpty || g.Length != state.X.Length || !double.IsFinite(state.Value)) return false;
+        double worst = 0;
+        for (int i = 0; i < g.Length; i++) worst = Math.Max(worst, Math.Abs(g[i]) * Math.Max(Math.Abs(state.X[i]), 1.0));
+        return worst / Math.Max(Math.Abs(state.Value), 1.0) <= RelativeGradientThreshold;
     }
 
     private static bool IsFinite(MethodState state) =>

@@ -38,6 +38,12 @@ public abstract class MethodState
     /// <summary>‖∇f‖∞ at <see cref="X"/>, or NaN when the method computes no gradient.</summary>
     public double GradientNorm { get; protected set; } = double.NaN;
 
+    /// <summary>
+    /// ∇f at <see cref="X"/> when the method keeps it (empty otherwise); the driver uses it to recognise a minimiser
+    /// reached to working precision when the method can make no further progress.
+    /// </summary>
+    public virtual ReadOnlySpan<double> Gradient => ReadOnlySpan<double>.Empty;
+
     /// <summary>False for derivative-free methods, whose <see cref="GradientNorm"/> stays NaN. Default true.</summary>
     public virtual bool UsesGradient => true;
 

@@ -12,6 +12,14 @@ public enum TerminationReason
     /// <summary>The step fell to the step tolerance relative to ‖x‖: converged.</summary>
     StepTolerance,
 
+    /// <summary>
+    /// No step decreases f any more in floating point (the trust region collapsed or the line search found no
+    /// decrease) at a point that passes the scale-invariant gradient test max|gᵢ|·max(|xᵢ|,1)/max(|f|,1) ≤ ε^(1/3)
+    /// (Dennis &amp; Schnabel): a minimiser to working precision whose absolute gradient cannot reach the tolerance
+    /// because of rounding. Converged.
+    /// </summary>
+    PrecisionLimit,
+
     /// <summary>The iteration limit was reached; the best iterate so far is returned.</summary>
     MaxIterations,
 
@@ -42,7 +50,8 @@ public static class TerminationReasonExtensions
 {
     /// <summary>True when the run met one of its convergence tests.</summary>
     public static bool IsConverged(this TerminationReason reason) =>
-        reason is TerminationReason.GradientTolerance or TerminationReason.FunctionTolerance or TerminationReason.StepTolerance;
+        reason is TerminationReason.GradientTolerance or TerminationReason.FunctionTolerance or TerminationReason.StepTolerance
+            or TerminationReason.PrecisionLimit;
 
     /// <summary>
     /// True when the returned point can be used as an approximate solution: the run converged, or stopped at a
@@ -59,6 +68,7 @@ public static class TerminationReasonExtensions
         TerminationReason.GradientTolerance => "converged: gradient norm below tolerance",
         TerminationReason.FunctionTolerance => "converged: relative change in f below tolerance",
         TerminationReason.StepTolerance => "converged: step size below tolerance",
+        TerminationReason.PrecisionLimit => "converged: no further decrease possible in floating point, scaled gradient negligible",
         TerminationReason.MaxIterations => "stopped: iteration limit reached",
         TerminationReason.MaxEvaluations => "stopped: evaluation limit reached",
         TerminationReason.TimeLimit => "stopped: time limit reached",

@@ -29,6 +29,8 @@ public sealed record GradientDescent(double LearningRate = 1e-3) : IMinimizer<IG
     {
         private readonly double[] _g = new double[start.Length];
 
+        public override ReadOnlySpan<double> Gradient => _g;
+
         public override bool Initialize(EvaluationCounter counter)
         {
             StepSize = alpha;

@@ -36,6 +36,8 @@ internal abstract class LineSearchState : MethodState
         Counter = counter;
     }
 
+    public override ReadOnlySpan<double> Gradient => G;
+
     public override bool Initialize(EvaluationCounter counter)
     {
         counter.Gradients++;

@@ -59,6 +59,8 @@ internal abstract class LeastSquaresState : MethodState
         return SumOfSquares(RTrial);
     }
 
+    public override ReadOnlySpan<double> Gradient => Grad;
+
     public override bool Initialize(EvaluationCounter counter) => EvaluateWithJacobian();
 }
 

@@ -58,6 +58,8 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
         /// <summary>Steps taken along a direction of negative curvature.</summary>
         public int NegativeCurvatureSteps { get; private set; }
 
+        public override ReadOnlySpan<double> Gradient => _g;
+
         public override bool Initialize(EvaluationCounter counter)
         {
             counter.Gradients++;

@@ -32,6 +32,8 @@ public sealed record OptimizerMinimizer(string Optimizer, OptimizerSettings? Set
     {
         private readonly double[] _g = new double[start.Length];
 
+        public override ReadOnlySpan<double> Gradient => _g;
+
         public override bool Initialize(EvaluationCounter counter)
         {
             counter.Gradients++;

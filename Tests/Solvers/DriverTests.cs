@@ -140,6 +140,34 @@ public class DriverTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new GradientDescent(-1).Minimize(new Rosenbrock(), [0, 0]));
     }
 
+    [Fact]
+    public void A_minimum_limited_by_rounding_is_reported_as_PrecisionLimit_and_converged()
+    {
+        // Meyer's minimum: rounding floors ‖∇f‖∞ near 5e-4, far above the default absolute tolerance, so LM's trust
+        // region collapses there; the scale-invariant gradient test recognises the minimiser.
+        var meyer = TestProblems.Get("mgh-meyer");
+        var r = Methods.Minimize("lm", meyer, meyer.StandardStart());
+        Assert.Equal(TerminationReason.PrecisionLimit, r.Reason);
+        Assert.True(r.IsConverged);
+        Assert.Equal(meyer.KnownMinimum!.Value, r.Value, 1e-8 * meyer.KnownMinimum.Value);
+        Assert.Contains("TrustRegionTooSmall", r.Message);
+    }
+
+    [Fact]
+    public void A_wrong_gradient_that_stalls_the_line_search_is_not_called_converged()
+    {
+        // The gradient of x² + y² reported with its first component off by 3: no descent along −g eventually.
+        var wrong = Objective.FromValueAndGradient(2, (x, g) =>
+        {
+            g[0] = 2 * x[0] + 3;
+            g[1] = 2 * x[1];
+            return x[0] * x[0] + x[1] * x[1];
+        });
+        var r = Methods.Minimize("bfgs", wrong, [1.0, 1.0]);
+        Assert.False(r.IsConverged);
+        Assert.Equal(TerminationReason.LineSearchFailed, r.Reason);
+    }
+
     private sealed class SynchronousProgress(Action<IterationRecord> action) : IProgress<IterationRecord>
     {
         public void Report(IterationRecord value) => action(value);
