@@ -11,6 +11,7 @@ internal static partial class Commands
         yield return CheckCommand(context);
         yield return AnalyzeCommand(context);
         yield return SolveCommand(context);
+        yield return TrainCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>
