@@ -6,6 +6,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.LinearAlgebra.LinearAlgebraBenchmark.Run),
     ["optim"] = ("first-order optimizers ns/parameter/step and GB/s at 10^7 float64, one thread, vs torch.optim (see Benchmarks/Stochastic)",
         Optima.Benchmarks.Stochastic.OptimizerBenchmark.Run),
+    ["mnist"] = ("Fashion-MNIST MLP 784-256-10 + Adam: epoch time and test accuracy vs PyTorch CPU at the same thread count (see Benchmarks/Stochastic)",
+        Optima.Benchmarks.Stochastic.MnistBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))
