@@ -58,6 +58,23 @@ public static class OptimizerBenchmark
             ours[name] = ns;
             Console.WriteLine(string.Create(ci, $"{name,-18} {ns,9:F3} {bytes,12:F0} {bytes * n / sec / 1e9,7:F1}"));
         }
+        {
+            // A refused step costs exactly the finiteness scan of the gradient that every step starts with.
+            var opt = Optimizers.Create("sgd", n);
+            var bad = (double[])g.Clone();
+            bad[^1] = double.NaN;
+            var times = new double[steps];
+            opt.Step(x, bad);
+            for (int s = 0; s < steps; s++)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                opt.Step(x, bad);
+                times[s] = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+            }
+            Array.Sort(times);
+            double sec = times[steps / 2];
+            Console.WriteLine(string.Create(ci, $"{"(finite scan)",-18} {sec * 1e9 / n,9:F3} {8,12} {8.0 * n / sec / 1e9,7:F1}   ← the refused-step check inside every step"));
+        }
         FusedAdamReference(x, g, steps);
         if (torch) RunTorch(n, steps, names, ours);
         return 0;
