@@ -1,5 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Optima.Problems.Data;
+using Optima.Problems.Models;
 using Optima.Solvers.Stochastic;
 using Xunit;
 
@@ -88,5 +90,28 @@ public class FusedKernelTests
                     Assert.Equal(1, opt.StepCount);
                 }
         }
+    }
+
+    [Fact]
+    public void An_mlp_gradient_and_adam_step_allocate_nothing_per_batch()
+    {
+        var rng = new Random(5);
+        const int samples = 300, features = 20;
+        var data = new LabeledData(Enumerable.Range(0, samples * features).Select(_ => rng.NextDouble()).ToArray(), features,
+            Enumerable.Range(0, samples).Select(i => i % 3).ToArray(), 3);
+        var mlp = new Mlp(data, [16, 8], maxDegreeOfParallelism: 1);
+        var x = mlp.InitialParameters(1);
+        var g = new double[mlp.Dimension];
+        var opt = Optimizers.Create("adam", mlp.Dimension);
+        int[] batch = Enumerable.Range(0, 64).Select(i => (i * 7) % samples).ToArray();
+        mlp.BatchValueAndGradient(x, batch, g);
+        opt.Step(x, g);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 5; t++)
+        {
+            mlp.BatchValueAndGradient(x, batch, g);
+            opt.Step(x, g);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 }
