@@ -10,6 +10,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Mgh.MghBenchmark.Run),
     ["lbfgs"] = ("L-BFGS on extended Rosenbrock n = 10^5: Optima vs scipy L-BFGS-B vs MathNet, time/iterations/evaluations/allocation (see Benchmarks/QuasiNewton)",
         Optima.Benchmarks.QuasiNewton.LbfgsBenchmark.Run),
+    ["mnist"] = ("Fashion-MNIST MLP 784-256-10 + Adam: epoch time and test accuracy vs PyTorch CPU at the same thread count (see Benchmarks/Stochastic)",
+        Optima.Benchmarks.Stochastic.MnistBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

@@ -39,6 +39,51 @@ public static class DenseBlas
         }
     }
 
+    /// <summary>
+    /// C ← α·op(A)·op(B) + β·C on column-major storage held in spans (BLAS dgemm with leading dimensions), for callers
+    /// whose matrices live inside larger buffers (a network's weights inside its parameter vector) and must not be
+    /// copied. op(A) is m×k, op(B) k×n, C m×n; A is stored m×k (lda ≥ m), or k×m when <paramref name="transposeA"/>
+    /// (lda ≥ k); likewise B. When β = 0, C is overwritten (NaN in it does not propagate).
+    /// </summary>
+    /// <exception cref="ArgumentException">A size is negative, a leading dimension too small, a span too short, or c overlaps a or b.</exception>
+    public static void Gemm(int m, int n, int k, double alpha, ReadOnlySpan<double> a, int lda, bool transposeA,
+        ReadOnlySpan<double> b, int ldb, bool transposeB, double beta, Span<double> c, int ldc, int maxDegreeOfParallelism = -1)
+    {
+        if (m < 0 || n < 0 || k < 0) throw new ArgumentException($"Sizes must be ≥ 0 (m = {m}, n = {n}, k = {k}).", nameof(m));
+        int aRows = transposeA ? k : m, aCols = transposeA ? m : k;
+        int bRows = transposeB ? n : k, bCols = transposeB ? k : n;
+        Require(a.Length, aRows, aCols, lda, nameof(a), nameof(lda));
+        Require(b.Length, bRows, bCols, ldb, nameof(b), nameof(ldb));
+        Require(c.Length, m, n, ldc, nameof(c), nameof(ldc));
+        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
+            throw new ArgumentException("maxDegreeOfParallelism must be -1 or positive.", nameof(maxDegreeOfParallelism));
+        if (m == 0 || n == 0) return;
+        if (c.Overlaps(a)) throw new ArgumentException("c must not share storage with a.", nameof(c));
+        if (c.Overlaps(b)) throw new ArgumentException("c must not share storage with b.", nameof(c));
+        if (beta != 1.0)
+        {
+            for (int j = 0; j < n; j++)
+            {
+                var col = c.Slice(j * ldc, m);
+                if (beta == 0.0) col.Clear();
+                else System.Numerics.Tensors.TensorPrimitives.Multiply(col, beta, col);
+            }
+        }
+        if (k == 0) return;
+        unsafe
+        {
+            fixed (double* pa = a, pb = b, pc = c)
+                Kernels.Gemm.Update(m, n, k, alpha, pa, Math.Max(lda, 1), transposeA, pb, Math.Max(ldb, 1), transposeB, pc, Math.Max(ldc, 1), maxDegreeOfParallelism);
+        }
+
+        static void Require(int length, int rows, int cols, int ld, string name, string ldName)
+        {
+            if (ld < Math.Max(1, rows)) throw new ArgumentException($"{ldName} = {ld} is smaller than the {rows} rows of {name} as stored.", ldName);
+            if (rows > 0 && cols > 0 && (long)ld * (cols - 1) + rows > length)
+                throw new ArgumentException($"{name} has {length} entries; a {rows}×{cols} matrix with leading dimension {ld} needs {(long)ld * (cols - 1) + rows}.", name);
+        }
+    }
+
     /// <summary>The product A·B as a new matrix.</summary>
     public static DenseMatrix Multiply(DenseMatrix a, DenseMatrix b, int maxDegreeOfParallelism = -1)
     {

@@ -12,6 +12,7 @@ internal static partial class Commands
         yield return AnalyzeCommand(context);
         yield return SolveCommand(context);
         yield return MinimizeCommand(context);
+        yield return TrainCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Optima.LinearAlgebra;
 using Optima.Problems.Data;
 
@@ -12,7 +15,7 @@ namespace Optima.Problems.Models;
 /// </summary>
 /// <remarks>
 /// <para>Parameter layout, layer after layer: the weights W_l (out × in, column-major) then the biases b_l (out).</para>
-/// <para>Reuses work buffers (one set per batch width seen): not thread-safe.</para>
+/// <para>Reuses one set of work buffers sized for <see cref="ChunkSize"/> samples: not thread-safe.</para>
 /// </remarks>
 public sealed class Mlp : IFiniteSumObjective
 {
@@ -22,10 +25,8 @@ public sealed class Mlp : IFiniteSumObjective
     private readonly LabeledData _data;
     private readonly int[] _sizes;
     private readonly int[] _wOffset, _bOffset;
-    private readonly DenseMatrix[] _w, _dw;
-    private readonly double[][] _db;
     private readonly int _threads;
-    private readonly Dictionary<int, Workspace> _workspaces = [];
+    private readonly double[][] _a, _d;
     private readonly int[] _iota = Enumerable.Range(0, ChunkSize).ToArray();
 
     /// <summary>Creates the network for <paramref name="data"/> with the given hidden layer widths.</summary>
@@ -46,9 +47,8 @@ public sealed class Mlp : IFiniteSumObjective
         int layers = _sizes.Length - 1;
         _wOffset = new int[layers + 1];
         _bOffset = new int[layers + 1];
-        _w = new DenseMatrix[layers + 1];
-        _dw = new DenseMatrix[layers + 1];
-        _db = new double[layers + 1][];
+        _a = new double[layers + 1][];
+        _d = new double[layers + 1][];
         long offset = 0;
         for (int l = 1; l <= layers; l++)
         {
@@ -57,9 +57,12 @@ public sealed class Mlp : IFiniteSumObjective
             _bOffset[l] = (int)offset;
             offset += _sizes[l];
             if (offset > Array.MaxLength) throw new ArgumentException("The network has too many parameters.", nameof(hiddenSizes));
-            _w[l] = new DenseMatrix(_sizes[l], _sizes[l - 1]);
-            _dw[l] = new DenseMatrix(_sizes[l], _sizes[l - 1]);
-            _db[l] = new double[_sizes[l]];
+        }
+        // Work buffers for one chunk: activations (features × samples, column-major) and hidden-layer deltas.
+        for (int l = 0; l <= layers; l++)
+        {
+            _a[l] = new double[(long)_sizes[l] * ChunkSize];
+            if (l > 0 && l < layers) _d[l] = new double[(long)_sizes[l] * ChunkSize];
         }
         Dimension = (int)offset;
     }
@@ -100,12 +103,11 @@ public sealed class Mlp : IFiniteSumObjective
     public double Value(ReadOnlySpan<double> x)
     {
         Objective.RequireLength(x.Length, Dimension, nameof(x));
-        LoadWeights(x);
         double sum = 0;
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, _data.Count - start);
-            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, 0, false, out _);
+            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, [], 0, false, out _);
         }
         return sum / _data.Count;
     }
@@ -115,14 +117,12 @@ public sealed class Mlp : IFiniteSumObjective
     {
         Objective.RequireLength(x.Length, Dimension, nameof(x));
         Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
-        LoadWeights(x);
         double sum = 0, scale = 1.0 / _data.Count;
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, _data.Count - start);
-            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, scale, start > 0, out _);
+            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, gradient, scale, start > 0, out _);
         }
-        StoreGradient(gradient);
         return sum * scale;
     }
 
@@ -134,14 +134,12 @@ public sealed class Mlp : IFiniteSumObjective
         if (batch.IsEmpty) throw new ArgumentException("The batch is empty.", nameof(batch));
         foreach (int i in batch)
             if ((uint)i >= (uint)_data.Count) throw new ArgumentOutOfRangeException(nameof(batch), i, $"Batch index {i} is outside [0, {_data.Count}).");
-        LoadWeights(x);
         double sum = 0, scale = 1.0 / batch.Length;
         for (int start = 0; start < batch.Length; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, batch.Length - start);
-            sum += Chunk(_data, 0, batch.Slice(start, len), x, scale, start > 0, out _);
+            sum += Chunk(_data, 0, batch.Slice(start, len), x, gradient, scale, start > 0, out _);
         }
-        StoreGradient(gradient);
         return sum * scale;
     }
 
@@ -153,63 +151,56 @@ public sealed class Mlp : IFiniteSumObjective
         Objective.RequireLength(x.Length, Dimension, nameof(x));
         if (data.FeatureCount != _sizes[0] || data.Classes != _sizes[^1])
             throw new ArgumentException($"The data have {data.FeatureCount} features and {data.Classes} classes; the network expects {_sizes[0]} and {_sizes[^1]}.", nameof(data));
-        LoadWeights(x);
         double sum = 0;
         long correct = 0;
         for (int start = 0; start < data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, data.Count - start);
-            sum += Chunk(data, start, _iota.AsSpan(0, len), x, 0, false, out int c);
+            sum += Chunk(data, start, _iota.AsSpan(0, len), x, [], 0, false, out int c);
             correct += c;
         }
         return (sum / data.Count, correct / (double)data.Count);
     }
 
-    private void LoadWeights(ReadOnlySpan<double> x)
-    {
-        for (int l = 1; l < _sizes.Length; l++)
-            x.Slice(_wOffset[l], _w[l].Data.Length).CopyTo(_w[l].Data);
-    }
-
-    private void StoreGradient(Span<double> g)
-    {
-        for (int l = 1; l < _sizes.Length; l++)
-        {
-            _dw[l].Data.CopyTo(g.Slice(_wOffset[l]));
-            _db[l].CopyTo(g.Slice(_bOffset[l]));
-        }
-    }
-
     /// <summary>
     /// Forward (and, when <paramref name="scale"/> ≠ 0, backward) pass over samples baseIndex + idx[j]. Returns the
     /// sum of the losses; the gradient of scale·Σ losses is written (or added, when <paramref name="accumulate"/>) to
-    /// the per-layer gradient buffers.
+    /// <paramref name="gradient"/>. The weights are read in place from <paramref name="x"/> and the weight gradients
+    /// written in place into <paramref name="gradient"/> (span GEMMs, no copies); nothing is allocated.
     /// </summary>
-    private double Chunk(LabeledData data, int baseIndex, ReadOnlySpan<int> idx, ReadOnlySpan<double> x, double scale, bool accumulate, out int correct)
+    private double Chunk(LabeledData data, int baseIndex, ReadOnlySpan<int> idx, ReadOnlySpan<double> x, Span<double> gradient,
+        double scale, bool accumulate, out int correct)
     {
         int b = idx.Length, d = _sizes[0], layers = _sizes.Length - 1, classes = _sizes[^1];
-        if (!_workspaces.TryGetValue(b, out var ws)) _workspaces[b] = ws = new Workspace(_sizes, b);
         var features = data.Features.AsSpan();
-        var input = ws.A[0].Data.AsSpan();
-        for (int j = 0; j < b; j++) features.Slice((baseIndex + idx[j]) * d, d).CopyTo(input.Slice(j * d, d));
+        ReadOnlySpan<double> input;
+        if (Unsafe.AreSame(ref MemoryMarshal.GetReference(idx), ref _iota[0]))
+        {
+            input = features.Slice(baseIndex * d, b * d); // consecutive samples: the data are already a d × b matrix
+        }
+        else
+        {
+            var gathered = _a[0].AsSpan(0, b * d);
+            for (int j = 0; j < b; j++) features.Slice((baseIndex + idx[j]) * d, d).CopyTo(gathered.Slice(j * d, d));
+            input = gathered;
+        }
 
+        ReadOnlySpan<double> prev = input;
         for (int l = 1; l <= layers; l++)
         {
-            DenseBlas.Gemm(1.0, _w[l], false, ws.A[l - 1], false, 0.0, ws.A[l], _threads);
-            var bias = x.Slice(_bOffset[l], _sizes[l]);
-            var a = ws.A[l].Data.AsSpan();
-            for (int j = 0; j < b; j++)
-            {
-                var col = a.Slice(j * _sizes[l], _sizes[l]);
-                TensorPrimitives.Add(col, bias, col);
-            }
+            int rows = _sizes[l], cols = _sizes[l - 1];
+            var bias = x.Slice(_bOffset[l], rows);
+            var a = _a[l].AsSpan(0, rows * b);
+            for (int j = 0; j < b; j++) bias.CopyTo(a.Slice(j * rows, rows)); // z = b·1ᵀ + W·a, the bias seeds the GEMM's C
+            DenseBlas.Gemm(rows, b, cols, 1.0, x.Slice(_wOffset[l], rows * cols), rows, false, prev, cols, false, 1.0, a, rows, _threads);
             if (l < layers) TensorPrimitives.Max(a, 0.0, a);
+            prev = a;
         }
 
         // Softmax cross-entropy per column; with a gradient, the logits become (softmax − onehot)·scale = ∂(scale·Σ loss)/∂z.
         double loss = 0;
         correct = 0;
-        var logits = ws.A[layers].Data.AsSpan();
+        var logits = _a[layers].AsSpan(0, classes * b);
         for (int j = 0; j < b; j++)
         {
             var z = logits.Slice(j * classes, classes);
@@ -231,41 +222,33 @@ public sealed class Mlp : IFiniteSumObjective
 
         for (int l = layers; l >= 1; l--)
         {
-            var dz = l == layers ? ws.A[layers] : ws.D[l];
-            DenseBlas.Gemm(1.0, dz, false, ws.A[l - 1], true, accumulate ? 1.0 : 0.0, _dw[l], _threads);
-            var db = _db[l].AsSpan();
+            int rows = _sizes[l], cols = _sizes[l - 1];
+            ReadOnlySpan<double> dz = l == layers ? _a[layers].AsSpan(0, rows * b) : _d[l].AsSpan(0, rows * b);
+            ReadOnlySpan<double> below = l == 1 ? input : _a[l - 1].AsSpan(0, cols * b);
+            // ∂W = dz·a_{l−1}ᵀ straight into the gradient vector.
+            DenseBlas.Gemm(rows, cols, b, 1.0, dz, rows, false, below, cols, true, accumulate ? 1.0 : 0.0,
+                gradient.Slice(_wOffset[l], rows * cols), rows, _threads);
+            var db = gradient.Slice(_bOffset[l], rows);
             if (!accumulate) db.Clear();
-            var dzData = dz.Data.AsSpan();
-            for (int j = 0; j < b; j++) TensorPrimitives.Add(db, dzData.Slice(j * _sizes[l], _sizes[l]), db);
+            for (int j = 0; j < b; j++) TensorPrimitives.Add(db, dz.Slice(j * rows, rows), db);
             if (l > 1)
             {
-                DenseBlas.Gemm(1.0, _w[l], true, dz, false, 0.0, ws.D[l - 1], _threads);
-                var prev = ws.D[l - 1].Data;
-                var act = ws.A[l - 1].Data;
-                for (int i = 0; i < prev.Length; i++)
-                    if (act[i] <= 0) prev[i] = 0; // ReLU′: the activation is positive exactly where the pre-activation is
+                var delta = _d[l - 1].AsSpan(0, cols * b);
+                DenseBlas.Gemm(cols, b, rows, 1.0, x.Slice(_wOffset[l], rows * cols), rows, true, dz, rows, false, 0.0, delta, cols, _threads);
+                ReluMask(delta, _a[l - 1].AsSpan(0, cols * b));
             }
         }
         return loss;
     }
 
-    private sealed class Workspace
+    /// <summary>δ ← δ where a &gt; 0, else 0 (ReLU′: the activation is positive exactly where the pre-activation is).</summary>
+    private static void ReluMask(Span<double> delta, ReadOnlySpan<double> activation)
     {
-        public Workspace(int[] sizes, int b)
-        {
-            A = new DenseMatrix[sizes.Length];
-            D = new DenseMatrix[sizes.Length];
-            for (int l = 0; l < sizes.Length; l++)
-            {
-                A[l] = new DenseMatrix(sizes[l], b);
-                if (l > 0 && l < sizes.Length - 1) D[l] = new DenseMatrix(sizes[l], b);
-            }
-        }
-
-        /// <summary>A[0] = input batch, A[l] = activations of layer l (logits / softmax residual for the last).</summary>
-        public DenseMatrix[] A { get; }
-
-        /// <summary>D[l] = ∂/∂(pre-activation) of hidden layer l.</summary>
-        public DenseMatrix[] D { get; }
+        var dv = MemoryMarshal.Cast<double, Vector<double>>(delta);
+        var av = MemoryMarshal.Cast<double, Vector<double>>(activation);
+        for (int i = 0; i < dv.Length; i++)
+            dv[i] = Vector.ConditionalSelect(Vector.GreaterThan(av[i], Vector<double>.Zero), dv[i], Vector<double>.Zero);
+        for (int i = dv.Length * Vector<double>.Count; i < delta.Length; i++)
+            if (activation[i] <= 0) delta[i] = 0;
     }
 }

@@ -69,6 +69,9 @@ public abstract class GradientTransform
     protected Span<double> StateVector(int k, int offset, int length) =>
         Bound.Vectors[_vectorBase + k].AsSpan(offset, length);
 
+    /// <summary>The whole (padded) state vector <paramref name="k"/>, for fused kernels.</summary>
+    internal double[] WholeStateVector(int k) => Bound.Vectors[_vectorBase + k];
+
     /// <summary>Scalar state <paramref name="k"/>, by reference.</summary>
     protected ref double StateScalar(int k) => ref Bound.Scalars[_scalarBase + k];
 

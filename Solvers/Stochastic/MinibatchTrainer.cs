@@ -153,7 +153,7 @@ public sealed class MinibatchTrainer
         _optimizer = optimizer;
         _x = start.ToArray();
         _g = new double[_x.Length];
-        _micro = new double[_x.Length];
+        _micro = _options.AccumulationSteps > 1 ? new double[_x.Length] : [];
         _perm = new int[problem.Count];
         _rng = new Xoshiro256StarStar(_options.Seed);
     }
@@ -200,15 +200,25 @@ public sealed class MinibatchTrainer
                 // One optimizer step over up to k micro-batches.
                 int position = _position, total = 0;
                 double lossSum = 0;
-                _g.AsSpan().Clear();
-                for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
+                if (_options.AccumulationSteps == 1)
                 {
-                    int len = Math.Min(batch, n - position);
-                    double loss = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, len), _micro);
-                    TensorPrimitives.FusedMultiplyAdd(_micro, len, _g, _g);
-                    lossSum += loss * len;
-                    total += len;
-                    position += len;
+                    // One micro-batch: its mean gradient is the step's gradient (no accumulation passes over memory).
+                    total = Math.Min(batch, n - position);
+                    lossSum = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, total), _g) * total;
+                    position += total;
+                }
+                else
+                {
+                    _g.AsSpan().Clear();
+                    for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
+                    {
+                        int len = Math.Min(batch, n - position);
+                        double loss = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, len), _micro);
+                        TensorPrimitives.FusedMultiplyAdd(_micro, len, _g, _g);
+                        lossSum += loss * len;
+                        total += len;
+                        position += len;
+                    }
                 }
                 if (!double.IsFinite(lossSum))
                 {
@@ -216,7 +226,7 @@ public sealed class MinibatchTrainer
                     message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
                     break;
                 }
-                TensorPrimitives.Multiply(_g, 1.0 / total, _g);
+                if (_options.AccumulationSteps > 1) TensorPrimitives.Multiply(_g, 1.0 / total, _g);
                 if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
                 if (!_optimizer.Step(_x, _g))
                 {

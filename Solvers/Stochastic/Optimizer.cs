@@ -112,7 +112,20 @@ public sealed class ChainOptimizer : IOptimizer
         _chain = (GradientTransform[])chain.Clone();
         int width = Vector<double>.Count;
         State = new OptimizerState(parameterCount, (parameterCount + width - 1) / width * width, _chain);
+        _fused = FusedKernel.For(_chain);
     }
+
+    private readonly FusedKernel? _fused;
+
+    /// <summary>
+    /// Whether <see cref="Step"/> may run a single-pass fused kernel for a recognised chain (Adam, AMSGrad, AdamW, SGD,
+    /// momentum, Nesterov, SGDW, each with optional L2 or decoupled decay). The fused kernel does the chain's
+    /// floating-point operations in the same order, so results are bit-identical either way. Default true.
+    /// </summary>
+    public bool UseFusedKernel { get; set; } = true;
+
+    /// <summary>The fused kernel available for this chain (e.g. "fused adam"), or null when the blocked chain runs.</summary>
+    public string? FusedKernelName => _fused?.Name;
 
     /// <inheritdoc/>
     public string Name { get; }
@@ -151,6 +164,12 @@ public sealed class ChainOptimizer : IOptimizer
 
         long t = State.Step + 1;
         foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
+        if (_fused is not null && UseFusedKernel)
+        {
+            _fused.Run(parameters, gradient, _learningRate);
+            State.Step = t;
+            return true;
+        }
         // A final scale by −γ is fused into the update θ ← θ − γu (one pass over the block fewer).
         int count = _chain.Length > 0 && _chain[^1] is ScaleByLearningRate ? _chain.Length - 1 : _chain.Length;
         double factor = count < _chain.Length ? -_learningRate : 1.0;

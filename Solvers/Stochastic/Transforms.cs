@@ -86,6 +86,8 @@ public sealed class AddDecayedWeights : GradientTransform
     /// <inheritdoc/>
     public override string Name => "add_decayed_weights";
 
+    internal double Lambda => _lambda;
+
     /// <inheritdoc/>
     public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
     {
@@ -134,6 +136,8 @@ public sealed class Trace : GradientTransform
 
     /// <inheritdoc/>
     public override string Name => "trace";
+
+    internal (double Mu, double Keep, bool Nesterov, bool First) Fused => (_mu, 1.0 - _dampening, _nesterov, _first);
 
     /// <inheritdoc/>
     public override int VectorCount => 1;
@@ -222,6 +226,8 @@ public sealed class ScaleByAdam : GradientTransform
 
     /// <inheritdoc/>
     public override string Name => _amsgrad ? "scale_by_amsgrad" : "scale_by_adam";
+
+    internal (double B1, double B2, double Eps, bool AmsGrad, double C1, double C2) Fused => (_b1, _b2, _eps, _amsgrad, _c1, _c2);
 
     /// <inheritdoc/>
     public override int VectorCount => _amsgrad ? 3 : 2;

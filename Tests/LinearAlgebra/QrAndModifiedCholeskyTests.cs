@@ -52,6 +52,53 @@ public class QrAndModifiedCholeskyTests
     }
 
     [Fact]
+    public void Span_gemm_on_submatrices_with_leading_dimensions_equals_the_naive_product()
+    {
+        Prop.ForAll(Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(1, 40).ToArbitrary(), Gen.Choose(0, 10000).ToArbitrary(), (m, n, seed) =>
+        {
+            int k = 1 + seed % 40;
+            foreach (bool ta in new[] { false, true })
+                foreach (bool tb in new[] { false, true })
+                {
+                    var a = Generators.Random(ta ? k : m, ta ? m : k, seed);
+                    var b = Generators.Random(tb ? n : k, tb ? k : n, seed + 1);
+                    // Embed a, b and c in larger buffers at an offset with leading dimension rows + 3.
+                    static (double[] Buffer, int Ld) Embed(DenseMatrix x, int offset)
+                    {
+                        int ld = x.Rows + 3;
+                        var buf = Enumerable.Repeat(double.NaN, offset + ld * x.Columns).ToArray();
+                        for (int j = 0; j < x.Columns; j++)
+                            for (int i = 0; i < x.Rows; i++) buf[offset + i + j * ld] = x[i, j];
+                        return (buf, ld);
+                    }
+                    var (ab, lda) = Embed(a, 5);
+                    var (bb, ldb) = Embed(b, 2);
+                    var c0 = Generators.Random(m, n, seed + 2);
+                    var (cb, ldc) = Embed(c0, 1);
+                    DenseBlas.Gemm(m, n, k, 2.0, ab.AsSpan(5), lda, ta, bb.AsSpan(2), ldb, tb, 0.5, cb.AsSpan(1), ldc, 1);
+                    var expected = Naive(a, ta, b, tb);
+                    for (int j = 0; j < n; j++)
+                    {
+                        for (int i = 0; i < m; i++)
+                            if (Math.Abs(cb[1 + i + j * ldc] - (2 * expected[i, j] + 0.5 * c0[i, j])) > 1e-12 * k) return false;
+                        for (int i = m; i < ldc && 1 + i + j * ldc < cb.Length; i++)
+                            if (!double.IsNaN(cb[1 + i + j * ldc])) return false; // the padding rows are not touched
+                    }
+                }
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Span_gemm_rejects_short_spans_small_leading_dimensions_and_overlap()
+    {
+        var buf = new double[100];
+        Assert.Equal("a", Assert.Throws<ArgumentException>(() => DenseBlas.Gemm(4, 4, 4, 1, buf.AsSpan(0, 10), 4, false, buf.AsSpan(20, 16), 4, false, 0, buf.AsSpan(40, 16), 4)).ParamName);
+        Assert.Equal("ldb", Assert.Throws<ArgumentException>(() => DenseBlas.Gemm(4, 4, 4, 1, buf.AsSpan(0, 16), 4, false, buf.AsSpan(20, 16), 3, false, 0, buf.AsSpan(40, 16), 4)).ParamName);
+        Assert.Equal("c", Assert.Throws<ArgumentException>(() => DenseBlas.Gemm(4, 4, 4, 1, buf.AsSpan(0, 16), 4, false, buf.AsSpan(20, 16), 4, false, 0, buf.AsSpan(10, 16), 4)).ParamName);
+    }
+
+    [Fact]
     public void Gemm_ShapeMismatch_NamesArgument()
     {
         var ex = Assert.Throws<ArgumentException>(() => DenseBlas.Gemm(1, new DenseMatrix(2, 3), false, new DenseMatrix(4, 2), false, 0, new DenseMatrix(2, 2)));

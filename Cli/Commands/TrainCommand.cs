@@ -1,0 +1,395 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Optima.Problems;
+using Optima.Problems.Data;
+using Optima.Problems.Models;
+using Optima.Solvers.Stochastic;
+using Spectre.Console;
+
+namespace Optima.Cli;
+
+internal static partial class Commands
+{
+    private const string CheckpointFile = "checkpoint.bin";
+    private const string RunFile = "run.json";
+
+    private static Command TrainCommand(CliContext context)
+    {
+        var json = JsonOption();
+        var data = new Option<string>("--data") { Description = "Data set: fashion-mnist.", DefaultValueFactory = _ => "fashion-mnist" };
+        var dataDir = new Option<string>("--data-dir") { Description = "Directory of the IDX files.", DefaultValueFactory = _ => FashionMnist.DefaultDirectory };
+        var model = new Option<string>("--model")
+        {
+            Description = "softmax | mlp:H1[,H2…] (ReLU hidden layers) | logistic[:A,B] | linear[:A,B] (two-class models on labels A vs B, default 0,1; linear = least squares on a 0/1 target).",
+            DefaultValueFactory = _ => "mlp:256",
+        };
+        var optimizer = new Option<string>("--optimizer") { Description = $"One of: {string.Join(", ", Optimizers.Names)} (prefix 'lookahead:' to wrap).", DefaultValueFactory = _ => "adam" };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate γ (default: the optimizer's PyTorch default)." };
+        var momentum = new Option<double?>("--momentum") { Description = "Momentum μ (sgd family, rmsprop)." };
+        var weightDecay = new Option<double?>("--weight-decay") { Description = "Weight decay λ (decoupled for adamw/sgdw, L2 otherwise)." };
+        var schedule = new Option<string>("--schedule") { Description = "constant | cosine | linear | step | onecycle | sgdr (per-epoch restarts) | inverse-time.", DefaultValueFactory = _ => "constant" };
+        var warmup = new Option<long>("--warmup") { Description = "Linear warm-up steps from 0 before the schedule.", DefaultValueFactory = _ => 0 };
+        var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 10 };
+        var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation and the shuffling.", DefaultValueFactory = _ => 1UL };
+        var threads = new Option<int>("--threads") { Description = "Threads for the MLP's matrix products (-1: all cores).", DefaultValueFactory = _ => -1 };
+        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples." };
+        var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Directory to write a checkpoint to after every epoch (and when the run stops)." };
+        var resume = new Option<string?>("--resume") { Description = "Directory of a checkpoint to continue from (bit for bit); checkpoints keep going there unless --checkpoint says otherwise." };
+        var command = new Command("train", "Train a classifier on Fashion-MNIST with a first-order optimizer: progress per epoch on stderr, a final table (or --json).")
+            { data, dataDir, model, optimizer, lr, momentum, weightDecay, schedule, warmup, epochs, batch, seed, threads, trainLimit, testLimit, checkpoint, resume, json };
+        command.SetAction(parse =>
+        {
+            var config = new TrainConfig(
+                Data: parse.GetValue(data)!.Trim().ToLowerInvariant(),
+                Model: parse.GetValue(model)!.Trim().ToLowerInvariant(),
+                Optimizer: parse.GetValue(optimizer)!.Trim().ToLowerInvariant(),
+                LearningRate: parse.GetValue(lr),
+                Momentum: parse.GetValue(momentum),
+                WeightDecay: parse.GetValue(weightDecay),
+                Schedule: parse.GetValue(schedule)!.Trim().ToLowerInvariant(),
+                Warmup: parse.GetValue(warmup),
+                Epochs: parse.GetValue(epochs),
+                Batch: parse.GetValue(batch),
+                Seed: parse.GetValue(seed),
+                TrainLimit: parse.GetValue(trainLimit),
+                TestLimit: parse.GetValue(testLimit));
+            return Train(context, config, parse.GetValue(dataDir)!, parse.GetValue(threads), parse.GetValue(checkpoint), parse.GetValue(resume), parse.GetValue(json));
+        });
+        return command;
+    }
+
+    /// <summary>What identifies a training run (saved beside a checkpoint so a resume can be checked against it).</summary>
+    private sealed record TrainConfig(string Data, string Model, string Optimizer, double? LearningRate, double? Momentum, double? WeightDecay,
+        string Schedule, long Warmup, int Epochs, int Batch, ulong Seed, int? TrainLimit, int? TestLimit);
+
+    /// <summary>The file written beside a checkpoint: the run's settings and the epochs finished so far.</summary>
+    private sealed record RunFileContent(TrainConfig Config, List<EpochRecord> History);
+
+    private static int Train(CliContext context, TrainConfig c, string dataDir, int threads, string? checkpointDir, string? resumeDir, bool json)
+    {
+        if (c.Data != "fashion-mnist") throw new ArgumentException($"Unknown data set '{c.Data}'. Known data sets: fashion-mnist.");
+        if (c.Epochs < 1) throw new ArgumentException($"--epochs must be at least 1, not {c.Epochs}.");
+        if (c.Batch < 1) throw new ArgumentException($"--batch must be at least 1, not {c.Batch}.");
+        if (c.Warmup < 0) throw new ArgumentException($"--warmup must be ≥ 0, not {c.Warmup}.");
+        if (c.TrainLimit is < 1 || c.TestLimit is < 1) throw new ArgumentException("--train-limit and --test-limit must be at least 1.");
+        if (threads == 0 || threads < -1) throw new ArgumentException("--threads must be -1 (all cores) or positive.");
+        var settings = new OptimizerSettings { LearningRate = c.LearningRate, Momentum = c.Momentum, WeightDecay = c.WeightDecay };
+        _ = Optimizers.Create(c.Optimizer, 1, settings); // unknown names and bad settings fail before the data are read
+        _ = ParseModel(c.Model, FashionMnist.ClassNames.Count);
+        _ = BuildSchedule(c.Schedule, 1e-3, c.Warmup, 2 + c.Warmup, 1);
+
+        RunFileContent? previous = null;
+        if (resumeDir is not null)
+        {
+            string runPath = Path.Combine(resumeDir, RunFile);
+            if (!File.Exists(Path.Combine(resumeDir, CheckpointFile)) || !File.Exists(runPath))
+                throw new FileNotFoundException($"No checkpoint in '{resumeDir}' (expected {CheckpointFile} and {RunFile}, written by --checkpoint).");
+            previous = JsonSerializer.Deserialize<RunFileContent>(File.ReadAllText(runPath), OptimaCli.Json)
+                ?? throw new InvalidDataException($"'{runPath}' is empty.");
+            var p = previous.Config;
+            // Everything but the number of epochs (which a resume may extend) must match the checkpointed run.
+            if (p with { Epochs = c.Epochs } != c)
+                throw new InvalidDataException($"The checkpoint in '{resumeDir}' was written by another run ({Describe(p)}); this run is {Describe(c)}.");
+            if (p.Epochs != c.Epochs && p.Schedule is "cosine" or "linear" or "step" or "onecycle" or "one-cycle")
+                throw new InvalidDataException($"The {p.Schedule} schedule of the checkpointed run spans its {p.Epochs} epochs; resume it with --epochs {p.Epochs} (only constant, sgdr and inverse-time schedules can be extended).");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var (train, test) = FashionMnist.Load(dataDir, c.TrainLimit ?? int.MaxValue, c.TestLimit ?? int.MaxValue);
+        var (problem, start, evaluate, describe) = BuildModel(c.Model, train, test, c.Seed, threads);
+        double loadSeconds = stopwatch.Elapsed.TotalSeconds;
+
+        int batchesPerEpoch = (problem.Count + c.Batch - 1) / c.Batch;
+        long totalSteps = (long)batchesPerEpoch * c.Epochs;
+        var opt = Optimizers.Create(c.Optimizer, problem.Dimension, settings);
+        var sched = BuildSchedule(c.Schedule, opt.LearningRate, c.Warmup, totalSteps, batchesPerEpoch);
+
+        var ci = CultureInfo.InvariantCulture;
+        var err = context.Error;
+        bool live = ReferenceEquals(err, System.Console.Error) && !System.Console.IsErrorRedirected;
+        var monitor = new ProgressObjective(problem);
+        string? saveDir = checkpointDir ?? resumeDir;
+        var history = previous?.History ?? [];
+        var progress = new CallbackProgress<EpochRecord>(r =>
+        {
+            if (live) err.Write("\r\u001b[2K");
+            err.WriteLine(string.Create(ci, $"epoch {r.Epoch,3}/{c.Epochs} {Bar(1.0)} loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F2} s"));
+            history.Add(r);
+            if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
+        });
+        if (live)
+        {
+            monitor.OnBatch = (done, loss) =>
+            {
+                double frac = Math.Min(1.0, done / (double)problem.Count);
+                double secs = monitor.EpochClock.Elapsed.TotalSeconds;
+                err.Write(string.Create(ci, $"\repoch {history.Count + 1,3}/{c.Epochs} {Bar(frac)} loss {loss:F4}  {(secs > 0 ? done / secs : 0):N0} samples/s "));
+            };
+        }
+
+        var options = new TrainingOptions
+        {
+            Epochs = c.Epochs,
+            BatchSize = c.Batch,
+            Seed = c.Seed,
+            Schedule = sched,
+            Evaluate = evaluate,
+            Progress = progress,
+            CheckpointPath = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
+        };
+        var trainer = new MinibatchTrainer(monitor, opt, start, options);
+        if (resumeDir is not null)
+        {
+            trainer.LoadCheckpoint(Path.Combine(resumeDir, CheckpointFile));
+            history.RemoveAll(r => r.Epoch > trainer.Epoch); // the run file may be one epoch ahead of a checkpoint cut short
+        }
+        int resumedAt = trainer.Epoch;
+        if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
+        err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
+        var result = trainer.Run();
+        if (live) err.Write("\r\u001b[2K");
+        if (result.Message is not null) err.WriteLine($"optima: {result.Message}");
+
+        var last = history.Count > 0 ? history[^1] : default;
+        if (json)
+        {
+            context.WriteJson(new
+            {
+                data = c.Data,
+                model = c.Model,
+                description = describe,
+                parameters = problem.Dimension,
+                trainSamples = train.Count,
+                testSamples = test.Count,
+                optimizer = opt.Name,
+                learningRate = c.LearningRate ?? Optimizers.Create(c.Optimizer, 1, settings).LearningRate,
+                schedule = c.Schedule,
+                warmup = c.Warmup,
+                epochs = c.Epochs,
+                batch = c.Batch,
+                seed = c.Seed,
+                resumedAfterEpoch = resumedAt,
+                reason = result.Reason,
+                message = result.Message,
+                steps = result.Steps,
+                epochsCompleted = result.EpochsCompleted,
+                seconds = result.Elapsed.TotalSeconds,
+                testAccuracy = history.Count > 0 ? last.TestAccuracy : double.NaN,
+                testLoss = history.Count > 0 ? last.TestLoss : double.NaN,
+                checkpoint = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
+                history = history.Select(r => new
+                {
+                    epoch = r.Epoch,
+                    trainLoss = r.TrainLoss,
+                    testLoss = r.TestLoss,
+                    testAccuracy = r.TestAccuracy,
+                    seconds = r.Seconds,
+                    samplesPerSecond = r.SamplesPerSecond,
+                    learningRate = r.LearningRate,
+                    steps = r.Steps,
+                }),
+            });
+        }
+        else
+        {
+            var table = new Table().AddColumns("epoch", "train loss", "test loss", "test accuracy", "seconds", "samples/s", "learning rate");
+            foreach (var r in history)
+                table.AddRow(r.Epoch.ToString(ci), r.TrainLoss.ToString("F4", ci), r.TestLoss.ToString("F4", ci), r.TestAccuracy.ToString("P2", ci),
+                    r.Seconds.ToString("F2", ci), r.SamplesPerSecond.ToString("N0", ci), r.LearningRate.ToString("G4", ci));
+            var console = Console(context);
+            console.Write(table);
+            var o = context.Out;
+            o.WriteLine($"model         {describe}, {problem.Dimension.ToString("N0", ci)} parameters");
+            o.WriteLine($"optimizer     {opt.Name}, batch {c.Batch}, seed {c.Seed}");
+            o.WriteLine($"result        {result.Reason}, {result.Steps.ToString("N0", ci)} steps, {result.Elapsed.TotalSeconds.ToString("F1", ci)} s");
+            if (history.Count > 0) o.WriteLine($"test accuracy {last.TestAccuracy.ToString("P2", ci)}");
+            if (saveDir is not null) o.WriteLine($"checkpoint    {Path.Combine(saveDir, CheckpointFile)}");
+        }
+        return result.Reason is TrainingStopReason.NonFiniteGradient or TrainingStopReason.NonFiniteLoss ? OptimaCli.NotConverged : OptimaCli.Ok;
+    }
+
+    private static string Describe(TrainConfig c) =>
+        string.Create(CultureInfo.InvariantCulture, $"model {c.Model}, optimizer {c.Optimizer}, lr {c.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}, schedule {c.Schedule}, warm-up {c.Warmup}, batch {c.Batch}, seed {c.Seed}, train limit {c.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}, test limit {c.TestLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+
+    private static void WriteRunFile(string dir, RunFileContent content)
+    {
+        Directory.CreateDirectory(dir);
+        string path = Path.Combine(dir, RunFile);
+        File.WriteAllText(path + ".tmp", JsonSerializer.Serialize(content, OptimaCli.Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private static string Bar(double fraction)
+    {
+        const int width = 20;
+        int filled = (int)Math.Round(fraction * width);
+        return "[" + new string('#', filled) + new string('-', width - filled) + "]";
+    }
+
+    private static (IFiniteSumObjective Problem, double[] Start, Func<double[], (double, double)> Evaluate, string Description)
+        BuildModel(string spec, LabeledData train, LabeledData test, ulong seed, int threads)
+    {
+        var (kind, sizes) = ParseModel(spec, train.Classes);
+        switch (kind)
+        {
+            case "mlp" or "softmax":
+            {
+                int[] hidden = sizes;
+                var mlp = new Mlp(train, hidden, threads);
+                string d = hidden.Length == 0 ? $"softmax regression {train.FeatureCount}-{train.Classes}" : $"MLP {string.Join("-", mlp.LayerSizes)} (ReLU)";
+                return (mlp, mlp.InitialParameters(seed), x => mlp.Evaluate(x, test), d);
+            }
+            case "logistic" or "linear":
+            {
+                int[] pair = sizes;
+                var tr = TwoClass(train, pair[0], pair[1], "training");
+                var te = TwoClass(test, pair[0], pair[1], "test");
+                string names = $"{FashionMnist.ClassNames[pair[0]]} vs {FashionMnist.ClassNames[pair[1]]}";
+                var start = new double[train.FeatureCount + 1];
+                if (kind == "logistic")
+                {
+                    var model = new LogisticRegression(tr);
+                    var testModel = new LogisticRegression(te);
+                    return (model, start, x => (testModel.Value(x), testModel.Accuracy(x)), $"logistic regression, {names}");
+                }
+                var targets = tr.Labels.Select(l => (double)l).ToArray();
+                var linear = new LinearRegression(tr.Features, tr.FeatureCount, targets);
+                var testLinear = new LinearRegression(te.Features, te.FeatureCount, te.Labels.Select(l => (double)l).ToArray());
+                return (linear, start, x => (testLinear.Value(x), ThresholdAccuracy(x, te)), $"least-squares linear classifier, {names}");
+            }
+            default:
+                throw new InvalidOperationException("unreachable: ParseModel accepts only the kinds above");
+        }
+    }
+
+    /// <summary>Splits a model spec into its kind and integer arguments (hidden sizes, or the two labels), checking both.</summary>
+    private static (string Kind, int[] Args) ParseModel(string spec, int classes)
+    {
+        string kind = spec, arg = "";
+        int colon = spec.IndexOf(':', StringComparison.Ordinal);
+        if (colon >= 0) (kind, arg) = (spec[..colon], spec[(colon + 1)..]);
+        switch (kind)
+        {
+            case "softmax":
+                if (arg.Length > 0) throw new ArgumentException("--model softmax takes no sizes; use mlp:H1[,H2…] for hidden layers.");
+                return (kind, []);
+            case "mlp":
+            {
+                int[] hidden = ParseInts(arg, "--model mlp:H1[,H2…]");
+                if (hidden.Length == 0 || hidden.Any(h => h < 1)) throw new ArgumentException("--model mlp needs positive hidden layer sizes, e.g. mlp:256 or mlp:256,128.");
+                return (kind, hidden);
+            }
+            case "logistic" or "linear":
+            {
+                int[] pair = arg.Length == 0 ? [0, 1] : ParseInts(arg, $"--model {kind}:A,B");
+                if (pair.Length != 2 || pair[0] == pair[1] || pair.Any(p => p >= classes))
+                    throw new ArgumentException($"--model {kind}:A,B needs two different labels in [0, {classes}).");
+                return (kind, pair);
+            }
+            default:
+                throw new ArgumentException($"Unknown model '{spec}'. Known models: softmax, mlp:H1[,H2…], logistic[:A,B], linear[:A,B].");
+        }
+    }
+
+    private static int[] ParseInts(string text, string what)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var result = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]) || result[i] < 0)
+                throw new ArgumentException($"{what}: '{parts[i]}' is not a non-negative integer.");
+        return result;
+    }
+
+    /// <summary>The samples labelled <paramref name="a"/> or <paramref name="b"/>, relabelled 0 and 1.</summary>
+    private static LabeledData TwoClass(LabeledData data, int a, int b, string which)
+    {
+        var keep = Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == a || data.Labels[i] == b).ToArray();
+        if (keep.Length == 0) throw new ArgumentException($"The {which} set has no samples labelled {a} or {b} (raise the limit).");
+        int d = data.FeatureCount;
+        var x = new double[keep.Length * d];
+        var y = new int[keep.Length];
+        for (int j = 0; j < keep.Length; j++)
+        {
+            data.Sample(keep[j]).CopyTo(x.AsSpan(j * d, d));
+            y[j] = data.Labels[keep[j]] == b ? 1 : 0;
+        }
+        return new LabeledData(x, d, y, 2);
+    }
+
+    private static double ThresholdAccuracy(double[] w, LabeledData data)
+    {
+        int d = data.FeatureCount, correct = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            double z = System.Numerics.Tensors.TensorPrimitives.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
+            if ((z > 0.5 ? 1 : 0) == data.Labels[i]) correct++;
+        }
+        return correct / (double)data.Count;
+    }
+
+    private static Schedule BuildSchedule(string name, double lr, long warmup, long totalSteps, int stepsPerEpoch)
+    {
+        long rest = Math.Max(1, totalSteps - warmup);
+        Schedule s = name switch
+        {
+            "constant" => Schedule.Constant(lr),
+            "cosine" => Schedule.Cosine(lr, rest),
+            "linear" => Schedule.Polynomial(lr, rest),
+            "step" => Schedule.Step(lr, Math.Max(1, rest / 3)),
+            "onecycle" or "one-cycle" => Schedule.OneCycle(lr, Math.Max(2, rest)),
+            "sgdr" => Schedule.Sgdr(lr, stepsPerEpoch),
+            "inverse-time" => Schedule.InverseTime(lr, stepsPerEpoch),
+            _ => throw new ArgumentException($"Unknown schedule '{name}'. Known schedules: constant, cosine, linear, step, onecycle, sgdr, inverse-time."),
+        };
+        return Schedule.WarmupThen(warmup, s);
+    }
+
+    /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the training thread.</summary>
+    private sealed class CallbackProgress<T>(Action<T> action) : IProgress<T>
+    {
+        public void Report(T value) => action(value);
+    }
+
+    /// <summary>Passes a finite-sum problem through, counting the samples of the current epoch for the live progress bar.</summary>
+    private sealed class ProgressObjective(IFiniteSumObjective inner) : IFiniteSumObjective
+    {
+        private long _done;
+        private double _lossSum;
+        private long _lastDraw;
+
+        public Action<long, double>? OnBatch { get; set; }
+
+        public Stopwatch EpochClock { get; } = new();
+
+        public int Dimension => inner.Dimension;
+
+        public int Count => inner.Count;
+
+        public double Value(ReadOnlySpan<double> x) => inner.Value(x);
+
+        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => inner.ValueAndGradient(x, gradient);
+
+        public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
+        {
+            double loss = inner.BatchValueAndGradient(x, batch, gradient);
+            if (OnBatch is { } report)
+            {
+                if (_done >= inner.Count || !EpochClock.IsRunning) { _done = 0; _lossSum = 0; EpochClock.Restart(); }
+                _done += batch.Length;
+                _lossSum += loss * batch.Length;
+                long now = Stopwatch.GetTimestamp();
+                if (Stopwatch.GetElapsedTime(_lastDraw, now).TotalMilliseconds > 100 || _done >= inner.Count)
+                {
+                    _lastDraw = now;
+                    report(_done, _lossSum / _done);
+                }
+            }
+            return loss;
+        }
+    }
+}

@@ -1,0 +1,117 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Optima.Problems.Data;
+using Optima.Problems.Models;
+using Optima.Solvers.Stochastic;
+using Xunit;
+
+namespace Optima.Tests.Stochastic;
+
+/// <summary>The single-pass fused kernels equal the blocked transform chain bit for bit, and refuse non-finite gradients the same way.</summary>
+public class FusedKernelTests
+{
+    private static readonly (string Name, OptimizerSettings Settings, string Kernel)[] Cases =
+    [
+        ("adam", new(), "fused adam"),
+        ("adam", new() { WeightDecay = 1e-2 }, "fused adam"),
+        ("adamw", new(), "fused adam"),
+        ("adamw", new() { WeightDecay = 0.1, Beta1 = 0.5, Beta2 = 0.9, Epsilon = 1e-3 }, "fused adam"),
+        ("amsgrad", new(), "fused amsgrad"),
+        ("amsgrad", new() { WeightDecay = 1e-3, DecoupledWeightDecay = true }, "fused amsgrad"),
+        ("sgd", new(), "fused sgd"),
+        ("sgd", new() { WeightDecay = 1e-2 }, "fused sgd"),
+        ("sgd", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true }, "fused sgd"),
+        ("momentum", new(), "fused momentum"),
+        ("momentum", new() { Dampening = 0.3, WeightDecay = 1e-3 }, "fused momentum"),
+        ("nesterov", new(), "fused nesterov"),
+        ("nesterov", new() { WeightDecay = 1e-3 }, "fused nesterov"),
+        ("sgdw", new(), "fused momentum"),
+        ("sgdw", new() { Momentum = 0.5, WeightDecay = 0.2 }, "fused momentum"),
+    ];
+
+    [Fact]
+    public void Fused_kernels_equal_the_chain_bit_for_bit()
+    {
+        Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), Gen.Choose(0, 100000).ToArbitrary(), (n, seed) =>
+        {
+            var rng = new Random(seed);
+            foreach (var (name, settings, kernel) in Cases)
+            {
+                var fused = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
+                var chain = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
+                chain.UseFusedKernel = false;
+                if (fused.FusedKernelName != kernel) return false;
+                var x1 = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
+                var x2 = (double[])x1.Clone();
+                for (int t = 0; t < 5; t++)
+                {
+                    var g = Enumerable.Range(0, n).Select(i => rng.NextDouble() - 0.5 + 0.3 * x1[i]).ToArray();
+                    fused.LearningRate = chain.LearningRate = 0.05 / (1 + t); // a schedule changes γ between steps
+                    if (!fused.Step(x1, g) || !chain.Step(x2, g)) return false;
+                    for (int i = 0; i < n; i++)
+                        if (BitConverter.DoubleToInt64Bits(x1[i]) != BitConverter.DoubleToInt64Bits(x2[i])) return false;
+                }
+                for (int k = 0; k < fused.State.Vectors.Length; k++)
+                    for (int i = 0; i < n; i++)
+                        if (BitConverter.DoubleToInt64Bits(fused.State.Vectors[k][i]) != BitConverter.DoubleToInt64Bits(chain.State.Vectors[k][i])) return false;
+            }
+            return true;
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
+    public void Chains_without_a_fused_form_report_none_and_clipping_disables_fusion()
+    {
+        Assert.Null(((ChainOptimizer)Optimizers.Create("rmsprop", 10)).FusedKernelName);
+        Assert.Null(((ChainOptimizer)Optimizers.Create("heavy-ball", 10)).FusedKernelName);
+        Assert.Null(((ChainOptimizer)Optimizers.Create("adam", 10, new() { ClipNorm = 1 })).FusedKernelName);
+    }
+
+    [Fact]
+    public void A_nonfinite_gradient_anywhere_is_refused_by_the_fused_kernel_with_nothing_changed()
+    {
+        const int n = 1003;
+        foreach (var (name, settings, _) in Cases)
+        {
+            var opt = (ChainOptimizer)Optimizers.Create(name, n, settings);
+            var x = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
+            var g = Enumerable.Range(0, n).Select(i => Math.Sin(i)).ToArray();
+            Assert.True(opt.Step(x, g));
+            foreach (int bad in new[] { 0, 517, n - 1 })
+                foreach (double value in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+                {
+                    var before = (double[])x.Clone();
+                    var state = opt.State.Vectors.Select(v => (double[])v.Clone()).ToArray();
+                    var gb = (double[])g.Clone();
+                    gb[bad] = value;
+                    Assert.False(opt.Step(x, gb));
+                    Assert.Equal(before, x);
+                    for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.Vectors[k]);
+                    Assert.Equal(1, opt.StepCount);
+                }
+        }
+    }
+
+    [Fact]
+    public void An_mlp_gradient_and_adam_step_allocate_nothing_per_batch()
+    {
+        var rng = new Random(5);
+        const int samples = 300, features = 20;
+        var data = new LabeledData(Enumerable.Range(0, samples * features).Select(_ => rng.NextDouble()).ToArray(), features,
+            Enumerable.Range(0, samples).Select(i => i % 3).ToArray(), 3);
+        var mlp = new Mlp(data, [16, 8], maxDegreeOfParallelism: 1);
+        var x = mlp.InitialParameters(1);
+        var g = new double[mlp.Dimension];
+        var opt = Optimizers.Create("adam", mlp.Dimension);
+        int[] batch = Enumerable.Range(0, 64).Select(i => (i * 7) % samples).ToArray();
+        mlp.BatchValueAndGradient(x, batch, g);
+        opt.Step(x, g);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 5; t++)
+        {
+            mlp.BatchValueAndGradient(x, batch, g);
+            opt.Step(x, g);
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
