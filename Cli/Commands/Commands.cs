@@ -11,6 +11,8 @@ internal static partial class Commands
         yield return CheckCommand(context);
         yield return AnalyzeCommand(context);
         yield return SolveCommand(context);
+        yield return CompareCommand(context);
+        yield return TaxonomyCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>
