@@ -23,9 +23,10 @@ public static class ComparisonPlots
         {
             string color = Colors[k++ % Colors.Length];
             if (run.Result?.History is not { Count: > 0 } h) continue;
-            double[] err = h.Select(r => r.Value - report.ReferenceValue).ToArray();
-            byIteration.AddLine(run.Method, h.Select(r => (double)r.Iteration).ToArray(), err, color, dashed: IsDashed(run));
-            byTime.AddLine(run.Method, h.Select(r => Math.Max(r.ElapsedSeconds, 1e-7)).ToArray(), err, color, dashed: IsDashed(run));
+            var rows = Thin(h, 800);
+            double[] err = rows.Select(r => r.Value - report.ReferenceValue).ToArray();
+            byIteration.AddLine(run.Method, rows.Select(r => (double)r.Iteration).ToArray(), err, color, dashed: IsDashed(run));
+            byTime.AddLine(run.Method, rows.Select(r => Math.Max(r.ElapsedSeconds, 1e-7)).ToArray(), err, color, dashed: IsDashed(run));
         }
         return new SvgFigure().Add(byIteration).Add(byTime);
     }
@@ -74,8 +75,9 @@ public static class ComparisonPlots
         {
             string color = Colors[k++ % Colors.Length];
             if (run.Result?.History is not { Count: > 0 } h || h[0].Point is null) continue;
-            var xs = h.Select(r => r.Point![0]).ToArray();
-            var ys = h.Select(r => r.Point![1]).ToArray();
+            var rows = Thin(h, 1500);
+            var xs = rows.Select(r => r.Point![0]).ToArray();
+            var ys = rows.Select(r => r.Point![1]).ToArray();
             plot.AddLine(run.Method, xs, ys, color, dashed: IsDashed(run), markers: h.Count <= 60);
         }
         plot.AddMarker("start", report.Start[0], report.Start[1], "#000000", MarkerShape.Cross);
@@ -83,6 +85,17 @@ public static class ComparisonPlots
             if (minimizers[i].Length == 2)
                 plot.AddMarker(i == 0 ? (minimizers.Count == 1 ? "minimum" : "minima") : "", minimizers[i][0], minimizers[i][1], "#C00000", MarkerShape.Star);
         return plot;
+    }
+
+    /// <summary>At most about <paramref name="max"/> rows, evenly strided, always keeping the first and the last (keeps SVG files small).</summary>
+    private static IReadOnlyList<Optima.Solvers.IterationRecord> Thin(IReadOnlyList<Optima.Solvers.IterationRecord> h, int max)
+    {
+        if (h.Count <= max) return h;
+        int stride = (h.Count + max - 1) / max;
+        var rows = new List<Optima.Solvers.IterationRecord>();
+        for (int i = 0; i < h.Count; i += stride) rows.Add(h[i]);
+        if (rows[^1].Iteration != h[^1].Iteration) rows.Add(h[^1]);
+        return rows;
     }
 
     /// <summary>First-order methods solid, the others dashed, so families stay apart when colours repeat.</summary>
