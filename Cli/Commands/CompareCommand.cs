@@ -49,13 +49,15 @@ internal static partial class Commands
             foreach (var (option, path) in new[] { ("--plot", plotPath), ("--paths", pathsPath), ("--report", reportPath) })
                 if (path is not null) RequireWritable(path, option);
 
+            bool live = ReferenceEquals(context.Error, System.Console.Error) && !System.Console.IsErrorRedirected;
             var options = new ComparisonOptions
             {
+                ReportIterations = live,
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
                 RecordPaths = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
-            var progress = new CompareProgress(context.Error);
+            var progress = new CompareProgress(context.Error, live);
             var result = MethodComparer.Run((object?)target.Problem ?? target.Objective, x0, names, options, progress);
 
             string title = target.Description;
@@ -175,19 +177,37 @@ internal static partial class Commands
         }
     }
 
-    /// <summary>A progress bar on stderr: one line per method as it finishes.</summary>
-    private sealed class CompareProgress(TextWriter error) : IProgress<ComparisonProgress>
+    /// <summary>
+    /// A progress bar on stderr: one line per method as it finishes and, on a terminal, a bar redrawn in place (at most
+    /// ten times a second) with the running method's iteration.
+    /// </summary>
+    private sealed class CompareProgress(TextWriter error, bool live) : IProgress<ComparisonProgress>
     {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+        private long _lastDraw = -1000;
+
         public void Report(ComparisonProgress p)
         {
-            if (p.Run is not { } run) return;
-            const int width = 20;
-            int done = (p.Index + 1) * width / p.Count;
-            string bar = new string('#', done) + new string('-', width - done);
+            if (p.Run is not { } run)
+            {
+                if (!live || _clock.ElapsedMilliseconds - _lastDraw < 100) return;
+                _lastDraw = _clock.ElapsedMilliseconds;
+                error.Write($"\rcompare [{Bar(p.Index, p.Count)}] {p.Index + 1,2}/{p.Count} {p.Method,-10} {(p.Iteration >= 0 ? $"iteration {p.Iteration}" : "starting"),-30}");
+                error.Flush();
+                return;
+            }
             string what = run.Result is { } r
                 ? string.Create(CultureInfo.InvariantCulture, $"{r.Iterations} iterations, {r.Elapsed.TotalSeconds:0.000} s, {r.Reason}")
                 : "not applicable";
-            error.WriteLine($"compare [{bar}] {p.Index + 1,2}/{p.Count} {run.Method,-10} {what}");
+            string line = $"compare [{Bar(p.Index + 1, p.Count)}] {p.Index + 1,2}/{p.Count} {run.Method,-10} {what}";
+            error.WriteLine(live ? "\r" + line.PadRight(80) : line);
+        }
+
+        private static string Bar(int done, int count)
+        {
+            const int width = 20;
+            int filled = done * width / count;
+            return new string('#', filled) + new string('-', width - filled);
         }
     }
 }

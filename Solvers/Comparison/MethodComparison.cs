@@ -30,6 +30,12 @@ public sealed record ComparisonOptions
     /// <summary>The minimum value f* when known; null takes the library problem's known minimum, else the best final value.</summary>
     public double? KnownMinimum { get; init; }
 
+    /// <summary>
+    /// Also send a <see cref="ComparisonProgress"/> for every iteration (with <see cref="ComparisonProgress.Iteration"/> set),
+    /// for live progress bars. The handler runs on the solving thread inside the timed run, so it must be cheap. Default false.
+    /// </summary>
+    public bool ReportIterations { get; init; }
+
     /// <summary>Stops the comparison (the running method ends with <see cref="TerminationReason.Cancelled"/>).</summary>
     public CancellationToken CancellationToken { get; init; }
 
@@ -144,8 +150,9 @@ public sealed record ComparisonReport
 /// <param name="Index">0-based position of the method.</param>
 /// <param name="Count">Number of methods.</param>
 /// <param name="Method">Its name.</param>
-/// <param name="Run">The finished row, or null at the start of the method.</param>
-public readonly record struct ComparisonProgress(int Index, int Count, string Method, MethodRun? Run);
+/// <param name="Run">The finished row, or null while the method runs.</param>
+/// <param name="Iteration">The iteration just completed, for per-iteration reports (<see cref="ComparisonOptions.ReportIterations"/>); −1 otherwise.</param>
+public readonly record struct ComparisonProgress(int Index, int Count, string Method, MethodRun? Run, int Iteration = -1);
 
 /// <summary>
 /// Runs several methods — the deterministic registry (<see cref="Methods"/>) and the first-order optimizers
@@ -232,7 +239,13 @@ public static class MethodComparer
         {
             string name = methods[i].Trim().ToLowerInvariant();
             progress?.Report(new ComparisonProgress(i, methods.Count, name, null));
-            var row = RunOne(name, problem, objective, x0, g0, lipschitz, options, solverOptions);
+            var runOptions = solverOptions;
+            if (progress is not null && options.ReportIterations)
+            {
+                int index = i;
+                runOptions = solverOptions with { Progress = new IterationRelay(r => progress.Report(new ComparisonProgress(index, methods.Count, name, null, r.Iteration))) };
+            }
+            var row = RunOne(name, problem, objective, x0, g0, lipschitz, options, runOptions);
             raw.Add(row);
             progress?.Report(new ComparisonProgress(i, methods.Count, name, Finish(row, double.NaN, "", 0)));
         }
@@ -370,6 +383,12 @@ public static class MethodComparer
             Order = ConvergenceOrderEstimator.Estimate(errors, floor),
             FinalError = result.Value - reference,
         };
+    }
+
+    /// <summary>Forwards iteration records synchronously (System.Progress would post them to a thread pool).</summary>
+    private sealed class IterationRelay(Action<IterationRecord> action) : IProgress<IterationRecord>
+    {
+        public void Report(IterationRecord value) => action(value);
     }
 
     private static void RequireKnown(IReadOnlyList<string> names)
