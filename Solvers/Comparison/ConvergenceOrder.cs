@@ -62,9 +62,11 @@ public readonly record struct ConvergenceEstimate(ConvergenceOrder Order, double
 /// regression form of the textbook definition eₖ₊₁ ≈ C·eₖᵖ. The slope is trusted only when those log eₖ span at
 /// least two decades; a slowly converging (linear) tail spans less and its slope would be noise.</item>
 /// <item>p ≥ 1.8 is <see cref="ConvergenceOrder.Quadratic"/>, 1.2 ≤ p &lt; 1.8 <see cref="ConvergenceOrder.Superlinear"/>,
-/// and so is a window whose second half contracts at most a quarter as much per step as its first half (and by at
-/// least 2 per step): ratios eₖ₊₁/eₖ → 0 with a fitted p near 1, as BFGS shows; otherwise the order is linear with rate r = (e_last/e_first)^(1/m), the geometric mean ratio over the last half of
+/// and so is a window whose contraction per step (geometric mean over pairs of steps r₁, r₂, r₃) improves twice,
+/// r₂ ≤ r₁, r₃ ≤ 0.3·r₂ and r₃ &lt; 0.5: ratios eₖ₊₁/eₖ → 0 with a fitted p near 1, as BFGS shows; otherwise the order is linear with rate r = (e_last/e_first)^(1/m), the geometric mean ratio over the last half of
 /// the pairs (at least 5), which averages out the oscillation of momentum methods.</item>
+/// <item>Neither superlinear rule applies when the last three ratios eₖ₊₁/eₖ agree within a factor of 3: a steady
+/// ratio is linear convergence, even after a sudden drop.</item>
 /// <item>A rate ≥ 0.999 whose second half is slower than its first half is <see cref="ConvergenceOrder.Sublinear"/>; a
 /// tail that does not decrease is <see cref="ConvergenceOrder.None"/>.</item>
 /// </list>
@@ -109,7 +111,10 @@ public static class ConvergenceOrderEstimator
             hi = Math.Max(hi, l);
         }
         double p = double.NaN;
-        if (hi - lo >= Math.Log(100) && slopeWindow >= 2)
+        // A constant ratio over the last three steps is linear convergence by definition, whatever came before
+        // (a single lucky step of an inexact line search makes the log-log slope exceed 1).
+        bool steady = pairs >= 3 && Steady(e[^4] / e[^3], e[^3] / e[^2], e[^2] / e[^1]);
+        if (!steady && hi - lo >= Math.Log(100) && slopeWindow >= 2)
         {
             double sx = 0, sy = 0, sxx = 0, sxy = 0;
             for (int k = first; k < e.Count - 1; k++)
@@ -121,12 +126,14 @@ public static class ConvergenceOrderEstimator
             p = (m * sxy - sx * sy) / (m * sxx - sx * sx);
             if (p >= 1.8) return new(ConvergenceOrder.Quadratic, rate, p, e.Count);
             if (p >= 1.2) return new(ConvergenceOrder.Superlinear, rate, p, e.Count);
-            // Order 1 with ratios going to 0 (BFGS-like): the later half of the window contracts far faster.
-            if (slopeWindow >= 4)
+            // Order 1 with ratios going to 0 (BFGS-like): over the window's three pairs of steps the contraction per
+            // step improves twice, the last time at least threefold. (A single sudden drop followed by a steady
+            // rate — a lucky line-search step — is linear, not superlinear.)
+            if (slopeWindow >= 6)
             {
-                int half = first + slopeWindow / 2;
-                double early = GeometricRate(e, first, half), late = GeometricRate(e, half, e.Count - 1);
-                if (late <= 0.25 * early && late < 0.5) return new(ConvergenceOrder.Superlinear, rate, p, e.Count);
+                int end = e.Count - 1;
+                double r1 = GeometricRate(e, end - 6, end - 4), r2 = GeometricRate(e, end - 4, end - 2), r3 = GeometricRate(e, end - 2, end);
+                if (r2 <= r1 && r3 <= 0.3 * r2 && r3 < 0.5) return new(ConvergenceOrder.Superlinear, rate, p, e.Count);
             }
         }
         if (rate >= 0.999 && rateWindow >= 4)
@@ -137,6 +144,8 @@ public static class ConvergenceOrderEstimator
         }
         return new(ConvergenceOrder.Linear, rate, p, e.Count);
     }
+
+    private static bool Steady(double a, double b, double c) => Math.Max(a, Math.Max(b, c)) <= 3 * Math.Min(a, Math.Min(b, c));
 
     private static double GeometricRate(List<double> e, int from, int to) =>
         to > from ? Math.Exp((Math.Log(e[to]) - Math.Log(e[from])) / (to - from)) : double.NaN;
