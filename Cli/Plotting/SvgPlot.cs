@@ -142,7 +142,9 @@ public sealed class SvgPlot
         sb.Append("</g>");
 
         // Clip everything drawn inside the plot area.
-        string clip = $"clip{Guid.NewGuid():N}"[..12];
+        // A deterministic id from the plot area's geometry: the same chart gives the same bytes, and two charts inlined
+        // in one page can share an id only when their clip rectangles coincide (then either one clips correctly).
+        string clip = Inv($"clip-{Fnv(Inv($"{left:F1},{top:F1},{plotLeft:F1},{plotTop:F1},{plotWidth:F1},{plotHeight:F1}")):x8}");
         sb.Append(Inv($"<defs><clipPath id=\"{clip}\"><rect x=\"{plotLeft:F1}\" y=\"{plotTop:F1}\" width=\"{plotWidth:F1}\" height=\"{plotHeight:F1}\"/></clipPath></defs>"));
         sb.Append(Inv($"<g clip-path=\"url(#{clip})\">"));
         foreach (var c in _contours)
@@ -290,6 +292,14 @@ public sealed class SvgPlot
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         if (x.Count != y.Count) throw new ArgumentException($"x has {x.Count} values but y has {y.Count}.");
+    }
+
+    /// <summary>32-bit FNV-1a of a string (stable across processes, unlike string.GetHashCode).</summary>
+    private static uint Fnv(string text)
+    {
+        uint h = 2166136261;
+        foreach (char c in text) h = (h ^ c) * 16777619;
+        return h;
     }
 
     internal static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");

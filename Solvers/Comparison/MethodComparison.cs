@@ -31,6 +31,12 @@ public sealed record ComparisonOptions
     public double? KnownMinimum { get; init; }
 
     /// <summary>
+    /// Run each method for two untimed iterations before its timed run, so JIT compilation does not count against
+    /// whichever method happens to run first. The warm-up's evaluations are not counted. Default true.
+    /// </summary>
+    public bool WarmUp { get; init; } = true;
+
+    /// <summary>
     /// Also send a <see cref="ComparisonProgress"/> for every iteration (with <see cref="ComparisonProgress.Iteration"/> set),
     /// for live progress bars. The handler runs on the solving thread inside the timed run, so it must be cheap. Default false.
     /// </summary>
@@ -245,6 +251,10 @@ public static class MethodComparer
                 int index = i;
                 runOptions = solverOptions with { Progress = new IterationRelay(r => progress.Report(new ComparisonProgress(index, methods.Count, name, null, r.Iteration))) };
             }
+            // Warm-up: two untimed iterations first, so the JIT compiles the method's code outside the timed run
+            // (otherwise whichever method runs first pays for compiling the shared driver and line searches).
+            if (options.WarmUp)
+                RunOne(name, problem, objective, x0, g0, lipschitz, options, new SolverOptions { MaxIterations = Math.Min(2, options.MaxIterations) });
             var row = RunOne(name, problem, objective, x0, g0, lipschitz, options, runOptions);
             raw.Add(row);
             progress?.Report(new ComparisonProgress(i, methods.Count, name, Finish(row, double.NaN, "", 0)));
