@@ -95,6 +95,26 @@ public class CompareCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_converged_method_exits_1_with_the_table_and_a_report_without_paths_for_n_above_2()
+    {
+        string report = Temp("report-n10.html");
+        try
+        {
+            var (code, stdout, _) = CliTests.Run("compare", "--problem", "quadratic", "--methods", "gd,adam", "--max-iter", "3", "--report", report);
+            Assert.Equal(1, code);
+            Assert.Contains("MaxIterations", stdout);
+            string html = File.ReadAllText(report);
+            Assert.Equal(1, CountOf(html, "<svg"));                 // the convergence figure only: no paths for n = 10
+            Assert.Equal(2, CountOf(html, "<tr class=\"method"));
+            Assert.Contains("first-order", html);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    [Fact]
     public void Taxonomy_has_one_line_per_registered_method()
     {
         var (code, stdout, _) = CliTests.Run("taxonomy");
