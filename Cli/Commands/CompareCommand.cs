@@ -19,11 +19,11 @@ internal static partial class Commands
         var start = new Option<string?>("--start") { Description = "The start: x=1,y=-2 or comma-separated values (default: a library problem's standard start)." };
         var methods = new Option<string>("--methods")
         {
-            Description = $"Comma-separated method names (see 'optima taxonomy'). Default: {DefaultCompareMethods}.",
+            Description = "Comma-separated method names (see 'optima taxonomy').",
             DefaultValueFactory = _ => DefaultCompareMethods,
         };
         var maxIter = new Option<int>("--max-iter") { Description = "Iteration limit per method.", DefaultValueFactory = _ => 1000 };
-        var lr = new Option<double?>("--lr") { Description = "Learning rate for every fixed-step first-order method (default: tuned from a Lipschitz estimate at the start)." };
+        var lr = new Option<double?>("--lr") { Description = "Learning rate γ for every first-order optimizer and gd-fixed (default: tuned at the start from a Lipschitz estimate; the rule is printed under the table)." };
         var plot = new Option<string?>("--plot") { Description = "Write the convergence plot (f − f* vs iteration and vs time) to this SVG file." };
         var paths = new Option<string?>("--paths") { Description = "Write the contour plot with every method's path to this SVG file (2-D problems)." };
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report (table, both plots, notes per family)." };
