@@ -13,6 +13,8 @@ internal static partial class Commands
         yield return SolveCommand(context);
         yield return MinimizeCommand(context);
         yield return TrainCommand(context);
+        yield return CompareCommand(context);
+        yield return TaxonomyCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -57,8 +57,10 @@ public sealed class SvgPlot
     }
 
     /// <summary>
-    /// Adds contour lines of f over the rectangle by marching squares on a grid × grid sample. Levels default to
-    /// quantiles of the sampled values, spaced in log(f − min) so valleys show detail.
+    /// Adds contour lines of f by marching squares on a grid × grid sample. The rectangle sets the axis ranges
+    /// (unless fixed already); f is sampled when the chart is drawn, over the whole plot area the axes finally span
+    /// (they widen to whole tick steps), so the lines reach the frame. Levels default to quantiles of the sampled
+    /// values, spaced in log(f − min) so valleys show detail.
     /// </summary>
     public SvgPlot AddContours(Func<double, double, double> f, double xMin, double xMax, double yMin, double yMax,
         int levels = 14, int grid = 120, IReadOnlyList<double>? levelValues = null)
@@ -66,20 +68,26 @@ public sealed class SvgPlot
         ArgumentNullException.ThrowIfNull(f);
         if (!(xMax > xMin) || !(yMax > yMin)) throw new ArgumentException("The contour rectangle must have xMax > xMin and yMax > yMin.");
         if (grid < 2) throw new ArgumentOutOfRangeException(nameof(grid), grid, "The grid needs at least 2 points per side.");
+        _contours.Add(new ContourSet(f, grid, levels, levelValues));
+        XRange ??= (xMin, xMax);
+        YRange ??= (yMin, yMax);
+        return this;
+    }
+
+    private static ContourGrid Sample(ContourSet c, double xMin, double xMax, double yMin, double yMax)
+    {
+        int grid = c.Grid;
         var values = new double[grid + 1, grid + 1];
         var finite = new List<double>();
         for (int i = 0; i <= grid; i++)
             for (int j = 0; j <= grid; j++)
             {
-                double v = f(xMin + (xMax - xMin) * i / grid, yMin + (yMax - yMin) * j / grid);
+                double v = c.F(xMin + (xMax - xMin) * i / grid, yMin + (yMax - yMin) * j / grid);
                 values[i, j] = v;
                 if (double.IsFinite(v)) finite.Add(v);
             }
-        IReadOnlyList<double> chosen = levelValues ?? DefaultLevels(finite, levels);
-        _contours.Add(new ContourSet(values, xMin, xMax, yMin, yMax, grid, chosen));
-        XRange ??= (xMin, xMax);
-        YRange ??= (yMin, yMax);
-        return this;
+        IReadOnlyList<double> chosen = c.LevelValues ?? DefaultLevels(finite, c.LevelCount);
+        return new ContourGrid(values, xMin, xMax, yMin, yMax, grid, chosen);
     }
 
     /// <summary>The chart as a standalone SVG document.</summary>
@@ -100,7 +108,7 @@ public sealed class SvgPlot
     internal void Render(StringBuilder sb, double left, double top, double width, double height)
     {
         var legend = _series.Where(s => !string.IsNullOrEmpty(s.Label)).ToList();
-        double legendWidth = legend.Count == 0 ? 0 : Math.Min(220, 30 + 7 * legend.Max(s => s.Label.Length));
+        double legendWidth = legend.Count == 0 ? 0 : Math.Min(230, 42 + 7 * legend.Max(s => s.Label.Length));
         double plotLeft = left + 70, plotTop = top + (string.IsNullOrEmpty(Title) ? 15 : 35);
         double plotWidth = width - 70 - 20 - legendWidth, plotHeight = height - (plotTop - top) - 50;
         if (plotWidth < 50 || plotHeight < 50) throw new ArgumentException("The plot is too small to draw.");
@@ -134,10 +142,13 @@ public sealed class SvgPlot
         sb.Append("</g>");
 
         // Clip everything drawn inside the plot area.
-        string clip = $"clip{Guid.NewGuid():N}"[..12];
+        // A deterministic id from the plot area's geometry: the same chart gives the same bytes, and two charts inlined
+        // in one page can share an id only when their clip rectangles coincide (then either one clips correctly).
+        string clip = Inv($"clip-{Fnv(Inv($"{left:F1},{top:F1},{plotLeft:F1},{plotTop:F1},{plotWidth:F1},{plotHeight:F1}")):x8}");
         sb.Append(Inv($"<defs><clipPath id=\"{clip}\"><rect x=\"{plotLeft:F1}\" y=\"{plotTop:F1}\" width=\"{plotWidth:F1}\" height=\"{plotHeight:F1}\"/></clipPath></defs>"));
         sb.Append(Inv($"<g clip-path=\"url(#{clip})\">"));
-        foreach (var c in _contours) RenderContours(sb, c, Px, Py);
+        foreach (var c in _contours)
+            RenderContours(sb, LogX || LogY ? Sample(c, x0, x1, y0, y1) : Sample(c, xAxis.Lo, xAxis.Hi, yAxis.Lo, yAxis.Hi), Px, Py);
         foreach (var s in _series) RenderSeries(sb, s, Px, Py);
         sb.Append("</g>");
         sb.Append(Inv($"<rect x=\"{plotLeft:F1}\" y=\"{plotTop:F1}\" width=\"{plotWidth:F1}\" height=\"{plotHeight:F1}\" fill=\"none\" stroke=\"#333333\"/>"));
@@ -215,7 +226,7 @@ public sealed class SvgPlot
     }
 
     /// <summary>Marching squares: each grid cell contributes up to two segments per level.</summary>
-    private static void RenderContours(StringBuilder sb, ContourSet c, Func<double, double> px, Func<double, double> py)
+    private static void RenderContours(StringBuilder sb, ContourGrid c, Func<double, double> px, Func<double, double> py)
     {
         double dx = (c.XMax - c.XMin) / c.Grid, dy = (c.YMax - c.YMin) / c.Grid;
         for (int l = 0; l < c.Levels.Count; l++)
@@ -283,6 +294,14 @@ public sealed class SvgPlot
         if (x.Count != y.Count) throw new ArgumentException($"x has {x.Count} values but y has {y.Count}.");
     }
 
+    /// <summary>32-bit FNV-1a of a string (stable across processes, unlike string.GetHashCode).</summary>
+    private static uint Fnv(string text)
+    {
+        uint h = 2166136261;
+        foreach (char c in text) h = (h ^ c) * 16777619;
+        return h;
+    }
+
     internal static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
@@ -292,7 +311,9 @@ public sealed class SvgPlot
     private sealed record Series(string Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, string Color, SeriesKind Kind,
         bool Dashed, bool Markers, MarkerShape Shape = MarkerShape.Cross);
 
-    private sealed record ContourSet(double[,] Values, double XMin, double XMax, double YMin, double YMax, int Grid, IReadOnlyList<double> Levels);
+    private sealed record ContourSet(Func<double, double, double> F, int Grid, int LevelCount, IReadOnlyList<double>? LevelValues);
+
+    private sealed record ContourGrid(double[,] Values, double XMin, double XMax, double YMin, double YMax, int Grid, IReadOnlyList<double> Levels);
 
     /// <summary>An axis: linear, or log₁₀ (then Lo/Hi are exponents).</summary>
     private sealed class Axis
