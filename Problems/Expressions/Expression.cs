@@ -136,7 +136,8 @@ public abstract class Expression : IEquatable<Expression>
     /// <summary>
     /// A simpler equal-valued expression: constants folded (when the result is finite), and 0·a, 1·a, a+0, a−0, a/1,
     /// a¹, a⁰, −(−a), a−a and similar removed. Like every computer-algebra system it treats 0·a as 0 and a−a as 0 even
-    /// where a would be ±∞ or NaN.
+    /// where a would be ±∞ or NaN, and it does not keep the sign of a zero (−0/y becomes 0), which matters only where
+    /// the result is later divided by that zero.
     /// </summary>
     public Expression Simplify() => Calculus.Simplify(this);
 
