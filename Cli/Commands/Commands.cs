@@ -11,6 +11,8 @@ internal static partial class Commands
         yield return CheckCommand(context);
         yield return AnalyzeCommand(context);
         yield return SolveCommand(context);
+        yield return FitCommand(context);
+        yield return NistCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -84,9 +84,25 @@ public static class CurveFit
         foreach (var name in model.Identifiers)
             if (!variables.Contains(name, StringComparer.Ordinal) && !parameters.Contains(name, StringComparer.Ordinal))
                 throw new ArgumentException($"The model uses '{name}', which is neither a variable ({string.Join(", ", variables)}) nor a parameter ({string.Join(", ", parameters)}).");
-        var compiled = model.Compile([.. variables], [.. parameters]);
+        var compiled = Compiled(model, variables, parameters);
         var rows = Rows(variables, columns, y);
         return Run(new ExpressionEvaluator(compiled), model.ToString(), [.. parameters], rows, variables.Count, y, start, options);
+    }
+
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, CompiledExpression> s_compiled = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The compiled model, from a small process-wide cache keyed by the model text and the variable and parameter
+    /// order: emitting IL for a model and its gradient costs milliseconds, more than a typical fit.
+    /// </summary>
+    private static CompiledExpression Compiled(Expression model, IReadOnlyList<string> variables, IReadOnlyList<string> parameters)
+    {
+        string key = $"{model}\u0001{string.Join(",", variables)}\u0001{string.Join(",", parameters)}";
+        if (s_compiled.TryGetValue(key, out var hit)) return hit;
+        var compiled = model.Compile([.. variables], [.. parameters]);
+        if (s_compiled.Count >= 256) s_compiled.Clear();
+        s_compiled[key] = compiled;
+        return compiled;
     }
 
     private static string[] ExpressionParameters(Expression expression, IReadOnlyList<string> variables)
@@ -323,7 +339,7 @@ public static class CurveFit
     /// what ends the trust-region iteration. A step is kept only when it is small (≤ 1e-6 relative per variable) and
     /// either lowers the cost or keeps it (to 1e-10 relative) while making the gradient more orthogonal to the residuals.
     /// </summary>
-    private static OptimizationResult Polish(FitProblem problem, OptimizationResult solved, out double lastStep, int maxSteps = 6)
+    private static OptimizationResult Polish(FitProblem problem, OptimizationResult solved, out double lastStep, int maxSteps = 30)
     {
         lastStep = double.NaN;
         int m = problem.Residuals, n = problem.Parameters;
@@ -338,7 +354,7 @@ public static class CurveFit
         long jacobians = 1;
         problem.Evaluate(u, r, j);
         if (!j.IsFinite()) return solved;
-        problem.ExtendedResiduals(u, r);
+        bool extended = problem.RoundingMatters(r) && problem.ExtendedResiduals(u, r);
         double cost = AccurateSum.SumOfSquares(r), cosine = Cosine(j, r);
         if (!double.IsFinite(cost)) return solved;
         int accepted = 0;
@@ -362,7 +378,7 @@ public static class CurveFit
             problem.Evaluate(trial, rt, jt);
             jacobians++;
             if (!jt.IsFinite()) break;
-            problem.ExtendedResiduals(trial, rt);
+            if (extended) problem.ExtendedResiduals(trial, rt);
             double costT = AccurateSum.SumOfSquares(rt), cosT = Cosine(jt, rt);
             if (!(costT < cost || (costT <= cost * (1 + 1e-10) && cosT < cosine))) break;
             (r, rt) = (rt, r);

@@ -11,6 +11,9 @@ internal readonly record struct DoubleDouble(double Hi, double Lo)
 {
     private static readonly DoubleDouble Ln2 = new(0.6931471805599453, 2.3190468138462996e-17);
 
+    /// <summary>1/n in double-double, so a Taylor term is the previous one times r·(1/n).</summary>
+    private static readonly DoubleDouble[] InverseFactorialRatio = [.. Enumerable.Range(0, 10).Select(n => n == 0 ? (DoubleDouble)1.0 : (DoubleDouble)1.0 / n)];
+
     public static implicit operator DoubleDouble(double x) => new(x, 0);
 
     /// <summary>
@@ -110,12 +113,12 @@ internal readonly record struct DoubleDouble(double Hi, double Lo)
         double k = Math.Round(a.Hi / Ln2.Hi);
         var r = a - Ln2 * k;
         r = new DoubleDouble(r.Hi / 1024, r.Lo / 1024);
+        // |r| ≤ 3.4e-4 after the scaling, so 9 terms reach 1e-34.
         DoubleDouble sum = 1.0, term = 1.0;
-        for (int n = 1; n <= 12; n++)
+        for (int n = 1; n <= 9; n++)
         {
-            term = term * r / n;
+            term = term * r * InverseFactorialRatio[n];
             sum += term;
-            if (Math.Abs(term.Hi) < 1e-34) break;
         }
         for (int i = 0; i < 10; i++) sum *= sum;
         return new DoubleDouble(Math.ScaleB(sum.Hi, (int)k), Math.ScaleB(sum.Lo, (int)k));

@@ -109,6 +109,21 @@ internal sealed class FitProblem : ILeastSquaresProblem
     }
 
     /// <summary>
+    /// True when the rounding of the model values (about ε·|yᵢ| per point) could change the sum of squares of
+    /// <paramref name="residuals"/> in its first 6 digits: then residuals in double-double precision are worth their cost.
+    /// </summary>
+    public bool RoundingMatters(ReadOnlySpan<double> residuals)
+    {
+        double noise = 0;
+        for (int i = 0; i < _y.Length; i++)
+        {
+            double e = 2.2e-16 * Math.Abs(_y[i]) * (_w is null ? 1 : _w[i]);
+            noise += e * e;
+        }
+        return noise > 1e-12 * AccurateSum.SumOfSquares(residuals);
+    }
+
+    /// <summary>
     /// Overwrites <paramref name="residuals"/> with the residuals at <paramref name="u"/> from double-double model values,
     /// when the model supports it; returns false (leaving them) otherwise.
     /// </summary>

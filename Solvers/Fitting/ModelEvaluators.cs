@@ -24,6 +24,7 @@ internal abstract class ModelEvaluator
     public virtual bool ExtendedResiduals(double[] rows, int v, double[] p, double[] y, double[] residuals) => false;
 }
 
+/// <remarks>Thread-safe: the cache of decimal data is one immutable object replaced by a reference write.</remarks>
 internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEvaluator
 {
     public override string Description => $"expression {compiled.Expression} (exact symbolic Jacobian, compiled)";
@@ -33,10 +34,22 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
     /// <summary>Above this many points the double-double residuals are skipped (they cost a tree walk per point).</summary>
     public const int ExtendedPrecisionLimit = 200_000;
 
+    private sealed record DecimalData(double[] Rows, double[] Y, DoubleDouble[] DdRows, DoubleDouble[] DdY);
+
+    private DecimalData? _decimalData;
+
     public override bool ExtendedResiduals(double[] rows, int v, double[] p, double[] y, double[] residuals)
     {
         int m = y.Length;
         if (m > ExtendedPrecisionLimit) return false;
+        // The data's decimal values, converted once per data set (the polish calls this several times).
+        var cached = _decimalData;
+        if (cached is null || !ReferenceEquals(cached.Rows, rows) || !ReferenceEquals(cached.Y, y))
+        {
+            cached = new DecimalData(rows, y, [.. rows.Select(DoubleDouble.FromShortestDecimal)], [.. y.Select(DoubleDouble.FromShortestDecimal)]);
+            _decimalData = cached;
+        }
+        var (ddRows, ddY) = (cached.DdRows, cached.DdY);
         var slots = new Dictionary<string, int>(StringComparer.Ordinal);
         for (int j = 0; j < compiled.Variables.Count; j++) slots[compiled.Variables[j]] = j;
         for (int k = 0; k < compiled.Parameters.Count; k++) slots[compiled.Parameters[k]] = -1 - k;
@@ -44,12 +57,12 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
         DoubleDouble Lookup(string name)
         {
             int slot = slots[name];
-            return slot >= 0 ? DoubleDouble.FromShortestDecimal(rows[point * v + slot]) : p[-1 - slot];
+            return slot >= 0 ? ddRows[point * v + slot] : p[-1 - slot];
         }
         for (point = 0; point < m; point++)
         {
             var f = ExtendedEvaluator.Evaluate(compiled.Expression, Lookup);
-            residuals[point] = (DoubleDouble.FromShortestDecimal(y[point]) - f).ToDouble();
+            residuals[point] = (ddY[point] - f).ToDouble();
         }
         return true;
     }

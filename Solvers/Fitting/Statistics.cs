@@ -47,7 +47,16 @@ internal static class Statistics
         var transformed = new double[m];
         var rowScale = new double[m];
         var loss = options.Loss;
-        bool extended = model.ExtendedResiduals(rows, v, parameters, y, residuals);
+        // Residuals in double; in double-double where rounding of f could change the RSS in its first digits.
+        double noise = 0, plain = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double wi = w is null ? 1 : w[i];
+            double e = 2.2e-16 * Math.Abs(y[i]) * wi, r = wi * (y[i] - f[i]);
+            noise += e * e;
+            plain += r * r;
+        }
+        bool extended = noise > 1e-12 * plain && model.ExtendedResiduals(rows, v, parameters, y, residuals);
         for (int i = 0; i < m; i++)
         {
             if (!extended || !double.IsFinite(residuals[i])) residuals[i] = y[i] - f[i];
