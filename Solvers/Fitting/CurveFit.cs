@@ -309,9 +309,18 @@ public static class CurveFit
             };
         }).ToArray();
 
+        if (model is DelegateEvaluator differences) differences.Bounds = bounds;
+
         // The model must be finite at the start.
         var f0 = new double[m];
-        model.Evaluate(rows, v, start, f0, null);
+        try
+        {
+            model.Evaluate(rows, v, start, f0, null);
+        }
+        catch (IndexOutOfRangeException e)
+        {
+            throw new ArgumentException($"The model reads more parameters than the {p} start values ({string.Join(", ", names)}): give one start value per parameter.", e);
+        }
         for (int i = 0; i < m; i++)
             if (!double.IsFinite(f0[i]))
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
@@ -327,7 +336,7 @@ public static class CurveFit
             _ => new LevenbergMarquardt().Minimize(problem, u0, solverOptions),
         };
         double newtonStep = double.NaN;
-        if (solved.IsConverged || solved.Reason == TerminationReason.TrustRegionTooSmall) solved = Polish(problem, solved, out newtonStep);
+        if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, out newtonStep);
         var parameters = new double[p];
         problem.ToExternal(solved.Solution, parameters);
         return Statistics.Compute(model, modelText, names, rows, v, y, w, start, parameters, isFixed, bounds, free, options, solved, newtonStep, effective, clock);

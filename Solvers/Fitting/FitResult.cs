@@ -114,6 +114,9 @@ public sealed class FitResult
     /// </summary>
     public required bool IsConverged { get; init; }
 
+    /// <summary>True when <see cref="Parameters"/> can be used: converged, or stopped at a limit the caller set (iterations, time, cancellation).</summary>
+    public bool IsUsable => IsConverged || Reason.IsUsable();
+
     /// <summary>max over free parameters of |Jₖᵀr|/(‖Jₖ‖‖r‖) at the solution: MINPACK's gtol measure, 0 at an exact stationary point.</summary>
     public required double GradientCosine { get; init; }
 

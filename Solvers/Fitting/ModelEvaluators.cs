@@ -134,6 +134,9 @@ internal readonly struct ScalarModelAdapter<TModel>(TModel model) : IFitModel wh
 
 internal sealed class DelegateEvaluator(FitFunction? function, FitFunctionWithGradient? withGradient) : ModelEvaluator
 {
+    /// <summary>The parameters' bounds, so finite differences stay inside them (set by the fit before it runs).</summary>
+    public ParameterBounds[]? Bounds { get; set; }
+
     public override string Description => withGradient is not null
         ? "delegate model with user gradient"
         : "delegate model (Jacobian by central differences)";
@@ -165,7 +168,18 @@ internal sealed class DelegateEvaluator(FitFunction? function, FitFunctionWithGr
         {
             double h = 6.0554544523933395e-6 * (p[k] != 0 ? Math.Abs(p[k]) : 1.0);
             double up = p[k] + h, down = p[k] - h;
+            // Never evaluate outside the bounds: one-sided differences at a bound.
+            if (Bounds is { } b)
+            {
+                if (up > b[k].Upper) up = p[k];
+                if (down < b[k].Lower) down = p[k];
+            }
             double width = up - down;
+            if (width == 0)
+            {
+                data.Slice(k * m, m).Clear();
+                continue;
+            }
             for (int i = 0; i < m; i++)
             {
                 var x = rows.Slice(i * v, v);

@@ -32,6 +32,9 @@ internal static class AccurateSum
 /// <summary>The statistics of a finished fit: covariance from R⁻¹ of the pivoted QR of the weighted Jacobian, intervals, RSS, R².</summary>
 internal static class Statistics
 {
+    /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
+    public static bool IsStall(TerminationReason reason) => reason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed;
+
     public static FitResult Compute(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y, double[]? w,
         double[] start, double[] parameters, bool[] isFixed, ParameterBounds[] bounds, int[] free, FitOptions options,
         OptimizationResult solved, double newtonStep, int effectivePoints, Stopwatch clock)
@@ -186,10 +189,10 @@ internal static class Statistics
         double tss = AccurateSum.SumOfSquares(centered);
         double r2 = tss > 0 ? 1 - rss / tss : double.NaN;
 
-        // A trust region that collapses at a stationary point is MINPACK's "tolerances too small" ending: converged when
+        // A trust region that collapses (or a line search that finds no decrease) at a stationary point is MINPACK's "tolerances too small" ending: converged when
         // the gradient is orthogonal to the residuals or the Gauss-Newton step is at the rounding level of the parameters
         // (for near-zero residuals the cosine cannot get below ulp(p)/‖r‖).
-        bool machinePrecisionStop = solved.Reason == TerminationReason.TrustRegionTooSmall && (cosine <= 1e-6 || newtonStep <= 1e-10);
+        bool machinePrecisionStop = IsStall(solved.Reason) && (cosine <= 1e-6 || newtonStep <= 1e-10);
         bool converged = solved.IsConverged || machinePrecisionStop;
         string? message = solved.Message;
         if (machinePrecisionStop)
