@@ -397,6 +397,41 @@ public static class CurveFit
             cosine = cosT;
             accepted++;
         }
+        // Where Gauss-Newton stalls short of the rounding level (large residuals curve the cost: MGH09), Newton steps
+        // with the exact Hessian JᵀJ + Σ rᵢ∇²rᵢ, kept under the same rule.
+        if (!(lastStep <= 1e-10) && cosine > 1e-13)
+        {
+            var h = new DenseMatrix(n, n);
+            var g = new double[n];
+            for (int step = 0; step < 5; step++)
+            {
+                if (!problem.ExactHessian(u, r, j, h) || !h.IsFinite()) break;
+                var chol = CholeskyFactorization.TryFactorize(h, out _);
+                if (chol is null) break;
+                j.TransposeMultiply(r, g);
+                for (int k = 0; k < n; k++) g[k] = -g[k];
+                chol.Solve(g, delta);
+                bool moves = false;
+                for (int k = 0; k < n; k++)
+                {
+                    trial[k] = u[k] + delta[k];
+                    if (trial[k] != u[k]) moves = true;
+                }
+                if (!moves || !delta.All(double.IsFinite)) break;
+                problem.Evaluate(trial, rt, jt);
+                jacobians++;
+                if (!jt.IsFinite()) break;
+                if (extended) problem.ExtendedResiduals(trial, rt);
+                double costT = AccurateSum.SumOfSquares(rt), cosT = Cosine(jt, rt);
+                if (!(costT < cost || (costT <= cost * (1 + 1e-10) && cosT < cosine))) break;
+                (r, rt) = (rt, r);
+                (j, jt) = (jt, j);
+                trial.CopyTo(u, 0);
+                cost = costT;
+                cosine = cosT;
+                accepted++;
+            }
+        }
         var counts = solved.Evaluations with { Jacobians = solved.Evaluations.Jacobians + jacobians };
         return accepted == 0
             ? solved with { Evaluations = counts }

@@ -109,6 +109,33 @@ internal sealed class FitProblem : ILeastSquaresProblem
     }
 
     /// <summary>
+    /// The exact Hessian of ½Σr̃² in u, JᵀJ + Σᵢ rᵢwᵢ∇²fᵢ, for the model's exact second derivatives; only for plain least
+    /// squares with unbounded parameters (x = s·u). Returns false when not available.
+    /// </summary>
+    public bool ExactHessian(ReadOnlySpan<double> u, double[] residuals, DenseMatrix jacobian, DenseMatrix hessian)
+    {
+        if (_loss.Kind != LossKind.Linear) return false;
+        foreach (var t in _transforms) if (t.Kind != TransformKind.Scaled) return false;
+        int m = _y.Length, n = _free.Length, all = _full.Length;
+        var full = new double[all];
+        ToExternal(u, full);
+        var c = new double[m];
+        for (int i = 0; i < m; i++) c[i] = residuals[i] * (_w is null ? 1 : _w[i]);
+        var second = new double[all * all];
+        if (!_model.WeightedHessianSum(_rows, _v, full, c, second)) return false;
+        for (int a = 0; a < n; a++)
+            for (int b = 0; b < n; b++)
+            {
+                var ca = jacobian.Column(a);
+                var cb = jacobian.Column(b);
+                double sum = 0;
+                for (int i = 0; i < m; i++) sum += ca[i] * cb[i];
+                hessian[a, b] = sum + _transforms[a].Scale * _transforms[b].Scale * second[_free[a] + _free[b] * all];
+            }
+        return true;
+    }
+
+    /// <summary>
     /// True when the rounding of the model values (about ε·|yᵢ| per point) could change the sum of squares of
     /// <paramref name="residuals"/> in its first 6 digits: then residuals in double-double precision are worth their cost.
     /// </summary>

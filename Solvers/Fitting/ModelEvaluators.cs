@@ -22,6 +22,12 @@ internal abstract class ModelEvaluator
     /// (expressions do); returns false otherwise.
     /// </summary>
     public virtual bool ExtendedResiduals(double[] rows, int v, double[] p, double[] y, double[] residuals) => false;
+
+    /// <summary>
+    /// Writes Σᵢ cᵢ·∇²f(xᵢ; p) (p×p, column-major) into <paramref name="hessian"/> when the model has exact second
+    /// derivatives (expressions do); returns false otherwise.
+    /// </summary>
+    public virtual bool WeightedHessianSum(double[] rows, int v, double[] p, ReadOnlySpan<double> coefficients, Span<double> hessian) => false;
 }
 
 /// <remarks>Thread-safe: the cache of decimal data is one immutable object replaced by a reference write.</remarks>
@@ -63,6 +69,22 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
         {
             var f = ExtendedEvaluator.Evaluate(compiled.Expression, Lookup);
             residuals[point] = (ddY[point] - f).ToDouble();
+        }
+        return true;
+    }
+
+    public override bool WeightedHessianSum(double[] rows, int v, double[] p, ReadOnlySpan<double> coefficients, Span<double> hessian)
+    {
+        int np = p.Length;
+        var fh = compiled.HessianFunction;
+        var g = new double[np];
+        var h = new double[np * np];
+        hessian.Clear();
+        for (int i = 0; i < coefficients.Length; i++)
+        {
+            fh(rows.AsSpan(i * v, v), p, g, h);
+            double c = coefficients[i];
+            for (int k = 0; k < h.Length; k++) hessian[k] += c * h[k];
         }
         return true;
     }

@@ -30,7 +30,8 @@ public class NistFitTests(ITestOutputHelper output)
         Assert.Equal(54, outcomes.Count);
         Assert.All(outcomes, o =>
         {
-            Assert.True(o.ParameterLre >= 6, $"{o.Problem} start {o.Start}: parameter LRE {o.ParameterLre:F2}");
+            // Required: 6 digits; measured: 8 or more on every solve, which this guards.
+            Assert.True(o.ParameterLre >= 8, $"{o.Problem} start {o.Start}: parameter LRE {o.ParameterLre:F2}");
             Assert.True(o.StandardErrorLre >= 4, $"{o.Problem} start {o.Start}: standard-deviation LRE {o.StandardErrorLre:F2}");
             Assert.True(o.ResidualSumOfSquaresLre >= 4, $"{o.Problem} start {o.Start}: RSS LRE {o.ResidualSumOfSquaresLre:F2}");
             Assert.True(o.Fit.IsConverged, $"{o.Problem} start {o.Start}: {o.Fit.Reason}");
