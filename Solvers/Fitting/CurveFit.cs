@@ -26,7 +26,7 @@ namespace Optima.Solvers.Fitting;
 /// parameters, unknown names, bounds with lo &gt; hi or a start outside them, a model that is not finite at the
 /// start — throws <see cref="ArgumentException"/>; every way a run can end is data in the result.
 /// </remarks>
-public static class CurveFit
+public static partial class CurveFit
 {
     // ------------------------------------------------------------------ expression models
 
