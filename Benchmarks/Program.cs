@@ -6,6 +6,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.LinearAlgebra.LinearAlgebraBenchmark.Run),
     ["optim"] = ("first-order optimizers ns/parameter/step and GB/s at 10^7 float64, one thread, vs torch.optim (see Benchmarks/Stochastic)",
         Optima.Benchmarks.Stochastic.OptimizerBenchmark.Run),
+    ["fit"] = ("curve fitting: 10^6-point two-exponential fit (autodiff vs hand Jacobian vs expression, vs scipy least_squares) and FitMany fits/s (see Benchmarks/Fitting)",
+        Optima.Benchmarks.Fitting.FitBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

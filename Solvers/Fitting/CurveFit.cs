@@ -360,7 +360,7 @@ public static partial class CurveFit
         var neg = new double[m];
         var delta = new double[n];
         var trial = new double[n];
-        long jacobians = 1;
+        long jacobians = 1, residualEvaluations = 0;
         problem.Evaluate(u, r, j);
         if (!j.IsFinite()) return solved;
         bool extended = problem.RoundingMatters(r) && problem.ExtendedResiduals(u, r);
@@ -384,12 +384,20 @@ public static partial class CurveFit
                 if (trial[k] != u[k]) moves = true;
             }
             if (!small || !moves) break;
+            // Where rounding of the residuals does not matter, a step below 1e-13 relative cannot change anything reported.
+            if (!extended && lastStep <= 1e-13) break;
+            // Residuals first: a step that raises the cost needs no Jacobian.
+            problem.Evaluate(trial, rt, null);
+            residualEvaluations++;
+            if (extended) problem.ExtendedResiduals(trial, rt);
+            double costT = AccurateSum.SumOfSquares(rt);
+            if (!(costT <= cost * (1 + 1e-10))) break;
             problem.Evaluate(trial, rt, jt);
             jacobians++;
             if (!jt.IsFinite()) break;
             if (extended) problem.ExtendedResiduals(trial, rt);
-            double costT = AccurateSum.SumOfSquares(rt), cosT = Cosine(jt, rt);
-            if (!(costT < cost || (costT <= cost * (1 + 1e-10) && cosT < cosine))) break;
+            double cosT = Cosine(jt, rt);
+            if (!(costT < cost || cosT < cosine)) break;
             (r, rt) = (rt, r);
             (j, jt) = (jt, j);
             trial.CopyTo(u, 0);
@@ -432,7 +440,7 @@ public static partial class CurveFit
                 accepted++;
             }
         }
-        var counts = solved.Evaluations with { Jacobians = solved.Evaluations.Jacobians + jacobians };
+        var counts = solved.Evaluations with { Jacobians = solved.Evaluations.Jacobians + jacobians, Residuals = solved.Evaluations.Residuals + residualEvaluations };
         return accepted == 0
             ? solved with { Evaluations = counts }
             : solved with { Solution = u, Value = cost, Evaluations = counts };

@@ -32,6 +32,20 @@ internal static class AccurateSum
 /// <summary>The statistics of a finished fit: covariance from R⁻¹ of the pivoted QR of the weighted Jacobian, intervals, RSS, R².</summary>
 internal static class Statistics
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), double> s_quantiles = new();
+
+    /// <summary>
+    /// The two-sided Student-t quantile t_{(1+level)/2, dof} (MathNet's StudentT.InvCDF, an iterative inversion of the
+    /// regularised incomplete beta function), cached per (dof, level) since many small fits ask for the same few.
+    /// </summary>
+    public static double TQuantile(int dof, double level)
+    {
+        if (s_quantiles.TryGetValue((dof, level), out double t)) return t;
+        t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 0.5 + 0.5 * level);
+        if (s_quantiles.Count < 4096) s_quantiles[(dof, level)] = t;
+        return t;
+    }
+
     /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
     public static bool IsStall(TerminationReason reason) => reason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed;
 
@@ -165,7 +179,7 @@ internal static class Statistics
                 correlation[i, j] = se[i] > 0 && se[j] > 0 ? (i == j ? 1.0 : covariance[i, j] / (se[i] * se[j])) : double.NaN;
 
         double level = options.ConfidenceLevel;
-        double t = dof > 0 ? MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 0.5 + 0.5 * level) : double.NaN;
+        double t = dof > 0 ? TQuantile(dof, level) : double.NaN;
         var lower = new double[p];
         var upper = new double[p];
         for (int k = 0; k < p; k++)
