@@ -12,6 +12,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.QuasiNewton.LbfgsBenchmark.Run),
     ["mnist"] = ("Fashion-MNIST MLP 784-256-10 + Adam: epoch time and test accuracy vs PyTorch CPU at the same thread count (see Benchmarks/Stochastic)",
         Optima.Benchmarks.Stochastic.MnistBenchmark.Run),
+    ["fit"] = ("curve fitting: 10^6-point two-exponential fit (autodiff vs hand Jacobian vs expression, vs scipy least_squares) and FitMany fits/s (see Benchmarks/Fitting)",
+        Optima.Benchmarks.Fitting.FitBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

@@ -15,6 +15,8 @@ internal static partial class Commands
         yield return TrainCommand(context);
         yield return CompareCommand(context);
         yield return TaxonomyCommand(context);
+        yield return FitCommand(context);
+        yield return NistCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

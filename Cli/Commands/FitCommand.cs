@@ -1,0 +1,317 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Optima.Cli.Plotting;
+using Optima.Problems.Expressions;
+using Optima.Solvers.Fitting;
+
+namespace Optima.Cli;
+
+internal static partial class Commands
+{
+    private static Command FitCommand(CliContext context)
+    {
+        var json = JsonOption();
+        var file = new Argument<string>("data") { Description = "CSV file: a header row of column names, or no header and the columns x, y[, σ]." };
+        var model = new Option<string>("--model") { Description = "The model, e.g. \"b1*(1-exp(-b2*x))\"; identifiers that are not data columns are parameters.", Required = true };
+        var start = new Option<string>("--start") { Description = "Start values of every parameter: b1=500,b2=1e-4.", Required = true };
+        var xCol = new Option<string?>("--x") { Description = "The x column(s) by name or 1-based number, comma-separated for several variables (default: 'x', else the first column)." };
+        var yCol = new Option<string?>("--y") { Description = "The y column by name or number (default: 'y', else the second column)." };
+        var sigmaCol = new Option<string?>("--sigma") { Description = "A column of standard deviations σ > 0 (default: a column named 'sigma', or the third column of a file without header)." };
+        var weightsCol = new Option<string?>("--weights") { Description = "A column of statistical weights W ≥ 0 (Σ W(y − f)² is minimised)." };
+        var bounds = new Option<string?>("--bounds") { Description = "Parameter bounds: b2=0:1,b1=-inf:1000 (an empty end is unbounded)." };
+        var fix = new Option<string?>("--fix") { Description = "Parameters held at their start value: b1,b3." };
+        var loss = new Option<string?>("--loss") { Description = "Robust loss with scale: huber:1.0, soft_l1:0.5, cauchy:2, arctan:1 (default: least squares)." };
+        var method = new Option<string>("--method") { Description = "lm (Levenberg–Marquardt, default), gn (Gauss-Newton) or dogleg.", DefaultValueFactory = _ => "lm" };
+        var confidence = new Option<double>("--confidence") { Description = "Confidence level of the parameter intervals.", DefaultValueFactory = _ => 0.95 };
+        var plot = new Option<string?>("--plot") { Description = "Write an SVG with data, fitted curve and residuals." };
+        var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
+            { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, json };
+        command.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            var table = CsvTable.Read(path);
+            string modelText = parse.GetValue(model)!;
+            Expression expression;
+            try { expression = Expression.Parse(modelText); }
+            catch (ExpressionParseException e) { throw new ArgumentException($"--model: {e.Message}", e); }
+
+            // Columns: x (one or several), y, σ or weights.
+            int[] xIndex = parse.GetValue(xCol) is { } xs
+                ? [.. xs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => table.Column(c, "--x"))]
+                : [table.IndexOf("x") ?? 0];
+            int yIndex = parse.GetValue(yCol) is { } ys ? table.Column(ys, "--y") : table.IndexOf("y") ?? 1;
+            if (yIndex >= table.Names.Length) throw new ArgumentException($"{path} has only {table.Names.Length} column(s); a y column is needed.");
+            int? sigmaIndex = parse.GetValue(sigmaCol) is { } ss ? table.Column(ss, "--sigma") : null;
+            int? weightIndex = parse.GetValue(weightsCol) is { } ws ? table.Column(ws, "--weights") : null;
+            if (sigmaIndex is not null && weightIndex is not null) throw new ArgumentException("Give --sigma or --weights, not both.");
+            if (sigmaIndex is null && weightIndex is null)
+                sigmaIndex = table.HasHeader ? table.IndexOf("sigma") ?? table.IndexOf("σ") : table.Names.Length >= 3 ? 2 : null;
+
+            // Variable names: the x columns' names; a single x column is 'x' in the model unless the model uses its header name.
+            var identifiers = expression.Identifiers;
+            string[] variables = [.. xIndex.Select(i => table.Names[i])];
+            if (variables.Length == 1 && !identifiers.Contains(variables[0]) && identifiers.Contains("x")) variables[0] = "x";
+            foreach (var v in variables)
+                if (!Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    throw new ArgumentException($"The x column '{v}' is not a valid name for the model; rename it in the header or use --x with a single column (then it is 'x').");
+
+            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
+            var parameterNames = identifiers.Where(n => !variables.Contains(n, StringComparer.Ordinal)).ToArray();
+            foreach (var name in startValues.Keys)
+                if (!parameterNames.Contains(name, StringComparer.Ordinal))
+                    throw new ArgumentException(variables.Contains(name, StringComparer.Ordinal)
+                        ? $"--start: '{name}' is a data column, not a parameter."
+                        : $"--start: unknown parameter '{name}'; the model '{modelText}' has parameters {string.Join(", ", parameterNames)}.");
+
+            var options = new FitOptions
+            {
+                Method = parse.GetValue(method)!.ToLowerInvariant() switch
+                {
+                    "lm" or "levenberg-marquardt" => FitMethod.LevenbergMarquardt,
+                    "gn" or "gauss-newton" => FitMethod.GaussNewton,
+                    "dogleg" => FitMethod.Dogleg,
+                    var other => throw new ArgumentException($"Unknown --method '{other}'. Known methods: lm, gn, dogleg."),
+                },
+                ConfidenceLevel = parse.GetValue(confidence),
+                Sigma = sigmaIndex is { } si ? table.Values(si) : null,
+                Weights = weightIndex is { } wi ? table.Values(wi) : null,
+                Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,
+                Fixed = parse.GetValue(fix) is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+                Bounds = parse.GetValue(bounds) is { } b ? ParseBounds(b) : null,
+            };
+            if (options.Sigma is { } sigma)
+                for (int i = 0; i < sigma.Length; i++)
+                    if (!(sigma[i] > 0))
+                        throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{path}, line {table.Lines[i]}: σ = {sigma[i]} must be > 0."));
+            var columns = xIndex.Select(table.Values).ToArray();
+            var y = table.Values(yIndex);
+            var fit = CurveFit.Fit(modelText, variables, columns, y, startValues, options);
+
+            if (parse.GetValue(plot) is { } plotPath) WriteFitPlot(plotPath, fit, columns[0], y, variables[0], table.Names[yIndex], variables.Length == 1);
+            if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot)));
+            else
+            {
+                context.Out.WriteLine($"data                   {path} ({y.Length} points; x = {string.Join(", ", xIndex.Select(i => table.Names[i]))}, y = {table.Names[yIndex]}{(sigmaIndex is { } s2 ? ", σ = " + table.Names[s2] : "")}{(weightIndex is { } w2 ? ", weights = " + table.Names[w2] : "")})");
+                context.Out.Write(fit.FullReport());
+                if (parse.GetValue(plot) is { } written) context.Out.WriteLine($"plot written to        {written}");
+            }
+            return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
+        });
+        return command;
+    }
+
+    private static object FitJson(FitResult fit, string data, string? plotPath)
+    {
+        int p = fit.Parameters.Length;
+        return new
+        {
+            data,
+            model = fit.Model,
+            method = fit.Method,
+            derivatives = fit.Derivatives,
+            loss = fit.Loss.ToString(),
+            converged = fit.IsConverged,
+            reason = fit.Reason,
+            message = fit.Message,
+            parameters = Enumerable.Range(0, p).Select(k => new
+            {
+                name = fit.ParameterNames[k],
+                value = fit.Parameters[k],
+                start = fit.Start[k],
+                standardError = fit.StandardErrors[k],
+                lower = fit.LowerConfidence[k],
+                upper = fit.UpperConfidence[k],
+                @fixed = fit.IsFixed[k],
+                atBound = fit.AtBound[k],
+            }).ToArray(),
+            confidenceLevel = fit.ConfidenceLevel,
+            tQuantile = fit.TQuantile,
+            covariance = ToRows(fit.Covariance),
+            correlation = ToRows(fit.Correlation),
+            residualSumOfSquares = fit.ResidualSumOfSquares,
+            cost = fit.Cost,
+            initialCost = fit.InitialCost,
+            reducedChiSquare = fit.ReducedChiSquare,
+            residualStandardDeviation = fit.ResidualStandardDeviation,
+            rSquared = fit.RSquared,
+            degreesOfFreedom = fit.DegreesOfFreedom,
+            points = fit.Points,
+            iterations = fit.Iterations,
+            evaluations = new { residuals = fit.Evaluations.Residuals, jacobians = fit.Evaluations.Jacobians },
+            gradientCosine = fit.GradientCosine,
+            jacobianRank = fit.JacobianRank,
+            seconds = fit.Elapsed.TotalSeconds,
+            fitted = fit.FittedValues,
+            residuals = fit.Residuals,
+            plot = plotPath,
+        };
+    }
+
+    private static double[][] ToRows(double[,] m) =>
+        [.. Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray())];
+
+    private static void WriteFitPlot(string path, FitResult fit, double[] x, double[] y, string xName, string yName, bool scalar)
+    {
+        var data = new SvgPlot { Title = $"{yName} = {fit.Model}", XLabel = xName, YLabel = yName };
+        data.AddScatter("data", x, y);
+        if (scalar)
+        {
+            double lo = x.Min(), hi = x.Max();
+            int n = 400;
+            var gx = Enumerable.Range(0, n).Select(i => lo + (hi - lo) * i / (n - 1)).ToArray();
+            data.AddLine("fit", gx, gx.Select(v => fit.Predict(v)).ToArray());
+        }
+        else
+        {
+            var order = Enumerable.Range(0, x.Length).OrderBy(i => x[i]).ToArray();
+            data.AddScatter("fit", order.Select(i => x[i]).ToArray(), order.Select(i => fit.FittedValues[i]).ToArray());
+        }
+        var residuals = new SvgPlot { Title = "residuals y − f", XLabel = xName, YLabel = "residual" };
+        residuals.AddScatter("residuals", x, fit.Residuals);
+        residuals.AddLine("zero", [x.Min(), x.Max()], [0.0, 0.0], dashed: true);
+        new SvgFigure().Add(data, 2).Add(residuals, 1).Save(path);
+    }
+
+    /// <summary>"b1=500,b2=1e-4" → values by name (each name once, each value a finite number).</summary>
+    private static Dictionary<string, double> ParseAssignments(string text, string option)
+    {
+        var result = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            if (eq <= 0) throw new ArgumentException($"{option}: '{part}' is not name=value.");
+            string name = part[..eq].Trim();
+            if (!double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
+                throw new ArgumentException($"{option}: the value of {name}, '{part[(eq + 1)..]}', is not a finite number.");
+            if (!result.TryAdd(name, value)) throw new ArgumentException($"{option}: {name} is given twice.");
+        }
+        if (result.Count == 0) throw new ArgumentException($"{option} is empty.");
+        return result;
+    }
+
+    /// <summary>"b2=0:1,b1=-inf:10,b3=0:" → bounds by name.</summary>
+    private static Dictionary<string, ParameterBounds> ParseBounds(string text)
+    {
+        var result = new Dictionary<string, ParameterBounds>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            int eq = part.IndexOf('=');
+            int colon = part.IndexOf(':', Math.Max(eq, 0));
+            if (eq <= 0 || colon < 0) throw new ArgumentException($"--bounds: '{part}' is not name=lo:hi.");
+            string name = part[..eq].Trim();
+            double lo = Bound(part[(eq + 1)..colon], double.NegativeInfinity), hi = Bound(part[(colon + 1)..], double.PositiveInfinity);
+            if (lo > hi) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--bounds: the bounds of {name} are empty (lower {lo} > upper {hi})."));
+            if (!result.TryAdd(name, new ParameterBounds(lo, hi))) throw new ArgumentException($"--bounds: {name} is given twice.");
+        }
+        return result;
+
+        double Bound(string s, double none)
+        {
+            s = s.Trim();
+            if (s.Length == 0) return none;
+            if (s is "inf" or "+inf" or "Infinity") return double.PositiveInfinity;
+            if (s is "-inf" or "-Infinity") return double.NegativeInfinity;
+            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
+                throw new ArgumentException($"--bounds: '{s}' in '{text}' is not a number.");
+            return v;
+        }
+    }
+}
+
+/// <summary>A numeric CSV table: a header row of names (optional) and rows of numbers, each remembering its line.</summary>
+internal sealed class CsvTable
+{
+    private readonly List<double[]> _rows;
+
+    private CsvTable(string path, string[] names, bool header, List<double[]> rows, List<int> lines)
+    {
+        Path = path;
+        Names = names;
+        HasHeader = header;
+        _rows = rows;
+        Lines = lines;
+    }
+
+    public string Path { get; }
+
+    public string[] Names { get; }
+
+    public bool HasHeader { get; }
+
+    /// <summary>The file line (1-based) of each data row.</summary>
+    public List<int> Lines { get; }
+
+    public int? IndexOf(string name)
+    {
+        int i = Array.IndexOf(Names, name);
+        return i >= 0 ? i : null;
+    }
+
+    /// <summary>A column by name or 1-based number; unknown names list the known ones.</summary>
+    public int Column(string nameOrNumber, string option)
+    {
+        if (IndexOf(nameOrNumber) is { } i) return i;
+        if (int.TryParse(nameOrNumber, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 1 && k <= Names.Length) return k - 1;
+        throw new ArgumentException($"{option}: no column '{nameOrNumber}' in {Path}; its columns are {string.Join(", ", Names)} (or 1–{Names.Length}).");
+    }
+
+    public double[] Values(int column)
+    {
+        var v = new double[_rows.Count];
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = _rows[i][column];
+            if (!double.IsFinite(v[i]))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Path}, line {Lines[i]}: {Names[column]} is {v[i]}; data must be finite (remove or fix the row)."));
+        }
+        return v;
+    }
+
+    /// <summary>Reads a CSV (comma, semicolon, tab or whitespace separated; '#' comments and blank lines skipped).</summary>
+    public static CsvTable Read(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
+        var lines = File.ReadAllLines(path);
+        string[]? names = null;
+        bool header = false;
+        var rows = new List<double[]>();
+        var rowLines = new List<int>();
+        char[] separators = [',', ';', '\t'];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            string[] fields = line.IndexOfAny(separators) >= 0
+                ? line.Split(separators).Select(f => f.Trim().Trim('"')).ToArray()
+                : line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (names is null)
+            {
+                bool numeric = fields.All(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
+                if (!numeric)
+                {
+                    names = fields;
+                    header = true;
+                    if (names.Distinct().Count() != names.Length) throw new InvalidDataException($"{path}, line {i + 1}: the header repeats a column name.");
+                    continue;
+                }
+                names = fields.Length switch
+                {
+                    2 => ["x", "y"],
+                    3 => ["x", "y", "sigma"],
+                    _ => throw new InvalidDataException($"{path}, line {i + 1}: a file without a header row must have the columns x, y[, σ] (2 or 3 fields), but this row has {fields.Length}; add a header row naming the columns."),
+                };
+            }
+            if (fields.Length != names.Length)
+                throw new InvalidDataException($"{path}, line {i + 1}: expected {names.Length} fields ({string.Join(", ", names)}) but found {fields.Length}.");
+            var row = new double[fields.Length];
+            for (int c = 0; c < fields.Length; c++)
+                if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]))
+                    throw new InvalidDataException($"{path}, line {i + 1}: '{fields[c]}' in column {names[c]} is not a number.");
+            rows.Add(row);
+            rowLines.Add(i + 1);
+        }
+        if (names is null || rows.Count == 0) throw new InvalidDataException($"{path}: no data rows.");
+        return new CsvTable(path, names, header, rows, rowLines);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Globalization;
+using System.Text;
+
+namespace Optima.Solvers.Fitting;
+
+/// <summary>
+/// The outcome of a curve fit: the parameters with their standard errors, covariance, correlation and confidence
+/// intervals, the residuals and goodness-of-fit statistics, and how the solver ran. Failure is data: a fit that did
+/// not converge still returns its best parameters with <see cref="IsConverged"/> false and the reason.
+/// </summary>
+/// <remarks>
+/// Statistics follow NIST StRD and gnuplot: the residual variance is s² = RSS/dof with dof = n − (free parameters),
+/// and cov = s²·(JᵀWJ)⁻¹ (unscaled when <see cref="FitOptions.AbsoluteSigma"/>), computed from the column-pivoted QR
+/// factor R of the weighted Jacobian at the solution as R⁻¹R⁻ᵀ — never by inverting JᵀJ. Fixed parameters and
+/// parameters that end on a bound have standard error 0 and take no part in the covariance.
+/// </remarks>
+public sealed class FitResult
+{
+    private readonly ModelEvaluator _model;
+
+    internal FitResult(ModelEvaluator model) => _model = model;
+
+    /// <summary>The model, as text.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The method that ran ("lm", "gauss-newton", "dogleg-ls").</summary>
+    public required string Method { get; init; }
+
+    /// <summary>Parameter names, in the order of every parameter-indexed array.</summary>
+    public required IReadOnlyList<string> ParameterNames { get; init; }
+
+    /// <summary>The fitted parameters (fixed ones at their given values).</summary>
+    public required double[] Parameters { get; init; }
+
+    /// <summary>The starting values.</summary>
+    public required double[] Start { get; init; }
+
+    /// <summary>Standard errors √cov_kk (0 for fixed parameters and parameters on a bound; NaN where J is rank deficient).</summary>
+    public required double[] StandardErrors { get; init; }
+
+    /// <summary>The p×p covariance matrix of the parameters (rows and columns of fixed or bound parameters are 0).</summary>
+    public required double[,] Covariance { get; init; }
+
+    /// <summary>The p×p correlation matrix cov_ij/(σᵢσⱼ) (NaN where a standard error is 0 or NaN, 1 on the diagonal of estimated parameters).</summary>
+    public required double[,] Correlation { get; init; }
+
+    /// <summary>The confidence level of <see cref="LowerConfidence"/>/<see cref="UpperConfidence"/>, e.g. 0.95.</summary>
+    public required double ConfidenceLevel { get; init; }
+
+    /// <summary>Lower ends of the two-sided Student-t confidence intervals pₖ ± t·σₖ.</summary>
+    public required double[] LowerConfidence { get; init; }
+
+    /// <summary>Upper ends of the confidence intervals.</summary>
+    public required double[] UpperConfidence { get; init; }
+
+    /// <summary>The Student-t quantile t_{(1+level)/2, dof} used for the intervals.</summary>
+    public required double TQuantile { get; init; }
+
+    /// <summary>True for parameters held fixed.</summary>
+    public required bool[] IsFixed { get; init; }
+
+    /// <summary>True for free parameters that ended on one of their bounds.</summary>
+    public required bool[] AtBound { get; init; }
+
+    /// <summary>The model at the data points, f(xᵢ; p̂).</summary>
+    public required double[] FittedValues { get; init; }
+
+    /// <summary>Residuals yᵢ − f(xᵢ; p̂), data minus model, unweighted.</summary>
+    public required double[] Residuals { get; init; }
+
+    /// <summary>
+    /// The residual sum of squares Σ Wᵢ(yᵢ − f)² (χ² when σ was given; plain Σ(yᵢ − f)² without weights),
+    /// accumulated with error-free transformations (FMA products, compensated sums).
+    /// </summary>
+    public required double ResidualSumOfSquares { get; init; }
+
+    /// <summary>The minimised cost Σ ρ(rᵢ²) (equal to <see cref="ResidualSumOfSquares"/> without a robust loss).</summary>
+    public required double Cost { get; init; }
+
+    /// <summary>The cost at the start.</summary>
+    public required double InitialCost { get; init; }
+
+    /// <summary>Degrees of freedom n − p_free (points with weight 0 do not count).</summary>
+    public required int DegreesOfFreedom { get; init; }
+
+    /// <summary>Number of data points.</summary>
+    public required int Points { get; init; }
+
+    /// <summary>The reduced χ² = cost/dof (the residual variance s² when no σ was given).</summary>
+    public double ReducedChiSquare => DegreesOfFreedom > 0 ? Cost / DegreesOfFreedom : double.NaN;
+
+    /// <summary>The residual standard deviation s = √(cost/dof).</summary>
+    public double ResidualStandardDeviation => Math.Sqrt(ReducedChiSquare);
+
+    /// <summary>The coefficient of determination 1 − RSS/TSS with the weighted total sum of squares about the weighted mean.</summary>
+    public required double RSquared { get; init; }
+
+    /// <summary>The robust loss in force.</summary>
+    public required RobustLoss Loss { get; init; }
+
+    /// <summary>Iterations of the solver.</summary>
+    public required int Iterations { get; init; }
+
+    /// <summary>Evaluations of the residuals (with and without Jacobian).</summary>
+    public required EvaluationCounts Evaluations { get; init; }
+
+    /// <summary>Why the solver stopped.</summary>
+    public required TerminationReason Reason { get; init; }
+
+    /// <summary>
+    /// True when a convergence test was met, or when no step could reduce the cost any more at machine precision
+    /// with the gradient orthogonal to the residuals (<see cref="GradientCosine"/> ≤ 1e-6) or the Gauss-Newton step at the
+    /// rounding level of the parameters — MINPACK's "tolerances too small" ending.
+    /// </summary>
+    public required bool IsConverged { get; init; }
+
+    /// <summary>True when <see cref="Parameters"/> can be used: converged, or stopped at a limit the caller set (iterations, time, cancellation).</summary>
+    public bool IsUsable => IsConverged || Reason.IsUsable();
+
+    /// <summary>max over free parameters of |Jₖᵀr|/(‖Jₖ‖‖r‖) at the solution: MINPACK's gtol measure, 0 at an exact stationary point.</summary>
+    public required double GradientCosine { get; init; }
+
+    /// <summary>A detail about the stop, or about rank deficiency of the Jacobian.</summary>
+    public string? Message { get; init; }
+
+    /// <summary>Numerical rank of the weighted Jacobian of the estimated parameters at the solution.</summary>
+    public required int JacobianRank { get; init; }
+
+    /// <summary>Wall time of the whole fit (solve and statistics).</summary>
+    public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>How the Jacobian was obtained.</summary>
+    public required string Derivatives { get; init; }
+
+    /// <summary>The index of parameter <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">No parameter has that name.</exception>
+    public int IndexOf(string name)
+    {
+        for (int k = 0; k < ParameterNames.Count; k++) if (ParameterNames[k] == name) return k;
+        throw new ArgumentException($"No parameter named '{name}'. Parameters: {string.Join(", ", ParameterNames)}.", nameof(name));
+    }
+
+    /// <summary>The fitted parameter called <paramref name="name"/>.</summary>
+    public double this[string name] => Parameters[IndexOf(name)];
+
+    /// <summary>The fitted model at the variables <paramref name="x"/> of one point.</summary>
+    public double Predict(ReadOnlySpan<double> x) => _model.Value(x, Parameters);
+
+    /// <summary>The fitted model at a scalar <paramref name="x"/>.</summary>
+    public double Predict(double x) => _model.Value([x], Parameters);
+
+    /// <summary>One line: converged or not, cost, parameters, iterations.</summary>
+    public string Brief()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var ps = string.Join(", ", ParameterNames.Select((n, k) => string.Create(ci, $"{n} = {Parameters[k]:G8} ± {StandardErrors[k]:G3}")));
+        return string.Create(ci, $"{Method}: {(IsConverged ? "converged" : "not converged")} ({Reason}) — RSS = {ResidualSumOfSquares:G10}, {ps}, {Iterations} iterations");
+    }
+
+    /// <summary>A report a person can read, in the spirit of Ceres' FullReport and gnuplot's fit log.</summary>
+    public string FullReport()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var sb = new StringBuilder();
+        sb.AppendLine(ci, $"Model                  {Model}");
+        sb.AppendLine(ci, $"Derivatives            {Derivatives}");
+        sb.AppendLine(ci, $"Method                 {Method}");
+        if (Loss.Kind != LossKind.Linear) sb.AppendLine(ci, $"Loss                   {Loss}");
+        sb.AppendLine(ci, $"Termination            {Reason} ({Reason.Describe()}){(IsConverged && !Reason.IsConverged() ? " — converged to machine precision" : "")}");
+        if (!string.IsNullOrEmpty(Message)) sb.AppendLine(ci, $"Message                {Message}");
+        sb.AppendLine(ci, $"Converged              {(IsConverged ? "yes" : "no")}");
+        sb.AppendLine(ci, $"Iterations             {Iterations}");
+        sb.AppendLine(ci, $"Evaluations            {Evaluations}");
+        sb.AppendLine(ci, $"Time                   {Elapsed.TotalMilliseconds:F3} ms");
+        sb.AppendLine(ci, $"Points                 {Points}");
+        sb.AppendLine(ci, $"Free parameters        {IsFixed.Count(f => !f)} of {Parameters.Length}");
+        sb.AppendLine(ci, $"Degrees of freedom     {DegreesOfFreedom}");
+        sb.AppendLine(ci, $"Initial cost           {InitialCost:G12}");
+        if (Loss.Kind != LossKind.Linear) sb.AppendLine(ci, $"Final cost Σρ          {Cost:G12}");
+        sb.AppendLine(ci, $"RSS                    {ResidualSumOfSquares:G12}");
+        sb.AppendLine(ci, $"Reduced χ² (s²)        {ReducedChiSquare:G12}");
+        sb.AppendLine(ci, $"Residual std. dev. s   {ResidualStandardDeviation:G12}");
+        sb.AppendLine(ci, $"R²                     {RSquared:G10}");
+        sb.AppendLine(ci, $"Gradient cosine        {GradientCosine:G3}");
+        sb.AppendLine(ci, $"Jacobian rank          {JacobianRank}");
+        sb.AppendLine();
+        string level = (ConfidenceLevel * 100).ToString("G4", ci) + "%";
+        sb.AppendLine(ci, $"{"parameter",-12} {"value",-22} {"std. error",-14} {"rel. error",-10} {level + " interval (t = " + TQuantile.ToString("G5", ci) + ")",-40} ");
+        for (int k = 0; k < Parameters.Length; k++)
+        {
+            string note = IsFixed[k] ? "fixed" : AtBound[k] ? "at bound" : "";
+            double rel = StandardErrors[k] / Math.Abs(Parameters[k]);
+            string interval = IsFixed[k] || AtBound[k] ? "" : string.Create(ci, $"[{LowerConfidence[k]:G10}, {UpperConfidence[k]:G10}]");
+            sb.AppendLine(ci, $"{ParameterNames[k],-12} {Parameters[k],-22:G15} {StandardErrors[k],-14:G6} {(IsFixed[k] || AtBound[k] ? "" : (rel * 100).ToString("F3", ci) + "%"),-10} {interval,-40} {note}");
+        }
+        int p = Parameters.Length;
+        if (p > 1)
+        {
+            sb.AppendLine();
+            sb.AppendLine("Correlation matrix");
+            for (int i = 0; i < p; i++)
+            {
+                sb.Append(ci, $"{ParameterNames[i],-12}");
+                for (int j = 0; j <= i; j++) sb.Append(ci, $" {Correlation[i, j],7:F3}");
+                sb.AppendLine();
+            }
+        }
+        return sb.ToString();
+    }
+}

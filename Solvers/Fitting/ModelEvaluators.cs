@@ -1,0 +1,217 @@
+using Optima.LinearAlgebra;
+using Optima.Problems.Derivatives;
+using Optima.Problems.Expressions;
+
+namespace Optima.Solvers.Fitting;
+
+/// <summary>
+/// Evaluates a model at every point: values f(xᵢ; p) and, when asked, the m×p Jacobian ∂f/∂p (column-major).
+/// The data are point-major rows of <c>v</c> variables. Implementations are stateless (safe across threads).
+/// </summary>
+internal abstract class ModelEvaluator
+{
+    public abstract string Description { get; }
+
+    public abstract void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian);
+
+    /// <summary>The value at one point (for plots and predictions).</summary>
+    public abstract double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p);
+
+    /// <summary>
+    /// Writes yᵢ − f(xᵢ; p) computed in double-double arithmetic and rounded once, when the model supports it
+    /// (expressions do); returns false otherwise.
+    /// </summary>
+    public virtual bool ExtendedResiduals(double[] rows, int v, double[] p, double[] y, double[] residuals) => false;
+
+    /// <summary>
+    /// Writes Σᵢ cᵢ·∇²f(xᵢ; p) (p×p, column-major) into <paramref name="hessian"/> when the model has exact second
+    /// derivatives (expressions do); returns false otherwise.
+    /// </summary>
+    public virtual bool WeightedHessianSum(double[] rows, int v, double[] p, ReadOnlySpan<double> coefficients, Span<double> hessian) => false;
+}
+
+/// <remarks>Thread-safe: the cache of decimal data is one immutable object replaced by a reference write.</remarks>
+internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEvaluator
+{
+    public override string Description => $"expression {compiled.Expression} (exact symbolic Jacobian, compiled)";
+
+    public override double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p) => compiled.Function(x, p);
+
+    /// <summary>Above this many points the double-double residuals are skipped (they cost a tree walk per point).</summary>
+    public const int ExtendedPrecisionLimit = 200_000;
+
+    private sealed record DecimalData(double[] Rows, double[] Y, DoubleDouble[] DdRows, DoubleDouble[] DdY);
+
+    private DecimalData? _decimalData;
+
+    public override bool ExtendedResiduals(double[] rows, int v, double[] p, double[] y, double[] residuals)
+    {
+        int m = y.Length;
+        if (m > ExtendedPrecisionLimit) return false;
+        // The data's decimal values, converted once per data set (the polish calls this several times).
+        var cached = _decimalData;
+        if (cached is null || !ReferenceEquals(cached.Rows, rows) || !ReferenceEquals(cached.Y, y))
+        {
+            cached = new DecimalData(rows, y, [.. rows.Select(DoubleDouble.FromShortestDecimal)], [.. y.Select(DoubleDouble.FromShortestDecimal)]);
+            _decimalData = cached;
+        }
+        var (ddRows, ddY) = (cached.DdRows, cached.DdY);
+        var slots = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int j = 0; j < compiled.Variables.Count; j++) slots[compiled.Variables[j]] = j;
+        for (int k = 0; k < compiled.Parameters.Count; k++) slots[compiled.Parameters[k]] = -1 - k;
+        int point = 0;
+        DoubleDouble Lookup(string name)
+        {
+            int slot = slots[name];
+            return slot >= 0 ? ddRows[point * v + slot] : p[-1 - slot];
+        }
+        for (point = 0; point < m; point++)
+        {
+            var f = ExtendedEvaluator.Evaluate(compiled.Expression, Lookup);
+            residuals[point] = (ddY[point] - f).ToDouble();
+        }
+        return true;
+    }
+
+    public override bool WeightedHessianSum(double[] rows, int v, double[] p, ReadOnlySpan<double> coefficients, Span<double> hessian)
+    {
+        int np = p.Length;
+        var fh = compiled.HessianFunction;
+        var g = new double[np];
+        var h = new double[np * np];
+        hessian.Clear();
+        for (int i = 0; i < coefficients.Length; i++)
+        {
+            fh(rows.AsSpan(i * v, v), p, g, h);
+            double c = coefficients[i];
+            for (int k = 0; k < h.Length; k++) hessian[k] += c * h[k];
+        }
+        return true;
+    }
+
+    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    {
+        int m = f.Length;
+        if (jacobian is null)
+        {
+            var fn = compiled.Function;
+            for (int i = 0; i < m; i++) f[i] = fn(rows.Slice(i * v, v), p);
+            return;
+        }
+        var fg = compiled.GradientFunction;
+        int np = p.Length;
+        Span<double> g = np <= 64 ? stackalloc double[np] : new double[np];
+        var data = jacobian.AsSpan();
+        for (int i = 0; i < m; i++)
+        {
+            f[i] = fg(rows.Slice(i * v, v), p, g);
+            for (int k = 0; k < np; k++) data[k * m + i] = g[k];
+        }
+    }
+}
+
+internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator where TModel : IFitModel
+{
+    public override string Description => $"generic-math model {typeof(TModel).Name} (exact Jacobian by forward-mode autodiff)";
+
+    public override double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p) => model.Evaluate(x, p);
+
+    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    {
+        int m = f.Length, np = p.Length;
+        if (jacobian is null)
+        {
+            for (int i = 0; i < m; i++) f[i] = model.Evaluate(rows.Slice(i * v, v), p);
+            return;
+        }
+        var pd = np <= 32 ? stackalloc Dual<double>[np] : new Dual<double>[np];
+        var xd = v <= 32 ? stackalloc Dual<double>[v] : new Dual<double>[v];
+        for (int k = 0; k < np; k++) pd[k] = Dual<double>.Constant(p[k]);
+        var data = jacobian.AsSpan();
+        for (int i = 0; i < m; i++)
+        {
+            var row = rows.Slice(i * v, v);
+            for (int j = 0; j < v; j++) xd[j] = Dual<double>.Constant(row[j]);
+            double value = 0;
+            for (int k = 0; k < np; k++)
+            {
+                pd[k] = Dual<double>.Variable(p[k]);
+                var y = model.Evaluate<Dual<double>>(xd, pd);
+                pd[k] = Dual<double>.Constant(p[k]);
+                data[k * m + i] = y.Derivative;
+                value = y.Value;
+            }
+            f[i] = value;
+        }
+    }
+}
+
+/// <summary>Adapts a scalar-x generic model to the vector form.</summary>
+internal readonly struct ScalarModelAdapter<TModel>(TModel model) : IFitModel where TModel : IScalarFitModel
+{
+    public T Evaluate<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> p) where T : System.Numerics.IFloatingPointIeee754<T> => model.Evaluate(x[0], p);
+
+    public override string ToString() => typeof(TModel).Name;
+}
+
+internal sealed class DelegateEvaluator(FitFunction? function, FitFunctionWithGradient? withGradient) : ModelEvaluator
+{
+    /// <summary>The parameters' bounds, so finite differences stay inside them (set by the fit before it runs).</summary>
+    public ParameterBounds[]? Bounds { get; set; }
+
+    public override string Description => withGradient is not null
+        ? "delegate model with user gradient"
+        : "delegate model (Jacobian by central differences)";
+
+    public override double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p) =>
+        function is not null ? function(x, p) : withGradient!(x, p, new double[p.Length]);
+
+    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    {
+        int m = f.Length, np = p.Length;
+        Span<double> g = np <= 64 ? stackalloc double[np] : new double[np];
+        var data = jacobian is null ? default : jacobian.AsSpan();
+        if (withGradient is not null)
+        {
+            for (int i = 0; i < m; i++)
+            {
+                f[i] = withGradient(rows.Slice(i * v, v), p, g);
+                if (jacobian is not null) for (int k = 0; k < np; k++) data[k * m + i] = g[k];
+            }
+            return;
+        }
+        for (int i = 0; i < m; i++) f[i] = function!(rows.Slice(i * v, v), p);
+        if (jacobian is null) return;
+        // Central differences per parameter with steps ∛ε·|pₖ| (∛ε when pₖ = 0): relative to the parameter, since
+        // fitted parameters are often far from 1 in size; the denominator is the step actually taken.
+        Span<double> q = np <= 64 ? stackalloc double[np] : new double[np];
+        p.CopyTo(q);
+        for (int k = 0; k < np; k++)
+        {
+            double h = 6.0554544523933395e-6 * (p[k] != 0 ? Math.Abs(p[k]) : 1.0);
+            double up = p[k] + h, down = p[k] - h;
+            // Never evaluate outside the bounds: one-sided differences at a bound.
+            if (Bounds is { } b)
+            {
+                if (up > b[k].Upper) up = p[k];
+                if (down < b[k].Lower) down = p[k];
+            }
+            double width = up - down;
+            if (width == 0)
+            {
+                data.Slice(k * m, m).Clear();
+                continue;
+            }
+            for (int i = 0; i < m; i++)
+            {
+                var x = rows.Slice(i * v, v);
+                q[k] = up;
+                double fu = function!(x, q);
+                q[k] = down;
+                double fd = function!(x, q);
+                data[k * m + i] = (fu - fd) / width;
+            }
+            q[k] = p[k];
+        }
+    }
+}

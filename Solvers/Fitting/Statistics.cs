@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.Factorizations;
+
+namespace Optima.Solvers.Fitting;
+
+/// <summary>Sums that do not lose the low-order digits: squares split exactly by FMA, added with Neumaier's compensated summation.</summary>
+internal static class AccurateSum
+{
+    /// <summary>Σ vᵢ² with error bounded by a few ulps of the result (no cancellation: every term is ≥ 0).</summary>
+    public static double SumOfSquares(ReadOnlySpan<double> v)
+    {
+        double sum = 0, compensation = 0;
+        foreach (double x in v)
+        {
+            double square = x * x;
+            compensation += Math.FusedMultiplyAdd(x, x, -square);
+            Add(ref sum, ref compensation, square);
+        }
+        return sum + compensation;
+    }
+
+    /// <summary>Neumaier's TwoSum step: sum + term with the rounding error carried in <paramref name="compensation"/>.</summary>
+    public static void Add(ref double sum, ref double compensation, double term)
+    {
+        double t = sum + term;
+        compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - t) + term : (term - t) + sum;
+        sum = t;
+    }
+}
+
+/// <summary>The statistics of a finished fit: covariance from R⁻¹ of the pivoted QR of the weighted Jacobian, intervals, RSS, R².</summary>
+internal static class Statistics
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int, double), double> s_quantiles = new();
+
+    /// <summary>
+    /// The two-sided Student-t quantile t_{(1+level)/2, dof} (MathNet's StudentT.InvCDF, an iterative inversion of the
+    /// regularised incomplete beta function), cached per (dof, level) since many small fits ask for the same few.
+    /// </summary>
+    public static double TQuantile(int dof, double level)
+    {
+        if (s_quantiles.TryGetValue((dof, level), out double t)) return t;
+        t = MathNet.Numerics.Distributions.StudentT.InvCDF(0, 1, dof, 0.5 + 0.5 * level);
+        if (s_quantiles.Count < 4096) s_quantiles[(dof, level)] = t;
+        return t;
+    }
+
+    /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
+    public static bool IsStall(TerminationReason reason) => reason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed;
+
+    public static FitResult Compute(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y, double[]? w,
+        double[] start, double[] parameters, bool[] isFixed, ParameterBounds[] bounds, int[] free, FitOptions options,
+        OptimizationResult solved, double newtonStep, int effectivePoints, Stopwatch clock)
+    {
+        int m = y.Length, p = names.Length;
+        var f = new double[m];
+        var jf = new DenseMatrix(m, p);
+        model.Evaluate(rows, v, parameters, f, jf);
+
+        // Residuals, the weighted residuals r = w(f − y) and the loss-transformed r̃ with their row scale dr̃/dp = scale·∂f/∂p.
+        var residuals = new double[m];
+        var weighted = new double[m];
+        var transformed = new double[m];
+        var rowScale = new double[m];
+        var loss = options.Loss;
+        // Residuals in double; in double-double where rounding of f could change the RSS in its first digits.
+        double noise = 0, plain = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double wi = w is null ? 1 : w[i];
+            double e = 2.2e-16 * Math.Abs(y[i]) * wi, r = wi * (y[i] - f[i]);
+            noise += e * e;
+            plain += r * r;
+        }
+        bool extended = noise > 1e-12 * plain && model.ExtendedResiduals(rows, v, parameters, y, residuals);
+        for (int i = 0; i < m; i++)
+        {
+            if (!extended || !double.IsFinite(residuals[i])) residuals[i] = y[i] - f[i];
+            double wi = w is null ? 1 : w[i];
+            weighted[i] = -wi * residuals[i];
+            if (loss.Kind == LossKind.Linear)
+            {
+                transformed[i] = weighted[i];
+                rowScale[i] = wi;
+            }
+            else
+            {
+                var (value, derivative) = loss.Transform(weighted[i]);
+                transformed[i] = value;
+                rowScale[i] = wi * derivative;
+            }
+        }
+        double rss = AccurateSum.SumOfSquares(weighted);
+        double cost = loss.Kind == LossKind.Linear ? rss : AccurateSum.SumOfSquares(transformed);
+
+        // Which free parameters ended on a bound: they are held there for the covariance.
+        var atBound = new bool[p];
+        foreach (int k in free)
+        {
+            var b = bounds[k];
+            if (b.IsUnbounded) continue;
+            double width = double.IsFinite(b.Lower) && double.IsFinite(b.Upper) ? b.Upper - b.Lower : Math.Max(Math.Abs(start[k] - (double.IsFinite(b.Lower) ? b.Lower : b.Upper)), Math.Abs(parameters[k]));
+            double tol = 1e-10 * Math.Max(width, double.Epsilon);
+            atBound[k] = parameters[k] - b.Lower <= tol || b.Upper - parameters[k] <= tol;
+        }
+        int[] est = [.. free.Where(k => !atBound[k])];
+        int q = est.Length;
+        int dof = effectivePoints - free.Length;
+
+        // The weighted Jacobian of the estimated parameters and the gradient cosine.
+        var jw = new DenseMatrix(m, Math.Max(q, 1));
+        double rnorm = Math.Sqrt(AccurateSum.SumOfSquares(transformed));
+        double cosine = 0;
+        for (int c = 0; c < q; c++)
+        {
+            var src = jf.Column(est[c]);
+            var dst = jw.Column(c);
+            double dot = 0, norm = 0;
+            for (int i = 0; i < m; i++)
+            {
+                dst[i] = rowScale[i] * src[i];
+                dot += dst[i] * transformed[i];
+                norm += dst[i] * dst[i];
+            }
+            if (norm > 0 && rnorm > 0) cosine = Math.Max(cosine, Math.Abs(dot) / (Math.Sqrt(norm) * rnorm));
+        }
+
+        double s2 = dof > 0 ? cost / dof : double.NaN;
+        double factor = options.AbsoluteSigma ? 1.0 : s2;
+        var covariance = new double[p, p];
+        int rank = 0;
+        string? rankNote = null;
+        if (q > 0 && jw.IsFinite())
+        {
+            var qr = PivotedQrFactorization.Factorize(jw);
+            rank = qr.Rank;
+            var r = qr.R();
+            int[] perm = qr.Permutation.ToArray();
+            // R⁻¹ of the leading rank×rank block (upper triangular), then (JᵀJ)⁻¹ = P R⁻¹R⁻ᵀ Pᵀ.
+            var rinv = new double[rank, rank];
+            for (int j = 0; j < rank; j++)
+            {
+                rinv[j, j] = 1 / r[j, j];
+                for (int i = j - 1; i >= 0; i--)
+                {
+                    double sum = 0;
+                    for (int l = i + 1; l <= j; l++) sum += r[i, l] * rinv[l, j];
+                    rinv[i, j] = -sum / r[i, i];
+                }
+            }
+            for (int a = 0; a < q; a++)
+                for (int b = 0; b < q; b++)
+                {
+                    double value;
+                    if (a >= rank || b >= rank) value = double.NaN;
+                    else
+                    {
+                        double sum = 0;
+                        for (int l = Math.Max(a, b); l < rank; l++) sum += rinv[a, l] * rinv[b, l];
+                        value = factor * sum;
+                    }
+                    covariance[est[perm[a]], est[perm[b]]] = value;
+                }
+            if (rank < q)
+                rankNote = $"The Jacobian is rank deficient at the solution (rank {rank} of {q}): the standard errors of {string.Join(", ", Enumerable.Range(rank, q - rank).Select(a => names[est[perm[a]]]))} are undetermined (NaN).";
+        }
+        else if (q > 0)
+        {
+            for (int a = 0; a < q; a++) for (int b = 0; b < q; b++) covariance[est[a], est[b]] = double.NaN;
+            rankNote = "The Jacobian is not finite at the solution: no covariance.";
+        }
+
+        var se = new double[p];
+        for (int k = 0; k < p; k++) se[k] = covariance[k, k] >= 0 ? Math.Sqrt(covariance[k, k]) : double.NaN;
+        var correlation = new double[p, p];
+        for (int i = 0; i < p; i++)
+            for (int j = 0; j < p; j++)
+                correlation[i, j] = se[i] > 0 && se[j] > 0 ? (i == j ? 1.0 : covariance[i, j] / (se[i] * se[j])) : double.NaN;
+
+        double level = options.ConfidenceLevel;
+        double t = dof > 0 ? TQuantile(dof, level) : double.NaN;
+        var lower = new double[p];
+        var upper = new double[p];
+        for (int k = 0; k < p; k++)
+        {
+            lower[k] = parameters[k] - t * se[k];
+            upper[k] = parameters[k] + t * se[k];
+            if (isFixed[k] || atBound[k]) { lower[k] = parameters[k]; upper[k] = parameters[k]; }
+        }
+
+        // R² against the weighted mean.
+        double sw = 0, swy = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double wi = w is null ? 1 : w[i] * w[i];
+            sw += wi;
+            swy += wi * y[i];
+        }
+        double mean = sw > 0 ? swy / sw : 0;
+        var centered = new double[m];
+        for (int i = 0; i < m; i++) centered[i] = (w is null ? 1 : w[i]) * (y[i] - mean);
+        double tss = AccurateSum.SumOfSquares(centered);
+        double r2 = tss > 0 ? 1 - rss / tss : double.NaN;
+
+        // A trust region that collapses (or a line search that finds no decrease) at a stationary point is MINPACK's "tolerances too small" ending: converged when
+        // the gradient is orthogonal to the residuals or the Gauss-Newton step is at the rounding level of the parameters
+        // (for near-zero residuals the cosine cannot get below ulp(p)/‖r‖).
+        bool machinePrecisionStop = IsStall(solved.Reason) && (cosine <= 1e-6 || newtonStep <= 1e-10);
+        bool converged = solved.IsConverged || machinePrecisionStop;
+        string? message = solved.Message;
+        if (machinePrecisionStop)
+            message = "No step reduces the sum of squares any more at machine precision, and the gradient is orthogonal to the residuals (or the Gauss-Newton step is at rounding level): converged.";
+        if (rankNote is not null) message = message is null ? rankNote : message + " " + rankNote;
+        clock.Stop();
+        return new FitResult(model)
+        {
+            Model = modelText,
+            Method = solved.Method,
+            Derivatives = model.Description,
+            ParameterNames = names,
+            Parameters = parameters,
+            Start = (double[])start.Clone(),
+            StandardErrors = se,
+            Covariance = covariance,
+            Correlation = correlation,
+            ConfidenceLevel = level,
+            LowerConfidence = lower,
+            UpperConfidence = upper,
+            TQuantile = t,
+            IsFixed = isFixed,
+            AtBound = atBound,
+            FittedValues = f,
+            Residuals = residuals,
+            ResidualSumOfSquares = rss,
+            Cost = cost,
+            InitialCost = solved.InitialValue,
+            DegreesOfFreedom = dof,
+            Points = m,
+            RSquared = r2,
+            Loss = loss,
+            Iterations = solved.Iterations,
+            Evaluations = solved.Evaluations,
+            Reason = solved.Reason,
+            IsConverged = converged,
+            GradientCosine = cosine,
+            Message = message,
+            JacobianRank = rank,
+            Elapsed = clock.Elapsed,
+        };
+    }
+}

@@ -1,0 +1,141 @@
+using System.Globalization;
+using System.Text.Json;
+using Xunit;
+
+namespace Optima.Tests.Cli;
+
+public sealed class FitCliTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("optima-fit-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    private string Write(string name, string text)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>Misra1a-like data: y = 240·(1 − exp(−5.5e-4·x)) with a small deterministic wiggle.</summary>
+    private static string Data(bool header, bool sigma = false)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var lines = new List<string>();
+        if (header) lines.Add(sigma ? "x,y,sigma" : "x,y");
+        for (int i = 0; i < 20; i++)
+        {
+            double x = 20 + 40 * i, y = 240 * (1 - Math.Exp(-5.5e-4 * x)) + 0.05 * Math.Sin(3 * i);
+            lines.Add(sigma ? string.Create(ci, $"{x},{y:R},{0.05 + 0.01 * (i % 3)}") : string.Create(ci, $"{x},{y:R}"));
+        }
+        return string.Join("\n", lines) + "\n";
+    }
+
+    [Fact]
+    public void Fit_json_has_every_result_field_and_exit_0()
+    {
+        string csv = Write("data.csv", Data(header: true));
+        string svg = Path.Combine(_dir, "fit.svg");
+        var (code, output, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--json", "--plot", svg);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.True(root.GetProperty("converged").GetBoolean());
+        var p = root.GetProperty("parameters");
+        Assert.Equal("b1", p[0].GetProperty("name").GetString());
+        Assert.Equal(240, p[0].GetProperty("value").GetDouble(), 0.5);
+        Assert.Equal(5.5e-4, p[1].GetProperty("value").GetDouble(), 1e-5);
+        foreach (var key in new[] { "standardError", "lower", "upper" }) Assert.True(p[1].GetProperty(key).GetDouble() > 0);
+        foreach (var key in new[] { "residualSumOfSquares", "reducedChiSquare", "rSquared", "degreesOfFreedom", "iterations", "covariance", "correlation", "residuals" })
+            Assert.True(root.TryGetProperty(key, out _), key);
+        Assert.Equal(18, root.GetProperty("degreesOfFreedom").GetInt32());
+        Assert.Contains("<svg", File.ReadAllText(svg));
+    }
+
+    [Fact]
+    public void Fit_table_without_header_uses_the_sigma_column_and_honours_fix_bounds_loss_method()
+    {
+        string csv = Write("plain.csv", Data(header: false, sigma: true));
+        var (code, output, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=240,b2=5e-4",
+            "--fix", "b1", "--bounds", "b2=0:1", "--loss", "huber:2", "--method", "dogleg", "--confidence", "0.99");
+        Assert.True(code == 0, error);
+        Assert.Contains("σ = sigma", output);
+        Assert.Contains("fixed", output);
+        Assert.Contains("99% interval", output);
+        Assert.Contains("huber", output);
+        Assert.Contains("dogleg", output);
+    }
+
+    [Theory]
+    [InlineData("x,y\n1,2\n3\n", "line 3: expected 2 fields")]
+    [InlineData("x,y\n1,2\n3,NaN\n4,5\n", "line 3: y is NaN")]
+    [InlineData("x,y\n1,2\n3,abc\n", "line 3: 'abc'")]
+    [InlineData("1,2,0.1\n2,3,0\n3,4,0.1\n", "line 2: σ = 0")]
+    [InlineData("1,2,3,4\n", "2 or 3 fields")]
+    public void Bad_csv_exits_2_naming_file_and_line(string text, string expected)
+    {
+        string csv = Write("bad.csv", text);
+        var (code, output, error) = CliTests.Run("fit", csv, "--model", "a*x+b", "--start", "a=1,b=0");
+        Assert.Equal(2, code);
+        Assert.Contains("bad.csv", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal("", output);
+    }
+
+    [Theory]
+    [InlineData("--start", "b1=500,b3=1", "unknown parameter 'b3'")]
+    [InlineData("--start", "b1=500", "No start value for b2")]
+    [InlineData("--bounds", "b2=1:0", "empty")]
+    [InlineData("--bounds", "b2=1:2", "outside its bounds")]
+    [InlineData("--fix", "zz", "Unknown parameter 'zz'")]
+    [InlineData("--loss", "tukey", "Unknown loss")]
+    [InlineData("--method", "newton", "Unknown --method")]
+    [InlineData("--y", "nope", "no column 'nope'")]
+    [InlineData("--model", "b1*(1-exp(-b2*x)", "--model")]
+    public void Bad_arguments_exit_2_with_a_message(string option, string value, string expected)
+    {
+        string csv = Write("data.csv", Data(header: true));
+        var args = new List<string> { "fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4" };
+        int at = args.IndexOf(option);
+        if (at >= 0) args[at + 1] = value;
+        else args.AddRange([option, value]);
+        var (code, output, error) = CliTests.Run([.. args]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("optima: ", error);
+        Assert.Contains(expected, error);
+        Assert.DoesNotContain("   at ", error);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public void Missing_file_exits_2()
+    {
+        var (code, _, error) = CliTests.Run("fit", Path.Combine(_dir, "none.csv"), "--model", "a*x", "--start", "a=1");
+        Assert.Equal(2, code);
+        Assert.Contains("none.csv", error);
+    }
+
+    [Fact]
+    public void Nist_json_reports_every_problem_beside_mathnet()
+    {
+        string? dir = TestSupport.SharedData("nist");
+        if (dir is null) return;   // reported by the NIST fit test
+        var (code, output, error) = CliTests.Run("nist", "--data", dir, "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var problems = doc.RootElement.GetProperty("problems");
+        Assert.Equal(54, problems.GetArrayLength());
+        var summary = doc.RootElement.GetProperty("summary");
+        Assert.Equal(54, summary.GetProperty("optima").GetProperty("parametersAtLeast6").GetInt32());
+        Assert.True(summary.GetProperty("mathNet").GetProperty("seconds").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Nist_with_a_missing_folder_exits_2()
+    {
+        var (code, _, error) = CliTests.Run("nist", "--data", Path.Combine(_dir, "nowhere"));
+        Assert.Equal(2, code);
+        Assert.Contains("nowhere", error);
+    }
+}
