@@ -105,10 +105,18 @@ public sealed class SvgPlot
     public void Save(string path, double width = 760, double height = 500) => File.WriteAllText(path, ToSvg(width, height));
 
     /// <summary>Draws the chart into the rectangle (left, top, width, height) of a larger SVG.</summary>
-    internal void Render(StringBuilder sb, double left, double top, double width, double height)
+    /// <summary>Width the legend box needs (0 without labelled series).</summary>
+    internal double LegendWidth()
+    {
+        var labelled = _series.Where(s => !string.IsNullOrEmpty(s.Label)).ToList();
+        return labelled.Count == 0 ? 0 : Math.Min(230, 42 + 7 * labelled.Max(s => s.Label.Length));
+    }
+
+    /// <summary>Draws the chart; <paramref name="legendWidthOverride"/> reserves the same legend column in stacked panels so their x axes line up.</summary>
+    internal void Render(StringBuilder sb, double left, double top, double width, double height, double? legendWidthOverride = null)
     {
         var legend = _series.Where(s => !string.IsNullOrEmpty(s.Label)).ToList();
-        double legendWidth = legend.Count == 0 ? 0 : Math.Min(230, 42 + 7 * legend.Max(s => s.Label.Length));
+        double legendWidth = legendWidthOverride ?? LegendWidth();
         double plotLeft = left + 70, plotTop = top + (string.IsNullOrEmpty(Title) ? 15 : 35);
         double plotWidth = width - 70 - 20 - legendWidth, plotHeight = height - (plotTop - top) - 50;
         if (plotWidth < 50 || plotHeight < 50) throw new ArgumentException("The plot is too small to draw.");
@@ -410,10 +418,11 @@ public sealed class SvgFigure
         sb.Append(string.Create(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" font-family=\"Helvetica, Arial, sans-serif\" font-size=\"12\">"));
         sb.Append(string.Create(CultureInfo.InvariantCulture, $"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>"));
         double total = _panels.Sum(p => p.Weight), top = 0;
+        double legendWidth = _panels.Count == 0 ? 0 : _panels.Max(p => p.Plot.LegendWidth());
         foreach (var (plot, weight) in _panels)
         {
             double h = height * weight / total;
-            plot.Render(sb, 0, top, width, h);
+            plot.Render(sb, 0, top, width, h, legendWidth);
             top += h;
         }
         return sb.Append("</svg>").ToString();
