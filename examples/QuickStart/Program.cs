@@ -3,12 +3,12 @@
 using System.Numerics;
 using Optima.Problems;
 using Optima.Problems.Derivatives;
-using Optima.Solvers.FirstOrder;
+using Optima.Solvers;
 
 var f = AutoDiffObjective.Create(new Booth());                        // exact ∇f and ∇²f by autodiff
 Console.WriteLine(GradientCheck.Run(f, [0.5, -0.5]));                 // compares with finite differences
-var result = new GradientDescent(0.05).Minimize(f, [0.0, 0.0]);
-Console.WriteLine(result.Brief());                                    // x ≈ (1, 3), f ≈ 0
+var result = Methods.Minimize("bfgs", f, [0.0, 0.0]);                 // or "lbfgs", "newton", "newton-tr", …
+Console.WriteLine(result.Brief());                                    // x = [1, 3], f ≈ 0
 
 readonly struct Booth : IScalarFunction
 {
