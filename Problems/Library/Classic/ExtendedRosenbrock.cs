@@ -21,11 +21,30 @@ public sealed class ExtendedRosenbrock : TestProblem
     /// <summary>Creates the problem in dimension <paramref name="n"/>.</summary>
     /// <param name="n">Number of variables: even and at least 2 (default 10).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is odd or less than 2.</exception>
-    public ExtendedRosenbrock(int n = DefaultDimension)
+    public ExtendedRosenbrock(int n = DefaultDimension) => Dimension = RequireEvenDimension(n);
+
+    /// <summary>Checks n (shared with the residual form <see cref="Mgh.MghExtendedRosenbrock"/>).</summary>
+    internal static int RequireEvenDimension(int n) => n >= 2 && n % 2 == 0 ? n
+        : throw new ArgumentOutOfRangeException(nameof(n), n, "The extended Rosenbrock function needs an even dimension n ≥ 2.");
+
+    /// <summary>The standard start (−1.2, 1, −1.2, 1, …) in dimension n.</summary>
+    internal static double[] Start(int n)
     {
-        if (n < 2 || n % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(n), n, "The extended Rosenbrock function needs an even dimension n ≥ 2.");
-        Dimension = n;
+        var x = new double[n];
+        for (int i = 0; i < n; i += 2)
+        {
+            x[i] = -1.2;
+            x[i + 1] = 1.0;
+        }
+        return x;
+    }
+
+    /// <summary>The minimiser (1, …, 1) in dimension n.</summary>
+    internal static double[] Minimizer(int n)
+    {
+        var x = new double[n];
+        Array.Fill(x, 1.0);
+        return x;
     }
 
     /// <inheritdoc/>
@@ -42,24 +61,10 @@ public sealed class ExtendedRosenbrock : TestProblem
     public override double? KnownMinimum => 0.0;
 
     /// <inheritdoc/>
-    public override double[] StandardStart()
-    {
-        var x = new double[Dimension];
-        for (int i = 0; i < x.Length; i += 2)
-        {
-            x[i] = -1.2;
-            x[i + 1] = 1.0;
-        }
-        return x;
-    }
+    public override double[] StandardStart() => Start(Dimension);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<double[]> KnownMinimizers()
-    {
-        var x = new double[Dimension];
-        Array.Fill(x, 1.0);
-        return [x];
-    }
+    public override IReadOnlyList<double[]> KnownMinimizers() => [Minimizer(Dimension)];
 
     /// <inheritdoc/>
     public override T Evaluate<T>(ReadOnlySpan<T> x)

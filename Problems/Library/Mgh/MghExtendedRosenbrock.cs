@@ -16,12 +16,7 @@ public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
     /// <summary>Creates the problem in dimension <paramref name="n"/>.</summary>
     /// <param name="n">Number of variables: even and at least 2 (default 10).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> is odd or less than 2.</exception>
-    public MghExtendedRosenbrock(int n = DefaultDimension)
-    {
-        if (n < 2 || n % 2 != 0)
-            throw new ArgumentOutOfRangeException(nameof(n), n, "The extended Rosenbrock function needs an even dimension n ≥ 2.");
-        Dimension = n;
-    }
+    public MghExtendedRosenbrock(int n = DefaultDimension) => Dimension = ExtendedRosenbrock.RequireEvenDimension(n);
 
     /// <inheritdoc/>
     public override string Name => "mgh-extended-rosenbrock";
@@ -37,24 +32,10 @@ public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
     public override double? KnownMinimum => 0.0;
 
     /// <inheritdoc/>
-    public override double[] StandardStart()
-    {
-        var x = new double[Dimension];
-        for (int i = 0; i < x.Length; i += 2)
-        {
-            x[i] = -1.2;
-            x[i + 1] = 1.0;
-        }
-        return x;
-    }
+    public override double[] StandardStart() => ExtendedRosenbrock.Start(Dimension);
 
     /// <inheritdoc/>
-    public override IReadOnlyList<double[]> KnownMinimizers()
-    {
-        var x = new double[Dimension];
-        Array.Fill(x, 1.0);
-        return [x];
-    }
+    public override IReadOnlyList<double[]> KnownMinimizers() => [ExtendedRosenbrock.Minimizer(Dimension)];
 
     /// <inheritdoc/>
     public override void EvaluateResiduals<T>(ReadOnlySpan<T> x, Span<T> r)
