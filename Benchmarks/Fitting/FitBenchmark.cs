@@ -130,9 +130,15 @@ public static class FitBenchmark
         CurveFit.FitMany(new Peak(), xs[..Math.Min(1000, peaks)], ys[..Math.Min(1000, peaks)], peakStart);
         foreach (int threads in new[] { -1, 1 })
         {
-            var clock = Stopwatch.StartNew();
-            var results = CurveFit.FitMany(new Peak(), xs, ys, peakStart, maxDegreeOfParallelism: threads);
-            double seconds = clock.Elapsed.TotalSeconds;
+            // Best of two runs: the first run of a configuration still pays for JIT tiering of the hot paths.
+            FitResult[] results = [];
+            double seconds = double.PositiveInfinity;
+            for (int run = 0; run < 2; run++)
+            {
+                var clock = Stopwatch.StartNew();
+                results = CurveFit.FitMany(new Peak(), xs, ys, peakStart, maxDegreeOfParallelism: threads);
+                seconds = Math.Min(seconds, clock.Elapsed.TotalSeconds);
+            }
             int converged = results.Count(r => r.IsConverged);
             Console.WriteLine(string.Create(ci, $"   {(threads < 0 ? $"all {Environment.ProcessorCount} cores" : "1 thread"),-14} {seconds,8:F3} s  {peaks / seconds,10:N0} fits/s  ({converged:N0} converged; mean {results.Average(r => r.Iterations):F1} iterations, {results.Average(r => r.Evaluations.Residuals):F1} r + {results.Average(r => r.Evaluations.Jacobians):F1} J evaluations)"));
         }
