@@ -53,28 +53,38 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null) : IM
         protected override double ComputeDirection()
         {
             int m = _s.Length;
-            G.CopyTo(D, 0);
             if (_count == 0)
             {
-                Vec.Negate(D, D);
+                Vec.Negate(G, D);
                 return SteepestDescentStep();
             }
-            // First loop: newest to oldest.
-            for (int k = 0, i = _newest; k < _count; k++, i = (i - 1 + m) % m)
-            {
-                double a = _rho[i] * Vec.Dot(_s[i], D);
-                _alpha[i] = a;
-                Vec.Axpy(-a, _y[i], D);
-            }
+            // The two-loop recursion (Nocedal & Wright, Algorithm 7.4) with each update fused with the dot product
+            // the next step needs, so every history pair is streamed once per loop.
+            int oldest = (_newest - _count + 1 + m) % m;
             double gamma = 1.0 / (_rho[_newest] * Vec.Dot(_y[_newest], _y[_newest]));
-            Vec.Scale(D, gamma);
-            // Second loop: oldest to newest.
-            for (int k = 0, i = (_newest - _count + 1 + m) % m; k < _count; k++, i = (i + 1) % m)
+            // First loop, newest to oldest: αᵢ = ρᵢ sᵢᵀq, q ← q − αᵢyᵢ; the last update also scales by γ = sᵀy/yᵀy.
+            _alpha[_newest] = _rho[_newest] * Vec.Dot(_s[_newest], G);
+            ReadOnlySpan<double> q = G;
+            double beta = 0;
+            for (int k = 0, i = _newest; k < _count; k++)
             {
-                double b = _rho[i] * Vec.Dot(_y[i], D);
-                Vec.Axpy(_alpha[i] - b, _s[i], D);
+                int next = (i - 1 + m) % m;
+                bool last = k == _count - 1;
+                double dot = Vec.ScaleAxpyDot(last ? gamma : 1.0, -_alpha[i], _y[i], q, D, last ? _y[oldest] : _s[next]);
+                q = D;
+                if (last) beta = _rho[oldest] * dot;
+                else _alpha[next] = _rho[next] * dot;
+                i = next;
             }
-            Vec.Negate(D, D);
+            // Second loop, oldest to newest: βᵢ = ρᵢ yᵢᵀr, r ← r + (αᵢ − βᵢ)sᵢ; the last update also negates (d = −r).
+            for (int k = 0, i = oldest; k < _count; k++)
+            {
+                int next = (i + 1) % m;
+                bool last = k == _count - 1;
+                double dot = Vec.ScaleAxpyDot(last ? -1.0 : 1.0, _alpha[i] - beta, _s[i], D, D, last ? default : _y[next]);
+                if (!last) beta = _rho[next] * dot;
+                i = next;
+            }
             return 1.0;
         }
 
