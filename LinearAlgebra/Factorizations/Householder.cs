@@ -59,4 +59,45 @@ internal static unsafe class Householder
         c[0] -= tw;
         Dense.Axpy(n - 1, -tw, vTail, c + 1);
     }
+
+    /// <summary>y ← Qᵀ·y, Q = H₀·H₁⋯ given by the packed reflectors below the diagonal of <paramref name="packed"/>.</summary>
+    internal static void ApplyQTranspose(DenseMatrix packed, ReadOnlySpan<double> tau, Span<double> y)
+    {
+        int m = packed.Rows;
+        fixed (double* a = packed.Data, py = y)
+            for (int i = 0; i < tau.Length; i++)
+                Apply(m - i, tau[i], a + i + 1 + (long)i * m, py + i);
+    }
+
+    /// <summary>y ← Q·y for the packed reflectors of <paramref name="packed"/>.</summary>
+    internal static void ApplyQ(DenseMatrix packed, ReadOnlySpan<double> tau, Span<double> y)
+    {
+        int m = packed.Rows;
+        fixed (double* a = packed.Data, py = y)
+            for (int i = tau.Length - 1; i >= 0; i--)
+                Apply(m - i, tau[i], a + i + 1 + (long)i * m, py + i);
+    }
+
+    /// <summary>The thin m×min(m,n) Q with orthonormal columns, formed by applying Q to the unit vectors.</summary>
+    internal static DenseMatrix ThinQ(DenseMatrix packed, ReadOnlySpan<double> tau)
+    {
+        int m = packed.Rows, k = Math.Min(m, packed.Columns);
+        var q = new DenseMatrix(m, k);
+        for (int j = 0; j < k; j++)
+        {
+            q.Data[j + j * m] = 1.0;
+            ApplyQ(packed, tau, q.Column(j));
+        }
+        return q;
+    }
+
+    /// <summary>The min(m,n)×n upper trapezoidal R stored on and above the diagonal of <paramref name="packed"/>.</summary>
+    internal static DenseMatrix UpperTrapezoid(DenseMatrix packed)
+    {
+        int m = packed.Rows, n = packed.Columns, k = Math.Min(m, n);
+        var r = new DenseMatrix(k, n);
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i <= Math.Min(j, k - 1); i++) r.Data[i + j * k] = packed.Data[i + j * m];
+        return r;
+    }
 }

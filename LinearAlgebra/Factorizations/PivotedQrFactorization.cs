@@ -112,33 +112,10 @@ public sealed class PivotedQrFactorization : IDenseFactorization
     public ReadOnlySpan<int> Permutation => _perm;
 
     /// <summary>The min(m,n)×n factor R (of A·P).</summary>
-    public DenseMatrix R()
-    {
-        int m = Rows, n = Columns, k = Math.Min(m, n);
-        var r = new DenseMatrix(k, n);
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i <= Math.Min(j, k - 1); i++) r.Data[i + j * k] = _qr.Data[i + j * m];
-        return r;
-    }
+    public DenseMatrix R() => Householder.UpperTrapezoid(_qr);
 
     /// <summary>The thin m×min(m,n) orthonormal factor Q.</summary>
-    public DenseMatrix ThinQ()
-    {
-        int m = Rows, k = Math.Min(m, Columns);
-        var q = new DenseMatrix(m, k);
-        for (int j = 0; j < k; j++)
-        {
-            q.Data[j + j * m] = 1.0;
-            var y = q.Column(j);
-            unsafe
-            {
-                fixed (double* a = _qr.Data, py = y)
-                    for (int i = _tau.Length - 1; i >= 0; i--)
-                        Householder.Apply(m - i, _tau[i], a + i + 1 + (long)i * m, py + i);
-            }
-        }
-        return q;
-    }
+    public DenseMatrix ThinQ() => Householder.ThinQ(_qr, _tau);
 
     /// <summary>
     /// The basic least-squares solution: x minimizing ‖A·x − b‖₂ using the leading <see cref="Rank"/> columns of
@@ -151,12 +128,11 @@ public sealed class PivotedQrFactorization : IDenseFactorization
         Check.Length(x.Length, n, nameof(x));
         Check.Finite(b, nameof(b));
         var y = b.ToArray();
+        Householder.ApplyQTranspose(_qr, _tau, y);
         unsafe
         {
             fixed (double* a = _qr.Data, py = y)
             {
-                for (int i = 0; i < _tau.Length; i++)
-                    Householder.Apply(m - i, _tau[i], a + i + 1 + (long)i * m, py + i);
                 for (int k = r - 1; k >= 0; k--)
                 {
                     double yk = py[k] / a[k + (long)k * m];

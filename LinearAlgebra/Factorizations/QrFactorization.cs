@@ -143,52 +143,23 @@ public sealed class QrFactorization : IDenseFactorization
     public ReadOnlySpan<double> Tau => _tau;
 
     /// <summary>The min(m,n)×n upper triangular (trapezoidal) factor R.</summary>
-    public DenseMatrix R()
-    {
-        int m = Rows, n = Columns, k = Math.Min(m, n);
-        var r = new DenseMatrix(k, n);
-        for (int j = 0; j < n; j++)
-            for (int i = 0; i <= Math.Min(j, k - 1); i++) r.Data[i + j * k] = _qr.Data[i + j * m];
-        return r;
-    }
+    public DenseMatrix R() => Householder.UpperTrapezoid(_qr);
 
     /// <summary>The thin m×min(m,n) factor Q with orthonormal columns (formed on demand, O(m·n²)).</summary>
-    public DenseMatrix ThinQ()
-    {
-        int m = Rows, k = Math.Min(m, Columns);
-        var q = new DenseMatrix(m, k);
-        for (int j = 0; j < k; j++)
-        {
-            q.Data[j + j * m] = 1.0;
-            ApplyQ(q.Column(j));
-        }
-        return q;
-    }
+    public DenseMatrix ThinQ() => Householder.ThinQ(_qr, _tau);
 
     /// <summary>y ← Qᵀ·y for an m-vector.</summary>
     public void ApplyQTranspose(Span<double> y)
     {
         Check.Length(y.Length, Rows, nameof(y));
-        int m = Rows;
-        unsafe
-        {
-            fixed (double* a = _qr.Data, py = y)
-                for (int i = 0; i < _tau.Length; i++)
-                    Householder.Apply(m - i, _tau[i], a + i + 1 + (long)i * m, py + i);
-        }
+        Householder.ApplyQTranspose(_qr, _tau, y);
     }
 
     /// <summary>y ← Q·y for an m-vector.</summary>
     public void ApplyQ(Span<double> y)
     {
         Check.Length(y.Length, Rows, nameof(y));
-        int m = Rows;
-        unsafe
-        {
-            fixed (double* a = _qr.Data, py = y)
-                for (int i = _tau.Length - 1; i >= 0; i--)
-                    Householder.Apply(m - i, _tau[i], a + i + 1 + (long)i * m, py + i);
-        }
+        Householder.ApplyQ(_qr, _tau, y);
     }
 
     /// <summary>
