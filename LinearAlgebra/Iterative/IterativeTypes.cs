@@ -66,6 +66,19 @@ public sealed record IterativeOptions
 /// <summary>The outcome of an iterative solve (the solution itself is written to the caller's x).</summary>
 public sealed record IterativeResult
 {
+    /// <summary>The result of a run, with the residual history when it was recorded.</summary>
+    internal static IterativeResult Create(string method, LinearTerminationReason reason, int iterations, double relativeResidual,
+        IterativeOptions options, History history, string? note) => new()
+        {
+            Method = method,
+            Reason = reason,
+            Iterations = iterations,
+            RelativeResidual = relativeResidual,
+            Tolerance = options.Tolerance,
+            ResidualHistory = history.ToList(),
+            Note = note,
+        };
+
     /// <summary>Method name, e.g. "CG", "PCG(IC(0))", "Jacobi".</summary>
     public required string Method { get; init; }
 

@@ -52,7 +52,7 @@ public static class StationaryMethods
         if (bnorm == 0)
         {
             x.Clear();
-            return Done(method, LinearTerminationReason.Converged, 0, 0, options, history, "b = 0, so x = 0");
+            return IterativeResult.Create(method, LinearTerminationReason.Converged, 0, 0, options, history, "b = 0, so x = 0");
         }
         var r = new double[n];
         int[] rp = a.RowPointers, ci = a.ColumnIndices;
@@ -66,10 +66,10 @@ public static class StationaryMethods
             rel = rn / bnorm;
             history.Add(rel);
             if (it == 0) r0 = rn;
-            if (!double.IsFinite(rr)) return Done(method, LinearTerminationReason.NonFinite, it, rel, options, history, null);
-            if (rel <= options.Tolerance) return Done(method, LinearTerminationReason.Converged, it, rel, options, history, null);
-            if (rn > options.DivergenceLimit * r0) return Done(method, LinearTerminationReason.Diverged, it, rel, options, history, null);
-            if (it == limit) return Done(method, LinearTerminationReason.MaxIterations, it, rel, options, history, null);
+            if (!double.IsFinite(rr)) return IterativeResult.Create(method, LinearTerminationReason.NonFinite, it, rel, options, history, null);
+            if (rel <= options.Tolerance) return IterativeResult.Create(method, LinearTerminationReason.Converged, it, rel, options, history, null);
+            if (rn > options.DivergenceLimit * r0) return IterativeResult.Create(method, LinearTerminationReason.Diverged, it, rel, options, history, null);
+            if (it == limit) return IterativeResult.Create(method, LinearTerminationReason.MaxIterations, it, rel, options, history, null);
             switch (kind)
             {
                 case Kind.Jacobi:
@@ -112,16 +112,4 @@ public static class StationaryMethods
         }
         return diag;
     }
-
-    private static IterativeResult Done(string method, LinearTerminationReason reason, int iterations, double rel, IterativeOptions o, History h, string? note) =>
-        new()
-        {
-            Method = method,
-            Reason = reason,
-            Iterations = iterations,
-            RelativeResidual = rel,
-            Tolerance = o.Tolerance,
-            ResidualHistory = h.ToList(),
-            Note = note,
-        };
 }

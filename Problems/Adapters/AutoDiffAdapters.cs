@@ -30,7 +30,7 @@ public sealed class AutoDiffObjective<TF> : IHessianObjective where TF : IScalar
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        FiniteDifferences.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         return _function.Evaluate(x);
     }
 
@@ -78,8 +78,8 @@ public sealed class AutoDiffLeastSquares<TF> : ILeastSquaresProblem where TF : I
     /// <inheritdoc/>
     public void Evaluate(ReadOnlySpan<double> parameters, Span<double> residuals, DenseMatrix? jacobian)
     {
-        FiniteDifferences.RequireLength(parameters.Length, Parameters, nameof(parameters));
-        FiniteDifferences.RequireLength(residuals.Length, Residuals, nameof(residuals));
+        Guard.Length(parameters.Length, Parameters, nameof(parameters));
+        Guard.Length(residuals.Length, Residuals, nameof(residuals));
         if (jacobian is null) _function.Evaluate(parameters, residuals);
         else AutoDiff.Jacobian(_function, parameters, residuals, jacobian);
     }

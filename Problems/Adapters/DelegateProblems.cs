@@ -45,18 +45,12 @@ public static class Objective
             throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "The dimension must be at least 1.");
     }
 
-    internal static void RequireLength(int actual, int expected, string name)
-    {
-        if (actual != expected)
-            throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
-    }
-
     private sealed class ValueObjective(int dimension, ValueFunction value) : IObjective
     {
         public int Dimension => dimension;
         public double Value(ReadOnlySpan<double> x)
         {
-            RequireLength(x.Length, dimension, nameof(x));
+            Guard.Length(x.Length, dimension, nameof(x));
             return value(x);
         }
     }
@@ -67,13 +61,13 @@ public static class Objective
         public int Dimension => dimension;
         public double Value(ReadOnlySpan<double> x)
         {
-            RequireLength(x.Length, dimension, nameof(x));
+            Guard.Length(x.Length, dimension, nameof(x));
             return function(x, _scratch);
         }
         public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
         {
-            RequireLength(x.Length, dimension, nameof(x));
-            RequireLength(gradient.Length, dimension, nameof(gradient));
+            Guard.Length(x.Length, dimension, nameof(x));
+            Guard.Length(gradient.Length, dimension, nameof(gradient));
             return function(x, gradient);
         }
     }
@@ -85,8 +79,8 @@ public static class Objective
         public int Residuals => residuals;
         public void Evaluate(ReadOnlySpan<double> p, Span<double> r, DenseMatrix? j)
         {
-            RequireLength(p.Length, parameters, "parameters");
-            RequireLength(r.Length, residuals, nameof(residuals));
+            Guard.Length(p.Length, parameters, "parameters");
+            Guard.Length(r.Length, residuals, nameof(residuals));
             if (j is null)
             {
                 function(p, r);

@@ -36,7 +36,7 @@ public sealed class FiniteSum : IFiniteSumObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         double sum = 0;
         for (int i = 0; i < Count; i++) sum += _term(i, x, _termGradient);
         return sum / Count;
@@ -48,8 +48,8 @@ public sealed class FiniteSum : IFiniteSumObjective
     /// <inheritdoc/>
     public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         if (batch.IsEmpty) throw new ArgumentException("The batch is empty.", nameof(batch));
         gradient.Clear();
         double sum = 0;

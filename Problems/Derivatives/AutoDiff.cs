@@ -22,8 +22,8 @@ public static class AutoDiff
     {
         ArgumentNullException.ThrowIfNull(function);
         int n = function.Dimension;
-        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
-        FiniteDifferences.RequireLength(gradient.Length, n, nameof(gradient));
+        Guard.Length(x.Length, n, nameof(x));
+        Guard.Length(gradient.Length, n, nameof(gradient));
         var pool = ArrayPool<Dual<double>>.Shared;
         var buffer = pool.Rent(n);
         try
@@ -53,8 +53,8 @@ public static class AutoDiff
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(jacobian);
         int n = function.Inputs, m = function.Outputs;
-        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
-        FiniteDifferences.RequireLength(values.Length, m, nameof(values));
+        Guard.Length(x.Length, n, nameof(x));
+        Guard.Length(values.Length, m, nameof(values));
         if (jacobian.Rows != m || jacobian.Columns != n)
             throw new ArgumentException($"The Jacobian must be {m}×{n} but is {jacobian.Rows}×{jacobian.Columns}.", nameof(jacobian));
         var pool = ArrayPool<Dual<double>>.Shared;
@@ -93,10 +93,10 @@ public static class AutoDiff
         ArgumentNullException.ThrowIfNull(function);
         ArgumentNullException.ThrowIfNull(hessian);
         int n = function.Dimension;
-        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
+        Guard.Length(x.Length, n, nameof(x));
         if (hessian.Rows != n || hessian.Columns != n)
             throw new ArgumentException($"The Hessian must be {n}×{n} but is {hessian.Rows}×{hessian.Columns}.", nameof(hessian));
-        if (!gradient.IsEmpty) FiniteDifferences.RequireLength(gradient.Length, n, nameof(gradient));
+        if (!gradient.IsEmpty) Guard.Length(gradient.Length, n, nameof(gradient));
         var pool = ArrayPool<Dual<Dual<double>>>.Shared;
         var buffer = pool.Rent(n);
         try
@@ -138,9 +138,9 @@ public static class AutoDiff
     {
         ArgumentNullException.ThrowIfNull(function);
         int n = function.Dimension;
-        FiniteDifferences.RequireLength(x.Length, n, nameof(x));
-        FiniteDifferences.RequireLength(v.Length, n, nameof(v));
-        FiniteDifferences.RequireLength(result.Length, n, nameof(result));
+        Guard.Length(x.Length, n, nameof(x));
+        Guard.Length(v.Length, n, nameof(v));
+        Guard.Length(result.Length, n, nameof(result));
         var pool = ArrayPool<Dual<Dual<double>>>.Shared;
         var buffer = pool.Rent(n);
         try

@@ -45,8 +45,8 @@ public static class FiniteDifferences
     internal static double Gradient(IObjective f, ReadOnlySpan<double> x, Span<double> gradient, DifferenceScheme scheme, double stepScale)
     {
         ArgumentNullException.ThrowIfNull(f);
-        RequireLength(x.Length, f.Dimension, nameof(x));
-        RequireLength(gradient.Length, f.Dimension, nameof(gradient));
+        Guard.Length(x.Length, f.Dimension, nameof(x));
+        Guard.Length(gradient.Length, f.Dimension, nameof(gradient));
         double[] work = x.ToArray();
         double fx = f.Value(x);
         for (int i = 0; i < work.Length; i++)
@@ -79,8 +79,8 @@ public static class FiniteDifferences
     {
         ArgumentNullException.ThrowIfNull(residuals);
         ArgumentNullException.ThrowIfNull(jacobian);
-        RequireLength(jacobian.Columns, x.Length, nameof(jacobian) + ".Columns");
-        RequireLength(jacobian.Rows, r.Length, nameof(jacobian) + ".Rows");
+        Guard.Length(jacobian.Columns, x.Length, nameof(jacobian) + ".Columns");
+        Guard.Length(jacobian.Rows, r.Length, nameof(jacobian) + ".Rows");
         int m = r.Length;
         double[] work = x.ToArray();
         double[] rp = new double[m], rm = new double[m];
@@ -118,7 +118,7 @@ public static class FiniteDifferences
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(hessian);
         int n = f.Dimension;
-        RequireLength(x.Length, n, nameof(x));
+        Guard.Length(x.Length, n, nameof(x));
         RequireSquare(hessian, n);
         double[] work = x.ToArray(), gp = new double[n], gm = new double[n];
         for (int j = 0; j < n; j++)
@@ -145,7 +145,7 @@ public static class FiniteDifferences
         ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(hessian);
         int n = f.Dimension;
-        RequireLength(x.Length, n, nameof(x));
+        Guard.Length(x.Length, n, nameof(x));
         RequireSquare(hessian, n);
         double[] w = x.ToArray();
         double[] h = new double[n];
@@ -185,9 +185,9 @@ public static class FiniteDifferences
     {
         ArgumentNullException.ThrowIfNull(f);
         int n = f.Dimension;
-        RequireLength(x.Length, n, nameof(x));
-        RequireLength(v.Length, n, nameof(v));
-        RequireLength(result.Length, n, nameof(result));
+        Guard.Length(x.Length, n, nameof(x));
+        Guard.Length(v.Length, n, nameof(v));
+        Guard.Length(result.Length, n, nameof(result));
         double vnorm = 0, xnorm = 0;
         for (int i = 0; i < n; i++) { vnorm = Math.Max(vnorm, Math.Abs(v[i])); xnorm = Math.Max(xnorm, Math.Abs(x[i])); }
         if (vnorm == 0) { result.Clear(); return; }
@@ -229,12 +229,6 @@ public static class FiniteDifferences
                 a[i, j] = s;
                 a[j, i] = s;
             }
-    }
-
-    internal static void RequireLength(int actual, int expected, string name)
-    {
-        if (actual != expected)
-            throw new ArgumentException($"{name} has length {actual}; expected {expected}.", name);
     }
 
     private static void RequireSquare(DenseMatrix a, int n)

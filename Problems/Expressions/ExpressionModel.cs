@@ -172,8 +172,8 @@ public sealed class ExpressionModel : ILeastSquaresProblem
     /// <summary>Writes the model values f(xᵢ; p) at the data points into <paramref name="values"/> (length <see cref="Points"/>).</summary>
     public void Predict(ReadOnlySpan<double> parameters, Span<double> values)
     {
-        Objective.RequireLength(parameters.Length, Parameters, nameof(parameters));
-        Objective.RequireLength(values.Length, Points, nameof(values));
+        Guard.Length(parameters.Length, Parameters, nameof(parameters));
+        Guard.Length(values.Length, Points, nameof(values));
         var f = Compiled.Function;
         for (int i = 0; i < values.Length; i++) values[i] = f(_rows.AsSpan(i * _v, _v), parameters);
     }
@@ -182,8 +182,8 @@ public sealed class ExpressionModel : ILeastSquaresProblem
     public void Evaluate(ReadOnlySpan<double> parameters, Span<double> residuals, DenseMatrix? jacobian)
     {
         int m = Points, p = Parameters;
-        Objective.RequireLength(parameters.Length, p, nameof(parameters));
-        Objective.RequireLength(residuals.Length, m, nameof(residuals));
+        Guard.Length(parameters.Length, p, nameof(parameters));
+        Guard.Length(residuals.Length, m, nameof(residuals));
         if (jacobian is null)
         {
             var f = Compiled.Function;

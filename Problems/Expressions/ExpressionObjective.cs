@@ -62,15 +62,15 @@ public sealed class ExpressionObjective : IHessianObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         return Compiled.Function([], x);
     }
 
     /// <inheritdoc/>
     public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         return Compiled.GradientFunction([], x, gradient);
     }
 
@@ -78,7 +78,7 @@ public sealed class ExpressionObjective : IHessianObjective
     public void Hessian(ReadOnlySpan<double> x, DenseMatrix hessian)
     {
         ArgumentNullException.ThrowIfNull(hessian);
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         if (hessian.Rows != Dimension || hessian.Columns != Dimension)
             throw new ArgumentException($"The Hessian must be {Dimension}×{Dimension} but is {hessian.Rows}×{hessian.Columns}.", nameof(hessian));
         Span<double> g = Dimension <= 128 ? stackalloc double[Dimension] : new double[Dimension];
@@ -89,9 +89,9 @@ public sealed class ExpressionObjective : IHessianObjective
     /// <remarks>Forms the Hessian (n is small for a typed-in objective) and multiplies.</remarks>
     public void HessianVector(ReadOnlySpan<double> x, ReadOnlySpan<double> v, Span<double> result)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(v.Length, Dimension, nameof(v));
-        Objective.RequireLength(result.Length, Dimension, nameof(result));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(v.Length, Dimension, nameof(v));
+        Guard.Length(result.Length, Dimension, nameof(result));
         Compiled.HessianFunction([], x, _gradient, _hessian.AsSpan());
         _hessian.Multiply(v, result);
     }

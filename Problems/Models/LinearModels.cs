@@ -40,7 +40,7 @@ public sealed class LinearRegression : IFiniteSumObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         double sum = 0;
         for (int i = 0; i < Count; i++)
         {
@@ -56,8 +56,8 @@ public sealed class LinearRegression : IFiniteSumObjective
     /// <inheritdoc/>
     public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         if (batch.IsEmpty) throw new ArgumentException("The batch is empty.", nameof(batch));
         gradient.Clear();
         double sum = 0, scale = 1.0 / batch.Length;
@@ -106,7 +106,7 @@ public sealed class LogisticRegression : IFiniteSumObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         int d = _data.FeatureCount;
         double sum = 0;
         for (int i = 0; i < Count; i++)
@@ -123,8 +123,8 @@ public sealed class LogisticRegression : IFiniteSumObjective
     /// <inheritdoc/>
     public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         if (batch.IsEmpty) throw new ArgumentException("The batch is empty.", nameof(batch));
         int d = _data.FeatureCount;
         gradient.Clear();
@@ -147,7 +147,7 @@ public sealed class LogisticRegression : IFiniteSumObjective
     /// <summary>Fraction of samples whose predicted class (z &gt; 0 ⇒ 1) equals the label.</summary>
     public double Accuracy(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         int d = _data.FeatureCount, correct = 0;
         for (int i = 0; i < Count; i++)
             if ((TensorPrimitives.Dot(x[..d], _data.Sample(i)) + x[d] > 0 ? 1 : 0) == _data.Labels[i]) correct++;

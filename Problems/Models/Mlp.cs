@@ -102,7 +102,7 @@ public sealed class Mlp : IFiniteSumObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         double sum = 0;
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
@@ -115,8 +115,8 @@ public sealed class Mlp : IFiniteSumObjective
     /// <inheritdoc/>
     public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         double sum = 0, scale = 1.0 / _data.Count;
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
@@ -129,8 +129,8 @@ public sealed class Mlp : IFiniteSumObjective
     /// <inheritdoc/>
     public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
     {
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
-        Objective.RequireLength(gradient.Length, Dimension, nameof(gradient));
+        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(gradient.Length, Dimension, nameof(gradient));
         if (batch.IsEmpty) throw new ArgumentException("The batch is empty.", nameof(batch));
         foreach (int i in batch)
             if ((uint)i >= (uint)_data.Count) throw new ArgumentOutOfRangeException(nameof(batch), i, $"Batch index {i} is outside [0, {_data.Count}).");
@@ -148,7 +148,7 @@ public sealed class Mlp : IFiniteSumObjective
     public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<double> x, LabeledData data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        Objective.RequireLength(x.Length, Dimension, nameof(x));
+        Guard.Length(x.Length, Dimension, nameof(x));
         if (data.FeatureCount != _sizes[0] || data.Classes != _sizes[^1])
             throw new ArgumentException($"The data have {data.FeatureCount} features and {data.Classes} classes; the network expects {_sizes[0]} and {_sizes[^1]}.", nameof(data));
         double sum = 0;
