@@ -13,9 +13,10 @@ namespace Optima.Benchmarks.QuasiNewton;
 /// <summary>
 /// `lbfgs` mode: L-BFGS (m = 10, Moré–Thuente strong Wolfe) on the extended Rosenbrock function (MGH 21, separable),
 /// n = 10⁵ by default, from the standard start, stopped by ‖∇f‖∞ ≤ gtol only, side by side in one run with scipy's
-/// L-BFGS-B (Benchmarks/QuasiNewton/lbfgs_scipy.py, m = 10, pgtol = gtol, ftol = 0) and MathNet 5's
+/// L-BFGS-B (Benchmarks/QuasiNewton/lbfgs_scipy.py, m = 10, pgtol = gtol, ftol = 0; single-threaded Fortran) and MathNet 5's
 /// LimitedMemoryBfgsMinimizer (m = 10, gradient tolerance gtol). Wall times are the median (and range) of --repeats
-/// runs after one warm-up; "eval ms" is the time spent inside the objective. Also reports the bytes Optima allocates
+/// runs after one warm-up; "eval ms" is the time spent inside the objective. Optima runs twice: with its default threads
+/// (all cores for the passes over the stored pairs) and with one thread. Also reports the bytes Optima allocates
 /// per run and per iteration (GC.GetAllocatedBytesForCurrentThread around a run; per iteration from the difference
 /// between a full run and a 2-iteration run).
 /// Options: --n N (10^5), --gtol G (1e-5), --repeats R (7), --no-scipy, --no-mathnet, --python PATH (/usr/bin/python3).
@@ -70,7 +71,9 @@ public static class LbfgsBenchmark
         }
         Console.WriteLine(string.Create(ci, $"extended Rosenbrock (MGH 21), n = {n:N0}, standard start, stop at ‖∇f‖∞ ≤ {gtol:G3}, memory 10; {repeats} timed runs each (median, [min–max])"));
         var rows = new List<Row>();
-        rows.Add(RunOptima(n, gtol, repeats, out string alloc));
+        rows.Add(RunOptima(n, gtol, repeats, 0, out string alloc));
+        if (Environment.ProcessorCount > 1) rows.Add(RunOptima(n, gtol, repeats, 1, out _));
+        int optimaRows = rows.Count;
         if (mathnet) rows.Add(RunMathNet(n, gtol, repeats));
         if (scipy)
         {
@@ -89,18 +92,18 @@ public static class LbfgsBenchmark
         }
         Console.WriteLine();
         Console.WriteLine(alloc);
-        var optima = rows[0];
-        foreach (var r in rows.Skip(1))
+        foreach (var optima in rows.Take(optimaRows))
+        foreach (var r in rows.Skip(optimaRows))
             Console.WriteLine(string.Create(ci,
-                $"{r.Solver} / Optima wall time: {Median(r.Seconds) / Median(optima.Seconds):F2}× (median), {r.Seconds.Min() / optima.Seconds.Max():F2}×–{r.Seconds.Max() / optima.Seconds.Min():F2}× (range); evaluations {r.Evaluations} vs {optima.Evaluations}"));
+                $"{r.Solver} / {optima.Solver} wall time: {Median(r.Seconds) / Median(optima.Seconds):F2}× (median), {r.Seconds.Min() / optima.Seconds.Max():F2}×–{r.Seconds.Max() / optima.Seconds.Min():F2}× (range); evaluations {r.Evaluations} vs {optima.Evaluations}"));
         return 0;
     }
 
-    private static Row RunOptima(int n, double gtol, int repeats, out string allocation)
+    private static Row RunOptima(int n, double gtol, int repeats, int threads, out string allocation)
     {
         var problem = new ExtendedRosenbrock(n);
         var x0 = problem.StandardStart();
-        var method = new Lbfgs(10);
+        var method = new Lbfgs(10, Threads: threads);
         var options = new SolverOptions { GradientTolerance = gtol, MaxIterations = 10_000 };
         method.Minimize(problem, x0, options); // warm-up (JIT)
         var times = new double[repeats];
@@ -137,7 +140,8 @@ public static class LbfgsBenchmark
             $"Optima allocation: {fullBytes:N0} bytes per run of {fullIterations} iterations ({fullBytes / (8.0 * n):F1}·n doubles: x, buffers and memory, sized once), "
             + $"{shortBytes:N0} bytes for {shortIterations} iterations → {perIteration:F1} bytes per further iteration (min of 3 trials).");
         var r = result!;
-        return new Row("Optima L-BFGS", times, evalSeconds, r.Iterations, r.Evaluations.Objective, r.Value, r.GradientNorm, r.Reason.ToString());
+        string label = threads == 1 ? "Optima L-BFGS (1 thread)" : $"Optima L-BFGS ({Environment.ProcessorCount} threads for the history passes)";
+        return new Row(label, times, evalSeconds, r.Iterations, r.Evaluations.Objective, r.Value, r.GradientNorm, r.Reason.ToString());
     }
 
     private static Row RunMathNet(int n, double gtol, int repeats)

@@ -39,7 +39,12 @@ internal static class ForkJoin
             Finished.Reset();
             if (helpers > 0) Start.Release(helpers);
             Work();
-            if (helpers > 0) Finished.Wait();
+            // A helper that has not woken yet would keep the caller waiting for a scheduler slot (milliseconds on a
+            // busy machine) only to find no work left: take its permit back instead. A helper that took its permit is
+            // running, so waiting for it is short.
+            int reclaimed = 0;
+            while (reclaimed < helpers && Start.Wait(0)) reclaimed++;
+            if (helpers > 0 && Interlocked.Add(ref _pending, -reclaimed) != 0) Finished.Wait();
             _body = null;
         }
         finally

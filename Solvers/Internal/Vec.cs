@@ -39,47 +39,89 @@ internal static class Vec
     public static void Subtract(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z) => TensorPrimitives.Subtract(x, y, z);
 
     /// <summary>
-    /// dst ← scale·(src + a·x), and returns z·dst (0 when z is empty) — one pass over memory where an axpy followed
-    /// by a dot would take two (the L-BFGS two-loop recursion is bandwidth-bound). src may be dst.
+    /// Adds sᵀg, yᵀg, sᵀz and yᵀz to the four sums in one pass that reads each vector once (the L-BFGS history pass is
+    /// bandwidth-bound: s and y stream from memory, g and z are blocks in L1).
     /// </summary>
-    public static double ScaleAxpyDot(double scale, double a, ReadOnlySpan<double> x, ReadOnlySpan<double> src, Span<double> dst, ReadOnlySpan<double> z)
+    public static void Dot4(ReadOnlySpan<double> s, ReadOnlySpan<double> y, ReadOnlySpan<double> g, ReadOnlySpan<double> z,
+        ref double sg, ref double yg, ref double sz, ref double yz)
     {
-        int n = dst.Length;
-        if (x.Length != n || src.Length != n || (!z.IsEmpty && z.Length != n))
-            throw new ArgumentException("ScaleAxpyDot: the vectors differ in length.");
-        bool withDot = !z.IsEmpty;
-        ref double rx = ref MemoryMarshal.GetReference(x);
-        ref double rs = ref MemoryMarshal.GetReference(src);
-        ref double rd = ref MemoryMarshal.GetReference(dst);
+        int n = s.Length;
+        if (y.Length != n || g.Length != n || z.Length != n) throw new ArgumentException("Dot4: the vectors differ in length.");
+        ref double rs = ref MemoryMarshal.GetReference(s);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rg = ref MemoryMarshal.GetReference(g);
         ref double rz = ref MemoryMarshal.GetReference(z);
         int width = Vector<double>.Count, i = 0;
-        var va = new Vector<double>(a);
-        var vscale = new Vector<double>(scale);
-        Vector<double> acc0 = Vector<double>.Zero, acc1 = Vector<double>.Zero;
-        for (; i <= n - 2 * width; i += 2 * width)
+        Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
+        for (; i <= n - width; i += width)
         {
-            var t0 = Vector.Multiply(Vector.FusedMultiplyAdd(va, Load(ref rx, i), Load(ref rs, i)), vscale);
-            var t1 = Vector.Multiply(Vector.FusedMultiplyAdd(va, Load(ref rx, i + width), Load(ref rs, i + width)), vscale);
-            Store(t0, ref rd, i);
-            Store(t1, ref rd, i + width);
-            if (withDot)
-            {
-                acc0 = Vector.FusedMultiplyAdd(Load(ref rz, i), t0, acc0);
-                acc1 = Vector.FusedMultiplyAdd(Load(ref rz, i + width), t1, acc1);
-            }
+            Vector<double> vs = Load(ref rs, i), vy = Load(ref ry, i), vg = Load(ref rg, i), vz = Load(ref rz, i);
+            a0 = Vector.FusedMultiplyAdd(vs, vg, a0);
+            a1 = Vector.FusedMultiplyAdd(vy, vg, a1);
+            a2 = Vector.FusedMultiplyAdd(vs, vz, a2);
+            a3 = Vector.FusedMultiplyAdd(vy, vz, a3);
         }
-        double sum = Vector.Sum(acc0 + acc1);
+        double t0 = Vector.Sum(a0), t1 = Vector.Sum(a1), t2 = Vector.Sum(a2), t3 = Vector.Sum(a3);
         for (; i < n; i++)
         {
-            double t = scale * Math.FusedMultiplyAdd(a, Unsafe.Add(ref rx, i), Unsafe.Add(ref rs, i));
-            Unsafe.Add(ref rd, i) = t;
-            if (withDot) sum = Math.FusedMultiplyAdd(Unsafe.Add(ref rz, i), t, sum);
+            double si = Unsafe.Add(ref rs, i), yi = Unsafe.Add(ref ry, i), gi = Unsafe.Add(ref rg, i), zi = Unsafe.Add(ref rz, i);
+            t0 += si * gi;
+            t1 += yi * gi;
+            t2 += si * zi;
+            t3 += yi * zi;
         }
-        return sum;
-
-        static Vector<double> Load(ref double r, int k) => Vector.LoadUnsafe(ref r, (nuint)k);
-        static void Store(Vector<double> v, ref double r, int k) => v.StoreUnsafe(ref r, (nuint)k);
+        sg += t0;
+        yg += t1;
+        sz += t2;
+        yz += t3;
     }
+
+    /// <summary>sᵀs, sᵀy and yᵀy in one pass.</summary>
+    public static void Dot3(ReadOnlySpan<double> s, ReadOnlySpan<double> y, out double ss, out double sy, out double yy)
+    {
+        int n = s.Length;
+        if (y.Length != n) throw new ArgumentException("Dot3: the vectors differ in length.");
+        ref double rs = ref MemoryMarshal.GetReference(s);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        int width = Vector<double>.Count, i = 0;
+        Vector<double> a0 = default, a1 = default, a2 = default;
+        for (; i <= n - width; i += width)
+        {
+            Vector<double> vs = Load(ref rs, i), vy = Load(ref ry, i);
+            a0 = Vector.FusedMultiplyAdd(vs, vs, a0);
+            a1 = Vector.FusedMultiplyAdd(vs, vy, a1);
+            a2 = Vector.FusedMultiplyAdd(vy, vy, a2);
+        }
+        ss = Vector.Sum(a0);
+        sy = Vector.Sum(a1);
+        yy = Vector.Sum(a2);
+        for (; i < n; i++)
+        {
+            double si = Unsafe.Add(ref rs, i), yi = Unsafe.Add(ref ry, i);
+            ss += si * si;
+            sy += si * yi;
+            yy += yi * yi;
+        }
+    }
+
+    /// <summary>d ← d + a·x + b·y in one pass.</summary>
+    public static void Axpy2(double a, ReadOnlySpan<double> x, double b, ReadOnlySpan<double> y, Span<double> d)
+    {
+        int n = d.Length;
+        if (x.Length != n || y.Length != n) throw new ArgumentException("Axpy2: the vectors differ in length.");
+        ref double rx = ref MemoryMarshal.GetReference(x);
+        ref double ry = ref MemoryMarshal.GetReference(y);
+        ref double rd = ref MemoryMarshal.GetReference(d);
+        int width = Vector<double>.Count, i = 0;
+        var va = new Vector<double>(a);
+        var vb = new Vector<double>(b);
+        for (; i <= n - width; i += width)
+            Vector.FusedMultiplyAdd(vb, Load(ref ry, i), Vector.FusedMultiplyAdd(va, Load(ref rx, i), Load(ref rd, i))).StoreUnsafe(ref rd, (nuint)i);
+        for (; i < n; i++)
+            Unsafe.Add(ref rd, i) = Math.FusedMultiplyAdd(b, Unsafe.Add(ref ry, i), Math.FusedMultiplyAdd(a, Unsafe.Add(ref rx, i), Unsafe.Add(ref rd, i)));
+    }
+
+    private static Vector<double> Load(ref double r, int k) => Vector.LoadUnsafe(ref r, (nuint)k);
 
     public static bool AllFinite(ReadOnlySpan<double> x)
     {
