@@ -206,9 +206,16 @@ public class IterativeSolverTests(ITestOutputHelper output)
             return GC.GetAllocatedBytesForCurrentThread() - before;
         }
         Measure(2);
-        long few = Measure(3), many = Measure(23);
-        output.WriteLine($"{few} bytes for 3 iterations, {many} for 23");
-        Assert.True(many - few < 20 * 64, $"{(many - few) / 20.0} bytes per iteration");
+        // Minimum over a few trials: a garbage collection triggered by tests running beside this one occasionally
+        // shows up as a few kB on this thread's counter.
+        long best = long.MaxValue;
+        for (int trial = 0; trial < 3 && best >= 20 * 64; trial++)
+        {
+            long few = Measure(3), many = Measure(23);
+            output.WriteLine($"{few} bytes for 3 iterations, {many} for 23");
+            best = Math.Min(best, many - few);
+        }
+        Assert.True(best < 20 * 64, $"{best / 20.0} bytes per iteration");
     }
 
     [Fact]
