@@ -12,7 +12,7 @@ namespace Optima.Benchmarks.Stochastic;
 /// `mnist` mode: the MLP 784-H-10 (ReLU, cross-entropy) trained on Fashion-MNIST with Adam, side by side with PyTorch
 /// (Debian's python3-torch) at the same network, batch size, learning rate, epochs and thread count, in one run.
 /// Reports per-epoch time and test accuracy for both, and where Optima's step time goes (gradient vs optimizer).
-/// Options: --epochs 10 --hidden 256 --batch 128 --lr 1e-3 --threads 1 --seed 1 --train-limit N
+/// Options: --epochs 10 --hidden 256 --batch 128 --lr 1e-3 --schedule constant|cosine --threads 1 --seed 1 --train-limit N
 ///          --torch-dtypes float32,float64 --no-torch --python /usr/bin/python3
 /// </summary>
 public static class MnistBenchmark
@@ -22,7 +22,7 @@ public static class MnistBenchmark
         int epochs = 10, hidden = 256, batch = 128, threads = 1, trainLimit = int.MaxValue;
         double lr = 1e-3;
         ulong seed = 1;
-        string python = "/usr/bin/python3";
+        string python = "/usr/bin/python3", schedule = "constant";
         string[] dtypes = ["float32", "float64"];
         bool torch = true;
         var ci = CultureInfo.InvariantCulture;
@@ -36,6 +36,7 @@ public static class MnistBenchmark
                     case "--hidden": hidden = int.Parse(args[++i], ci); break;
                     case "--batch": batch = int.Parse(args[++i], ci); break;
                     case "--lr": lr = double.Parse(args[++i], ci); break;
+                    case "--schedule": schedule = args[++i] is "constant" or "cosine" ? args[i] : throw new FormatException($"unknown schedule {args[i]} (constant or cosine)"); break;
                     case "--threads": threads = int.Parse(args[++i], ci); break;
                     case "--seed": seed = ulong.Parse(args[++i], ci); break;
                     case "--train-limit": trainLimit = int.Parse(args[++i], ci); break;
@@ -59,7 +60,7 @@ public static class MnistBenchmark
 
         var (train, test) = FashionMnist.Load(maxTrain: trainLimit);
         Console.WriteLine(string.Create(ci,
-            $"Fashion-MNIST MLP {train.FeatureCount}-{hidden}-{train.Classes}, Adam lr {lr:G3}, batch {batch}, {epochs} epochs, {threads} thread(s), {train.Count:N0} training samples; GEMM kernel {DenseBlas.KernelDescription}; {Environment.ProcessorCount} cores"));
+            $"Fashion-MNIST MLP {train.FeatureCount}-{hidden}-{train.Classes}, Adam lr {lr:G3} ({schedule}), batch {batch}, {epochs} epochs, {threads} thread(s), {train.Count:N0} training samples; GEMM kernel {DenseBlas.KernelDescription}; {Environment.ProcessorCount} cores"));
 
         // Optima (float64).
         var model = new Mlp(train, [hidden], threads);
@@ -69,6 +70,8 @@ public static class MnistBenchmark
         var result = Training.Run(model, x0, "adam", new TrainingOptions
         {
             Epochs = epochs, BatchSize = batch, Seed = seed, Evaluate = x => model.Evaluate(x, test),
+            // Cosine: from lr to 0 over all steps, stepped per minibatch (torch's CosineAnnealingLR with T_max = steps).
+            Schedule = schedule == "cosine" ? Schedule.Cosine(lr, (long)epochs * ((train.Count + batch - 1) / batch)) : null,
             Progress = new EpochReporter(r =>
             {
                 records.Add(r);
@@ -91,7 +94,7 @@ public static class MnistBenchmark
             {
                 foreach (var dtype in dtypes)
                 {
-                    var epochsTorch = RunTorch(python, script, dtype, epochs, hidden, batch, lr, threads, seed, trainLimit);
+                    var epochsTorch = RunTorch(python, script, dtype, epochs, hidden, batch, lr, schedule, threads, seed, trainLimit);
                     if (epochsTorch is null) break;
                     rows.Add(Summarise($"torch {dtype}", epochsTorch.Select(e => e.Seconds).ToArray(), epochsTorch[^1].Accuracy));
                 }
@@ -148,12 +151,12 @@ public static class MnistBenchmark
     }
 
     private static List<(double Seconds, double Accuracy)>? RunTorch(string python, string script, string dtype, int epochs, int hidden, int batch,
-        double lr, int threads, ulong seed, int trainLimit)
+        double lr, string schedule, int threads, ulong seed, int trainLimit)
     {
         var ci = CultureInfo.InvariantCulture;
         var psi = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { script, "--epochs", epochs.ToString(ci), "--hidden", hidden.ToString(ci), "--batch", batch.ToString(ci),
-                     "--lr", lr.ToString("R", ci), "--threads", threads.ToString(ci), "--seed", seed.ToString(ci), "--dtype", dtype })
+                     "--lr", lr.ToString("R", ci), "--schedule", schedule, "--threads", threads.ToString(ci), "--seed", seed.ToString(ci), "--dtype", dtype })
             psi.ArgumentList.Add(a);
         if (trainLimit < int.MaxValue) { psi.ArgumentList.Add("--train-limit"); psi.ArgumentList.Add(trainLimit.ToString(ci)); }
         psi.Environment["OMP_NUM_THREADS"] = threads.ToString(ci);

@@ -1,7 +1,7 @@
 """PyTorch side of the `mnist` benchmark mode: the same MLP, optimizer, batch size and thread count as Optima's.
 
 Usage: python3 mnist_torch.py --dir /usr/share/datasets/fashion-mnist --hidden 256 --epochs 10 --batch 128
-       --lr 1e-3 --threads 1 --seed 1 --dtype float32|float64 [--train-limit N]
+       --lr 1e-3 --schedule constant|cosine --threads 1 --seed 1 --dtype float32|float64 [--train-limit N]
 
 Prints one JSON line per epoch: {"epoch", "seconds", "trainLoss", "testLoss", "testAccuracy"}. The epoch time covers
 the training loop only (shuffle, forward, backward, optimizer step), as Optima's does; evaluation is excluded.
@@ -33,6 +33,7 @@ def main():
     ap.add_argument("--epochs", type=int, default=10)
     ap.add_argument("--batch", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--schedule", default="constant", choices=["constant", "cosine"])
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--dtype", default="float32", choices=["float32", "float64"])
@@ -54,6 +55,9 @@ def main():
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     loss_fn = torch.nn.CrossEntropyLoss()
     n = xtr.shape[0]
+    steps_per_epoch = (n + a.batch - 1) // a.batch
+    # Cosine from lr to 0 over all steps, stepped per minibatch (as Optima's Schedule.Cosine).
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=a.epochs * steps_per_epoch) if a.schedule == "cosine" else None
     for epoch in range(1, a.epochs + 1):
         t0 = time.perf_counter()
         perm = torch.randperm(n)
@@ -65,6 +69,8 @@ def main():
             loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
+            if sched is not None:
+                sched.step()
             total += loss.item() * len(idx)
         seconds = time.perf_counter() - t0
         with torch.no_grad():
