@@ -21,7 +21,8 @@ public static class TestProblems
         ("monkey-saddle", _ => new MonkeySaddle(), false),
         ("quadratic", n => new Quadratic(n ?? Quadratic.DefaultDimension), true),
 
-        // Moré–Garbow–Hillstrom (residual form), in the paper's order.
+        // Moré–Garbow–Hillstrom (residual form), all 35 in the paper's order.
+        ("mgh-rosenbrock", _ => new MghRosenbrock(), false),
         ("mgh-freudenstein-roth", _ => new FreudensteinRoth(), false),
         ("mgh-powell-badly-scaled", _ => new PowellBadlyScaled(), false),
         ("mgh-brown-badly-scaled", _ => new BrownBadlyScaled(), false),
@@ -47,6 +48,14 @@ public static class TestProblems
         ("mgh-penalty2", n => new PenaltyII(n ?? PenaltyII.DefaultDimension), true),
         ("mgh-variably-dimensioned", n => new VariablyDimensioned(n ?? VariablyDimensioned.DefaultDimension), true),
         ("mgh-trigonometric", n => new Trigonometric(n ?? Trigonometric.DefaultDimension), true),
+        ("mgh-brown-almost-linear", n => new BrownAlmostLinear(n ?? BrownAlmostLinear.DefaultDimension), true),
+        ("mgh-discrete-boundary-value", n => new DiscreteBoundaryValue(n ?? DiscreteBoundaryValue.DefaultDimension), true),
+        ("mgh-discrete-integral-equation", n => new DiscreteIntegralEquation(n ?? DiscreteIntegralEquation.DefaultDimension), true),
+        ("mgh-broyden-tridiagonal", n => new BroydenTridiagonal(n ?? BroydenTridiagonal.DefaultDimension), true),
+        ("mgh-broyden-banded", n => new BroydenBanded(n ?? BroydenBanded.DefaultDimension), true),
+        ("mgh-linear-full-rank", n => new LinearFullRank(n ?? LinearFullRank.DefaultDimension), true),
+        ("mgh-linear-rank1", n => new LinearRank1(n ?? LinearRank1.DefaultDimension), true),
+        ("mgh-linear-rank1-zero", n => new LinearRank1ZeroColumnsRows(n ?? LinearRank1ZeroColumnsRows.DefaultDimension), true),
         ("mgh-chebyquad", n => new Chebyquad(n ?? Chebyquad.DefaultDimension), true),
     ];
 

@@ -201,11 +201,17 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
                 return StepStatus.Accepted;
             }
             Rejected++;
-            if (_delta <= 2.2e-16 * Math.Max(_xnorm, 1e-300) || _delta == 0 || !double.IsFinite(_delta))
+            // MINPACK's info = 6 (Moré 1978): a rejected step whose actual and predicted relative reductions are both
+            // at the rounding level means no step in the (now smaller) region can decrease S in floating point, so
+            // shrinking the radius further, one halving per iteration, only spends evaluations.
+            bool noFurtherReduction = finite && Math.Abs(actred) <= 2.2e-16 && prered <= 2.2e-16 && 0.5 * ratio <= 1;
+            if (noFurtherReduction || _delta <= 2.2e-16 * Math.Max(_xnorm, 1e-300) || _delta == 0 || !double.IsFinite(_delta))
             {
                 FailureReason = finite ? TerminationReason.TrustRegionTooSmall : TerminationReason.NonFiniteValue;
                 Message = finite
-                    ? $"The trust region collapsed (Δ = {_delta:G3}): no step decreases S = Σr² within machine precision."
+                    ? noFurtherReduction
+                        ? $"No further reduction of S = Σr² is possible: actual and predicted relative reductions are below machine precision (Δ = {_delta:G3})."
+                        : $"The trust region collapsed (Δ = {_delta:G3}): no step decreases S = Σr² within machine precision."
                     : "The residuals were not finite at every trial point down to a vanishing radius; the last finite iterate is returned.";
                 return StepStatus.Failed;
             }

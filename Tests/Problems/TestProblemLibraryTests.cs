@@ -131,6 +131,7 @@ public class TestProblemLibraryTests
     {
         var pairs = new (TestProblem Objective, TestProblem Residual)[]
         {
+            (new Rosenbrock(), new MghRosenbrock()),
             (new Beale(), new MghBeale()),
             (new ExtendedRosenbrock(8), new MghExtendedRosenbrock(8)),
             (new ExtendedPowellSingular(4), new PowellSingular()),
@@ -218,6 +219,21 @@ public class TestProblemLibraryTests
             0.04296456438226717, 0.043976287478187305, 0.045093397949095775, 0.04633891624617232, 0.04774438178282675,
             0.04935473251329745, 0.051237348500766784, 0.19520946391411592, 0.16497766527617364, 0.06014857783799506,
         }],
+        // MGH 28 and 29 (n = 10): the Newton iteration converged in 50-digit decimal arithmetic from the standard start,
+        // rounded to double; the two problems share the solution (29 is 28 written with the discrete Green's function).
+        ["mgh-discrete-boundary-value", 10, 0, DiscreteSolution],
+        ["mgh-discrete-integral-equation", 10, 0, DiscreteSolution],
+        // MGH 30 and 31 (n = 10): the same 50-digit Newton iteration from the standard start (−1, …, −1).
+        ["mgh-broyden-tridiagonal", 10, 0, new[]
+        {
+            -0.5707221320112248, -0.681806949984275, -0.7022100760176601, -0.7055106298950804, -0.7049061557287437,
+            -0.7014966070298512, -0.6918893223547983, -0.6657965144058537, -0.5960351090263657, -0.4164122575286934,
+        }],
+        ["mgh-broyden-banded", 10, 0, new[]
+        {
+            -0.4283028635872503, -0.47659642435629024, -0.5196524636468617, -0.5580993248321809, -0.5925061568294574,
+            -0.624503682199468, -0.6232394714405911, -0.6213938417965735, -0.6204535966590874, -0.5864692707204351,
+        }],
         ["mgh-chebyquad", 8, 6, new[]
         {
             0.04315276028945728, 0.19309084051964742, 0.2663287068576045, 0.5000000000875247, 0.4999999999124753,
@@ -228,6 +244,12 @@ public class TestProblemLibraryTests
             0.059619900512725366, 0.1667082818042396, 0.2391706589205117, 0.3988842926506392, 0.3988842919386089,
             0.6011157080613915, 0.6011157073493607, 0.7608293410794884, 0.8332917181957604, 0.9403800994872747,
         }],
+    ];
+
+    private static readonly double[] DiscreteSolution =
+    [
+        -0.04316498251876487, -0.08157715653538689, -0.11448571438052929, -0.14097357686259668, -0.1599086961819831,
+        -0.16987720231277492, -0.16908998378120835, -0.15524953522183182, -0.125355891678935, -0.07541653368589209,
     ];
 
     /// <param name="name">Catalogue name.</param>
@@ -417,6 +439,14 @@ public class TestProblemLibraryTests
         ["mgh-variably-dimensioned", new[] { 0 }, "n ≥ 1"],
         ["mgh-trigonometric", new[] { 0 }, "n ≥ 1"],
         ["mgh-chebyquad", new[] { 0 }, "n ≥ 1"],
+        ["mgh-brown-almost-linear", new[] { 0, -1 }, "n ≥ 1"],
+        ["mgh-discrete-boundary-value", new[] { 0 }, "n ≥ 1"],
+        ["mgh-discrete-integral-equation", new[] { 0 }, "n ≥ 1"],
+        ["mgh-broyden-tridiagonal", new[] { 0 }, "n ≥ 1"],
+        ["mgh-broyden-banded", new[] { 0 }, "n ≥ 1"],
+        ["mgh-linear-full-rank", new[] { 0 }, "n ≥ 1"],
+        ["mgh-linear-rank1", new[] { 0 }, "n ≥ 1"],
+        ["mgh-linear-rank1-zero", new[] { 0, 1, 2 }, "n ≥ 3"],
     ];
 
     [Theory]
@@ -437,7 +467,12 @@ public class TestProblemLibraryTests
         ["mgh-watson", 2], ["mgh-watson", 31], ["mgh-extended-rosenbrock", 4], ["mgh-extended-powell", 4],
         ["mgh-extended-powell", 20], ["mgh-penalty1", 1], ["mgh-penalty2", 1], ["mgh-penalty2", 2],
         ["mgh-variably-dimensioned", 1], ["mgh-trigonometric", 1], ["mgh-trigonometric", 3], ["mgh-chebyquad", 1],
-        ["mgh-chebyquad", 11],
+        ["mgh-chebyquad", 11], ["mgh-brown-almost-linear", 1], ["mgh-brown-almost-linear", 2], ["mgh-brown-almost-linear", 7],
+        ["mgh-discrete-boundary-value", 1], ["mgh-discrete-boundary-value", 30], ["mgh-discrete-integral-equation", 1],
+        ["mgh-discrete-integral-equation", 25], ["mgh-broyden-tridiagonal", 1], ["mgh-broyden-tridiagonal", 30],
+        ["mgh-broyden-banded", 1], ["mgh-broyden-banded", 3], ["mgh-broyden-banded", 30], ["mgh-linear-full-rank", 1],
+        ["mgh-linear-full-rank", 25], ["mgh-linear-rank1", 1], ["mgh-linear-rank1", 25], ["mgh-linear-rank1-zero", 3],
+        ["mgh-linear-rank1-zero", 25],
     ];
 
     [Theory]
@@ -481,6 +516,65 @@ public class TestProblemLibraryTests
         Assert.Equal(3.51687e-3, new Chebyquad().KnownMinimum);
         Assert.Equal(0.0, new Chebyquad(9).KnownMinimum);
         Assert.Null(new Chebyquad(11).KnownMinimum);
+        // The linear functions (MGH 32–34): m = max(20, n) unless given.
+        Assert.Equal(10.0, new LinearFullRank().KnownMinimum);
+        Assert.Equal(45.0, new LinearFullRank(5, 50).KnownMinimum);
+        Assert.Equal(190.0 / 41, new LinearRank1().KnownMinimum!.Value, 14);
+        Assert.Equal(227.0 / 37, new LinearRank1ZeroColumnsRows().KnownMinimum!.Value, 14);
+        Assert.Equal(25, new LinearRank1(25).Residuals);
+        Assert.Equal("m", Assert.Throws<ArgumentOutOfRangeException>(() => new LinearFullRank(10, 9)).ParamName);
+        Assert.Equal("m", Assert.Throws<ArgumentOutOfRangeException>(() => new LinearRank1ZeroColumnsRows(5, 4)).ParamName);
+    }
+
+    public static IEnumerable<object[]> OtherDimensionsWithMinimizers =>
+    [
+        ["mgh-brown-almost-linear", 1], ["mgh-brown-almost-linear", 2], ["mgh-brown-almost-linear", 3],
+        ["mgh-brown-almost-linear", 7], ["mgh-brown-almost-linear", 30], ["mgh-linear-full-rank", 1],
+        ["mgh-linear-full-rank", 25], ["mgh-linear-rank1", 1], ["mgh-linear-rank1", 25], ["mgh-linear-rank1-zero", 3],
+        ["mgh-linear-rank1-zero", 25],
+    ];
+
+    /// <summary>The stated minimisers of the scalable MGH 27 and 32–34 hold in every dimension, not only the default.</summary>
+    [Theory]
+    [MemberData(nameof(OtherDimensionsWithMinimizers))]
+    public void Stated_minimizers_of_scalable_problems_hold_in_other_dimensions(string name, int n)
+    {
+        var p = TestProblems.Get(name, n);
+        double fStar = p.KnownMinimum!.Value, scale = Math.Max(1, Math.Abs(fStar));
+        var g = new double[n];
+        Assert.NotEmpty(p.KnownMinimizers());
+        foreach (var xStar in p.KnownMinimizers())
+        {
+            double f = p.ValueAndGradient(xStar, g);
+            Assert.True(Math.Abs(f - fStar) <= 1e-10 * scale, $"{name} (n = {n}): f({Show(xStar)}) = {f:R}, stated {fStar:R}");
+            Assert.True(Math.Sqrt(g.Sum(v => v * v)) <= 1e-8 * scale, $"{name} (n = {n}): ‖∇f‖ ≠ 0 at {Show(xStar)}");
+        }
+    }
+
+    [Fact]
+    public void Brown_almost_linear_lists_every_root_and_its_f_equal_1_point_is_a_saddle()
+    {
+        // Real roots of nαⁿ − (n + 1)αⁿ⁻¹ + 1: α = 1 and one in (0, 1) for even n; a negative one as well for odd n.
+        Assert.Equal(2, new BrownAlmostLinear(10).KnownMinimizers().Count);
+        Assert.Equal(3, new BrownAlmostLinear(7).KnownMinimizers().Count);
+        var half = new BrownAlmostLinear(2).KnownMinimizers()[1];   // n = 2: 2α² − 3α + 1 = 0, α = ½
+        Assert.Equal(0.5, half[0], 15);
+        Assert.Equal(2.0, half[1], 14);
+
+        // MGH's "f = 1 at (0, …, 0, n + 1)": stationary, but f decreases along (1, …, 1, −n), which keeps the linear
+        // residuals at 0 and makes the product (n + 1)tⁿ⁻¹ + O(tⁿ) — so it is not a minimiser (not a success either).
+        int n = 10;
+        var p = new BrownAlmostLinear(n);
+        var x = new double[n];
+        x[n - 1] = n + 1;
+        var g = new double[n];
+        Assert.Equal(1.0, p.ValueAndGradient(x, g));
+        Assert.All(g, v => Assert.Equal(0.0, v));
+        foreach (double t in new[] { 0.1, 0.05 })   // f = (1 − (n + 1 − nt)tⁿ⁻¹)²: 1 − 2·10⁻⁸ and 1 − 4·10⁻¹¹
+        {
+            var y = x.Select((v, i) => i < n - 1 ? t : n + 1 - n * t).ToArray();
+            Assert.True(p.Value(y) < 1.0, $"f = {p.Value(y):R} at t = {t}");
+        }
     }
 
     // ---------------------------------------------------------------- helpers

@@ -179,6 +179,24 @@ public class SecondOrderAndLeastSquaresTests
     }
 
     [Fact]
+    public void LM_stops_by_MINPACKs_no_further_reduction_test_on_a_rank_deficient_linear_problem()
+    {
+        // MGH 33 (rank-1 linear, m = 20): the first step lands on the minimising hyperplane, where rounding floors
+        // ‖∇f‖∞ near 2e-8. Rejected steps whose actual and predicted relative reductions are both below ε end the run
+        // (MINPACK info = 6) instead of halving the radius down to ε·‖x‖ (55 iterations before); the scale-invariant
+        // gradient test then calls it converged.
+        foreach (var name in new[] { "mgh-linear-rank1", "mgh-linear-rank1-zero" })
+        {
+            var p = TestProblems.Get(name);
+            var r = Methods.Minimize("lm", p, p.StandardStart(), new SolverOptions { GradientTolerance = 1e-10 });
+            Assert.Equal(TerminationReason.PrecisionLimit, r.Reason);
+            Assert.Contains("No further reduction", r.Message);
+            Assert.True(Math.Abs(r.Value - p.KnownMinimum!.Value) <= 1e-12 * p.KnownMinimum.Value, r.Brief());
+            Assert.True(r.Iterations <= 25, $"{name}: {r.Brief()}");
+        }
+    }
+
+    [Fact]
     public void Indefinite_and_singular_Hessians_are_handled_by_the_safeguard_not_by_an_exception()
     {
         // f = x⁴ + y² − 2y... : Hessian singular at x = 0; and the saddle x² − y² + y⁴/4 (indefinite at the start).

@@ -6,7 +6,7 @@ namespace Optima.Problems.Library.Mgh;
 /// <summary>
 /// MGH problem 21, extended Rosenbrock, in residual form: for even n, r₂ᵢ₋₁ = 10(x₂ᵢ − x₂ᵢ₋₁²), r₂ᵢ = 1 − x₂ᵢ₋₁.
 /// Minimum 0 at (1, …, 1); standard start (−1.2, 1, −1.2, 1, …). Default n = 10. The objective form is
-/// <see cref="Library.ExtendedRosenbrock"/>.
+/// <see cref="Library.ExtendedRosenbrock"/>; for n = 2 it is MGH problem 1, <see cref="MghRosenbrock"/>.
 /// </summary>
 public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
 {
@@ -38,7 +38,13 @@ public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
     public override IReadOnlyList<double[]> KnownMinimizers() => [ExtendedRosenbrock.Minimizer(Dimension)];
 
     /// <inheritdoc/>
-    public override void EvaluateResiduals<T>(ReadOnlySpan<T> x, Span<T> r)
+    public override void EvaluateResiduals<T>(ReadOnlySpan<T> x, Span<T> r) => PairResiduals(x, r);
+
+    /// <inheritdoc/>
+    public override void Jacobian(ReadOnlySpan<double> x, DenseMatrix j) => PairJacobian(x, j);
+
+    /// <summary>The residuals of the separable form, for any even n (shared with <see cref="MghRosenbrock"/>, n = 2).</summary>
+    internal static void PairResiduals<T>(ReadOnlySpan<T> x, Span<T> r) where T : IFloatingPointIeee754<T>
     {
         T ten = C<T>(10);
         for (int i = 0; i < x.Length; i += 2)
@@ -48,8 +54,8 @@ public sealed class MghExtendedRosenbrock : LeastSquaresTestProblem
         }
     }
 
-    /// <inheritdoc/>
-    public override void Jacobian(ReadOnlySpan<double> x, DenseMatrix j)
+    /// <summary>The Jacobian of <see cref="PairResiduals{T}"/>: 2×2 blocks on the diagonal, zero elsewhere.</summary>
+    internal static void PairJacobian(ReadOnlySpan<double> x, DenseMatrix j)
     {
         j.Clear();
         for (int i = 0; i < x.Length; i += 2)
