@@ -1,3 +1,4 @@
+using Optima.LinearAlgebra.Factorizations;
 using Optima.Problems;
 using Optima.Solvers.Internal;
 
@@ -29,11 +30,15 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
 
     private sealed class State : LeastSquaresState
     {
+        /// <summary>Threads for the streamed QR of [J r] (the row chunks are combined in a fixed order: same bits on any count).</summary>
+        private const int Threads = 1;
+
         private const double Dwarf = 2.2250738585072014e-308;
         private readonly int _n, _rows;
         private readonly double _factor;
         private readonly bool _scale;
-        private readonly double[] _a;          // rows×n working copy of J (column-major), Householder vectors below the diagonal
+        private readonly double[] _a;          // n×n working copy of the triangle of J (column-major), Householder vectors below the diagonal
+        private readonly double[] _t;          // (n+1)×(n+1) triangle of the streamed QR of [J r]
         private readonly double[] _rmat;       // n×n: R in the upper triangle; qrsolv's S in the strict lower triangle
         private readonly int[] _ipvt;
         private readonly double[] _acnorm, _diag, _qtf, _sdiag, _rv, _wa1, _wa2, _wa3, _wa4, _colNorm, _trial;
@@ -44,7 +49,8 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             : base(problem, start, counter)
         {
             _n = problem.Parameters;
-            _rows = Math.Max(problem.Residuals, _n);
+            _rows = _n;                                 // the pivoted QR runs on the n×n triangle of the streamed QR
+            _t = new double[(_n + 1) * (_n + 1)];
             _factor = factor;
             _scale = scale;
             _a = new double[_rows * _n];
@@ -65,20 +71,25 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             return true;
         }
 
-        /// <summary>QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius.</summary>
+        /// <summary>
+        /// QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius. J is read once: a
+        /// streamed QR of [J r] by row blocks (<see cref="TallSkinnyQr"/>) gives the (n+1)×(n+1) triangle T, and the
+        /// pivoted Householder QR runs on its leading n×n block with right-hand side T[0:n, n]. Column pivoting depends
+        /// only on JᵀJ = TᵀT, so this is MINPACK's factorization of J itself, reached without an m×n working copy.
+        /// </summary>
         private void Factor()
         {
-            int m = J.Rows, n = _n, rows = _rows;
+            int n = _n, q = n + 1, rows = _rows;
+            TallSkinnyQr.Factorize(J, R, _t, Threads);
             Array.Clear(_a);
             for (int j = 0; j < n; j++)
             {
-                var col = J.Column(j);
-                col.CopyTo(_a.AsSpan(j * rows, m));
+                var col = _t.AsSpan(j * q, j + 1);
+                col.CopyTo(_a.AsSpan(j * rows, j + 1));
                 _acnorm[j] = Vec.Norm2(col);
                 _ipvt[j] = j;
             }
-            Array.Clear(_rv);
-            R.AsSpan().CopyTo(_rv);
+            _t.AsSpan(n * q, n).CopyTo(_rv);
             for (int k = 0; k < n; k++)
             {
                 // Pivot: the remaining column with the largest norm below row k.
