@@ -89,9 +89,21 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
         return true;
     }
 
+    /// <summary>
+    /// Values and Jacobian: from <see cref="FitProblem.LargeRows"/> points on by the compiled expression's block
+    /// program (vector operations over blocks of points,
+    /// <see cref="CompiledExpression.EvaluateBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>),
+    /// below it by one call of the compiled delegate per point.
+    /// </summary>
     public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
     {
         int m = f.Length;
+        if (m >= FitProblem.LargeRows)
+        {
+            if (jacobian is null) compiled.EvaluateBatch(rows[..(m * v)], p, f);
+            else compiled.EvaluateBatch(rows[..(m * v)], p, f, jacobian.AsSpan());
+            return;
+        }
         if (jacobian is null)
         {
             var fn = compiled.Function;

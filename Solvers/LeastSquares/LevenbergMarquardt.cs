@@ -14,7 +14,13 @@ namespace Optima.Solvers.LeastSquares;
 /// </summary>
 /// <param name="StepBound">MINPACK's factor: Δ₀ = factor·‖D·x₀‖ (or factor when that is 0). Default 100.</param>
 /// <param name="ScaleVariables">Use the adaptive scaling D (MINPACK mode 1); false gives D = I. Default true.</param>
-public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true) : IMinimizer<ILeastSquaresProblem>
+/// <param name="StopWhenNoReductionPossible">
+/// MINPACK's info 6: end (reason <see cref="TerminationReason.TrustRegionTooSmall"/>) at the first rejected step whose
+/// actual and predicted relative reductions of S are both ≤ ε, instead of shrinking the radius on until it collapses.
+/// The curve fit turns this on (its Gauss-Newton polish and statistics take over from there). Default false.
+/// </param>
+public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true, bool StopWhenNoReductionPossible = false)
+    : IMinimizer<ILeastSquaresProblem>
 {
     /// <inheritdoc/>
     public string Name => "lm";
@@ -25,19 +31,23 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(StepBound, nameof(StepBound));
         var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, counter, StepBound, ScaleVariables), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, new State(problem, start, counter, StepBound, ScaleVariables, StopWhenNoReductionPossible), options ?? new SolverOptions(), counter);
     }
 
     private sealed class State : LeastSquaresState
     {
+        /// <summary>From this many residuals on, J is factored by the streamed QR of [J r] (below it J fits in cache, and is copied).</summary>
+        public const int StreamRows = 4096;
+
         /// <summary>Threads for the streamed QR of [J r] (the row chunks are combined in a fixed order: same bits on any count).</summary>
         private const int Threads = 1;
 
         private const double Dwarf = 2.2250738585072014e-308;
+        private const double Epsilon = 2.220446049250313e-16;
         private readonly int _n, _rows;
         private readonly double _factor;
-        private readonly bool _scale;
-        private readonly double[] _a;          // n×n working copy of the triangle of J (column-major), Householder vectors below the diagonal
+        private readonly bool _scale, _stopAtRounding, _streamed;
+        private readonly double[] _a;          // rows×n working copy of J or of its triangle (column-major), Householder vectors below the diagonal
         private readonly double[] _t;          // (n+1)×(n+1) triangle of the streamed QR of [J r]
         private readonly double[] _rmat;       // n×n: R in the upper triangle; qrsolv's S in the strict lower triangle
         private readonly int[] _ipvt;
@@ -45,12 +55,14 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         private double _delta, _par, _fnorm, _xnorm;
         private bool _first = true;
 
-        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, double factor, bool scale)
+        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, double factor, bool scale, bool stopAtRounding)
             : base(problem, start, counter)
         {
+            _stopAtRounding = stopAtRounding;
             _n = problem.Parameters;
-            _rows = _n;                                 // the pivoted QR runs on the n×n triangle of the streamed QR
-            _t = new double[(_n + 1) * (_n + 1)];
+            _streamed = problem.Residuals >= StreamRows;
+            _rows = _streamed ? _n : Math.Max(problem.Residuals, _n);   // streamed: the pivoted QR runs on the n×n triangle
+            _t = _streamed ? new double[(_n + 1) * (_n + 1)] : [];
             _factor = factor;
             _scale = scale;
             _a = new double[_rows * _n];
@@ -72,24 +84,43 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         }
 
         /// <summary>
-        /// QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius. J is read once: a
+        /// QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius. Small problems copy
+        /// J and r and factor them directly. From <see cref="StreamRows"/> residuals on, J is read once instead: a
         /// streamed QR of [J r] by row blocks (<see cref="TallSkinnyQr"/>) gives the (n+1)×(n+1) triangle T, and the
         /// pivoted Householder QR runs on its leading n×n block with right-hand side T[0:n, n]. Column pivoting depends
-        /// only on JᵀJ = TᵀT, so this is MINPACK's factorization of J itself, reached without an m×n working copy.
+        /// only on JᵀJ = TᵀT, so this is MINPACK's factorization of J, reached without an m×n working copy.
         /// </summary>
         private void Factor()
         {
-            int n = _n, q = n + 1, rows = _rows;
-            TallSkinnyQr.Factorize(J, R, _t, Threads);
-            Array.Clear(_a);
-            for (int j = 0; j < n; j++)
+            int n = _n, rows = _rows;
+            if (_streamed)
             {
-                var col = _t.AsSpan(j * q, j + 1);
-                col.CopyTo(_a.AsSpan(j * rows, j + 1));
-                _acnorm[j] = Vec.Norm2(col);
-                _ipvt[j] = j;
+                int q = n + 1;
+                TallSkinnyQr.Factorize(J, R, _t, Threads);
+                Array.Clear(_a);
+                for (int j = 0; j < n; j++)
+                {
+                    var col = _t.AsSpan(j * q, j + 1);
+                    col.CopyTo(_a.AsSpan(j * rows, j + 1));
+                    _acnorm[j] = Vec.Norm2(col);
+                    _ipvt[j] = j;
+                }
+                _t.AsSpan(n * q, n).CopyTo(_rv);
             }
-            _t.AsSpan(n * q, n).CopyTo(_rv);
+            else
+            {
+                int m = J.Rows;
+                Array.Clear(_a);
+                for (int j = 0; j < n; j++)
+                {
+                    var col = J.Column(j);
+                    col.CopyTo(_a.AsSpan(j * rows, m));
+                    _acnorm[j] = Vec.Norm2(col);
+                    _ipvt[j] = j;
+                }
+                Array.Clear(_rv);
+                R.AsSpan().CopyTo(_rv);
+            }
             for (int k = 0; k < n; k++)
             {
                 // Pivot: the remaining column with the largest norm below row k.
@@ -212,6 +243,14 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
                 return StepStatus.Accepted;
             }
             Rejected++;
+            // MINPACK's info 6: the actual and the predicted relative reductions are both at the rounding level, so no
+            // step can reduce S any more in floating point (the radius would only shrink on, step after step).
+            if (_stopAtRounding && finite && Math.Abs(actred) <= Epsilon && prered <= Epsilon && 0.5 * ratio <= 1)
+            {
+                FailureReason = TerminationReason.TrustRegionTooSmall;
+                Message = $"No step can reduce S = Σr² at machine precision: the actual and predicted relative reductions ({actred:G3}, {prered:G3}) are both below ε (MINPACK's 'ftol too small').";
+                return StepStatus.Failed;
+            }
             if (_delta <= 2.2e-16 * Math.Max(_xnorm, 1e-300) || _delta == 0 || !double.IsFinite(_delta))
             {
                 FailureReason = finite ? TerminationReason.TrustRegionTooSmall : TerminationReason.NonFiniteValue;
