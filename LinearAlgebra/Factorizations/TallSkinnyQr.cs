@@ -61,34 +61,33 @@ public static unsafe class TallSkinnyQr
                 return;
             }
             // One triangle per chunk (fixed boundaries), folded into the result in chunk order.
-            var triangles = new double[chunks * q * q];
-            fixed (double* pt = triangles)
+            bool parallel = threads != 1 && (long)m * q >= ParallelThreshold;
+            if (!parallel)
             {
-                nint tri = (nint)pt;
-                bool parallel = threads != 1 && (long)m * q >= ParallelThreshold;
-                if (parallel)
-                {
-                    ForkJoin.Run(chunks, c =>
-                    {
-                        int start = c * ChunkRows;
-                        FoldRows(source, start, Math.Min(m, start + ChunkRows) - start, (double*)tri + (long)c * q * q, q);
-                    }, threads);
-                }
-                else
+                // On the calling thread: each chunk's triangle is folded in as soon as it is done (nothing allocated).
+                Span<double> chunk = q * q <= 4096 ? stackalloc double[q * q] : new double[q * q];
+                fixed (double* pc = chunk)
                 {
                     for (int c = 0; c < chunks; c++)
                     {
                         int start = c * ChunkRows;
-                        FoldRows(source, start, Math.Min(m, start + ChunkRows) - start, pt + (long)c * q * q, q);
+                        chunk.Clear();
+                        FoldRows(source, start, Math.Min(m, start + ChunkRows) - start, pc, q);
+                        FoldBlock(pr, q, pc, q, q);
                     }
                 }
-                var block = stackalloc double[q * q];
-                for (int c = 0; c < chunks; c++)
+                return;
+            }
+            var triangles = new double[chunks * q * q];
+            fixed (double* pt = triangles)
+            {
+                nint tri = (nint)pt;
+                ForkJoin.Run(chunks, c =>
                 {
-                    // The chunk's triangle as a q-row block (column-major, leading dimension q).
-                    new ReadOnlySpan<double>(pt + (long)c * q * q, q * q).CopyTo(new Span<double>(block, q * q));
-                    FoldBlock(pr, q, block, q, q);
-                }
+                    int start = c * ChunkRows;
+                    FoldRows(source, start, Math.Min(m, start + ChunkRows) - start, (double*)tri + (long)c * q * q, q);
+                }, threads);
+                for (int c = 0; c < chunks; c++) FoldBlock(pr, q, pt + (long)c * q * q, q, q);
             }
         }
     }

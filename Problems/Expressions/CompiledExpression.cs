@@ -140,10 +140,9 @@ public sealed class CompiledExpression
     /// subexpressions once per call) instead of one delegate call per point.
     /// </summary>
     /// <remarks>
-    /// Arithmetic (+ − · / and negation), sqrt and abs give the same bits as the per-point delegate; exp uses the
-    /// vectorized <see cref="System.Numerics.Tensors.TensorPrimitives.Exp(ReadOnlySpan{double}, Span{double})"/>, within
-    /// an ulp or so of <see cref="Math.Exp"/>; the other functions and non-literal powers are evaluated per point with the
-    /// same <see cref="Math"/> calls as the delegate. Safe to call from several threads at once.
+    /// The same operations as the per-point delegate in the same order (+ − · / and negation, sqrt and abs as SIMD
+    /// span operations, which are exact; exp, log and the other functions by the same <see cref="Math"/> calls), so the
+    /// values and derivatives are the delegate's to the bit. Safe to call from several threads at once.
     /// </remarks>
     /// <exception cref="ArgumentException">The lengths do not match.</exception>
     public void EvaluateBatch(ReadOnlySpan<double> rows, ReadOnlySpan<double> parameters, Span<double> values)
@@ -163,6 +162,23 @@ public sealed class CompiledExpression
         CheckBatch(rows, parameters, values.Length);
         Require(jacobian.Length, values.Length * _parameters.Length, nameof(jacobian));
         _gradientBatch.Value.Run(rows, _variables.Length, parameters, values, jacobian);
+    }
+
+    /// <summary>
+    /// As <see cref="EvaluateBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>, with the
+    /// Jacobian scaled as a weighted least-squares problem needs it: entry (i, k) is
+    /// (∂f/∂pₖ(row i)·<paramref name="rowWeights"/>[i])·<paramref name="columnScales"/>[k], applied while each block
+    /// is in cache instead of in further passes over the m×p matrix. Either scale may be empty (none).
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not match.</exception>
+    public void EvaluateBatch(ReadOnlySpan<double> rows, ReadOnlySpan<double> parameters, Span<double> values, Span<double> jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+    {
+        CheckBatch(rows, parameters, values.Length);
+        Require(jacobian.Length, values.Length * _parameters.Length, nameof(jacobian));
+        if (!rowWeights.IsEmpty) Require(rowWeights.Length, values.Length, nameof(rowWeights));
+        if (!columnScales.IsEmpty) Require(columnScales.Length, _parameters.Length, nameof(columnScales));
+        _gradientBatch.Value.Run(rows, _variables.Length, parameters, values, jacobian, rowWeights, columnScales);
     }
 
     private void CheckBatch(ReadOnlySpan<double> rows, ReadOnlySpan<double> parameters, int points)

@@ -71,7 +71,7 @@ internal sealed class FitProblem : ILeastSquaresProblem
     private readonly int[] _free;
     private readonly ParameterTransform[] _transforms;
     private readonly RobustLoss _loss;
-    private readonly double[] _full, _f, _fJ, _uJ;
+    private readonly double[] _full, _f, _fJ, _uJ, _chain;
     private readonly bool _direct;
     private DenseMatrix? _jFull, _lastJacobian;
 
@@ -90,6 +90,7 @@ internal sealed class FitProblem : ILeastSquaresProblem
         _f = new double[y.Length];
         _fJ = new double[y.Length];
         _uJ = new double[free.Length];
+        _chain = new double[free.Length];
         _direct = free.Length == fullStart.Length && loss.Kind == LossKind.Linear;
     }
 
@@ -231,16 +232,10 @@ internal sealed class FitProblem : ILeastSquaresProblem
         if (_direct)
         {
             // Every parameter free and plain least squares: the model writes ∂f/∂p straight into the solver's matrix,
-            // which is then scaled in place column by column (wᵢ, then dx/du), the same products as below.
-            _model.Evaluate(_rows, _v, _full, _fJ, jacobian);
+            // scaled by wᵢ, then by dx/du (the same products as below), while each block is in cache where it can.
+            for (int k = 0; k < n; k++) _chain[k] = _transforms[k].Derivative(u[k]);
+            _model.EvaluateScaled(_rows, _v, _full, _fJ, jacobian, _w, _chain);
             ResidualsFromValues(_fJ, residuals);
-            for (int k = 0; k < n; k++)
-            {
-                var column = dst.Slice(k * m, m);
-                if (_w is not null) TensorPrimitives.Multiply(column, _w, column);
-                double d = _transforms[k].Derivative(u[k]);
-                if (d != 1) TensorPrimitives.Multiply(column, d, column);
-            }
         }
         else
         {
