@@ -339,7 +339,7 @@ public static partial class CurveFit
         if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, out newtonStep);
         var parameters = new double[p];
         problem.ToExternal(solved.Solution, parameters);
-        return Statistics.Compute(model, modelText, names, rows, v, y, w, start, parameters, isFixed, bounds, free, options, solved, newtonStep, effective, clock);
+        return Statistics.Compute(model, modelText, names, rows, v, y, w, start, parameters, isFixed, bounds, free, options, solved, newtonStep, effective, clock, problem);
     }
 
     /// <summary>
@@ -354,14 +354,25 @@ public static partial class CurveFit
         int m = problem.Residuals, n = problem.Parameters;
         var u = (double[])solved.Solution.Clone();
         var r = new double[m];
-        var j = new DenseMatrix(m, n);
-        var rt = new double[m];
-        var jt = new DenseMatrix(m, n);
-        var neg = new double[m];
+        DenseMatrix j;
+        double[]? rt = null;
+        DenseMatrix? jt = null;
         var delta = new double[n];
         var trial = new double[n];
-        long jacobians = 1, residualEvaluations = 0;
-        problem.Evaluate(u, r, j);
+        var triangle = new double[(n + 1) * (n + 1)];
+        long jacobians = 0, residualEvaluations = 0;
+        // The solver's last Jacobian is usually at its solution: start from it (and the model values there).
+        if (problem.TryLastJacobian(u, out var last, out var values))
+        {
+            j = last;
+            problem.ResidualsFromValues(values, r);
+        }
+        else
+        {
+            j = new DenseMatrix(m, n);
+            problem.Evaluate(u, r, j);
+            jacobians++;
+        }
         if (!j.IsFinite()) return solved;
         bool extended = problem.RoundingMatters(r) && problem.ExtendedResiduals(u, r);
         double cost = AccurateSum.SumOfSquares(r), cosine = Cosine(j, r);
@@ -369,8 +380,7 @@ public static partial class CurveFit
         int accepted = 0;
         for (int step = 0; step < maxSteps; step++)
         {
-            for (int i = 0; i < m; i++) neg[i] = -r[i];
-            PivotedQrFactorization.Factorize(j).Solve(neg, delta);
+            GaussNewtonStep(j, r, triangle, delta);
             double uMax = 0;
             foreach (double x in u) uMax = Math.Max(uMax, Math.Abs(x));
             bool small = true, moves = false;
@@ -387,6 +397,8 @@ public static partial class CurveFit
             // Where rounding of the residuals does not matter, a step below 1e-13 relative cannot change anything reported.
             if (!extended && lastStep <= 1e-13) break;
             // Residuals first: a step that raises the cost needs no Jacobian.
+            rt ??= new double[m];
+            jt ??= new DenseMatrix(m, n);
             problem.Evaluate(trial, rt, null);
             residualEvaluations++;
             if (extended) problem.ExtendedResiduals(trial, rt);
@@ -426,6 +438,8 @@ public static partial class CurveFit
                     if (trial[k] != u[k]) moves = true;
                 }
                 if (!moves || !delta.All(double.IsFinite)) break;
+                rt ??= new double[m];
+                jt ??= new DenseMatrix(m, n);
                 problem.Evaluate(trial, rt, jt);
                 jacobians++;
                 if (!jt.IsFinite()) break;
@@ -444,6 +458,30 @@ public static partial class CurveFit
         return accepted == 0
             ? solved with { Evaluations = counts }
             : solved with { Solution = u, Value = cost, Evaluations = counts };
+    }
+
+    /// <summary>
+    /// The Gauss-Newton step δ = argmin ‖Jδ + r‖. From <see cref="FitProblem.LargeRows"/> points on, the streamed QR of [J r] (<see cref="TallSkinnyQr"/>, one pass over
+    /// J) gives the triangle [T t]; δ is the basic least-squares solution of Tδ = −t by pivoted QR, with the rank
+    /// tolerance the m×n factorization would use (max(m, n)·ε relative to |r₀₀|).
+    /// </summary>
+    private static void GaussNewtonStep(DenseMatrix j, double[] r, double[] triangle, double[] delta)
+    {
+        int n = j.Columns, q = n + 1;
+        if (j.Rows < FitProblem.LargeRows)
+        {
+            // Small: factor J itself (it fits in cache).
+            var neg = new double[r.Length];
+            for (int i = 0; i < r.Length; i++) neg[i] = -r[i];
+            PivotedQrFactorization.Factorize(j).Solve(neg, delta);
+            return;
+        }
+        TallSkinnyQr.Factorize(j, r, triangle);
+        var t = new DenseMatrix(n, n);
+        var rhs = new double[n];
+        for (int c = 0; c < n; c++) triangle.AsSpan(c * q, c + 1).CopyTo(t.Column(c));
+        for (int i = 0; i < n; i++) rhs[i] = -triangle[n * q + i];
+        PivotedQrFactorization.Factorize(t, Math.Max(j.Rows, n) * DenseFactorizationOptions.MachineEpsilon).Solve(rhs, delta);
     }
 
     private static double Cosine(DenseMatrix j, double[] r)

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Optima.LinearAlgebra;
 using Optima.Problems;
 
@@ -70,8 +71,9 @@ internal sealed class FitProblem : ILeastSquaresProblem
     private readonly int[] _free;
     private readonly ParameterTransform[] _transforms;
     private readonly RobustLoss _loss;
-    private readonly double[] _full, _f;
-    private DenseMatrix? _jFull;
+    private readonly double[] _full, _f, _fJ, _uJ, _chain;
+    private readonly bool _direct;
+    private DenseMatrix? _jFull, _lastJacobian;
 
     public FitProblem(ModelEvaluator model, double[] rows, int v, double[] y, double[]? residualWeights, double[] fullStart,
         int[] free, ParameterTransform[] transforms, RobustLoss loss)
@@ -86,7 +88,53 @@ internal sealed class FitProblem : ILeastSquaresProblem
         _loss = loss;
         _full = (double[])fullStart.Clone();
         _f = new double[y.Length];
+        _fJ = new double[y.Length];
+        _uJ = new double[free.Length];
+        _chain = new double[free.Length];
+        _direct = free.Length == fullStart.Length && loss.Kind == LossKind.Linear;
     }
+
+    /// <summary>
+    /// The last Jacobian evaluation, when it was made at exactly <paramref name="u"/> (bit for bit): the matrix it was
+    /// written to (the solver's, which no solver here modifies after an evaluation) and the model values there. Lets the
+    /// polish and the statistics start from the Jacobian the solver already has instead of evaluating it again.
+    /// </summary>
+    public bool TryLastJacobian(ReadOnlySpan<double> u, out DenseMatrix jacobian, out ReadOnlySpan<double> modelValues)
+    {
+        jacobian = _lastJacobian!;
+        modelValues = _fJ;
+        return _lastJacobian is not null && u.SequenceEqual(_uJ);
+    }
+
+    /// <summary>The residuals r̃ for the model values <paramref name="f"/>: the same arithmetic as <see cref="Evaluate"/>.</summary>
+    public void ResidualsFromValues(ReadOnlySpan<double> f, Span<double> residuals)
+    {
+        int m = _y.Length;
+        if (_loss.Kind == LossKind.Linear)
+        {
+            TensorPrimitives.Subtract(f[..m], _y, residuals);
+            if (_w is not null) TensorPrimitives.Multiply(residuals[..m], _w, residuals);
+            return;
+        }
+        for (int i = 0; i < m; i++)
+        {
+            double r = _w is null ? f[i] - _y[i] : _w[i] * (f[i] - _y[i]);
+            residuals[i] = _loss.Transform(r).Value;
+        }
+    }
+
+    /// <summary>The chain-rule factor dx/du of free variable k at <paramref name="u"/>.</summary>
+    public double Derivative(int k, ReadOnlySpan<double> u) => _transforms[k].Derivative(u[k]);
+
+    /// <summary>True when the loss is plain least squares.</summary>
+    public bool IsLinearLoss => _loss.Kind == LossKind.Linear;
+
+    /// <summary>
+    /// From this many points on, the fit takes its large-data paths: batched (vectorized) model evaluation where the
+    /// model allows it, the streamed QR of the Jacobian, and statistics from the solver's last Jacobian. Below it the
+    /// Jacobian fits in cache and the per-point evaluation and direct factorizations are as fast.
+    /// </summary>
+    public const int LargeRows = 4096;
 
     public int Parameters => _free.Length;
 
@@ -176,35 +224,45 @@ internal sealed class FitProblem : ILeastSquaresProblem
         if (jacobian is null)
         {
             _model.Evaluate(_rows, _v, _full, _f, null);
-            for (int i = 0; i < m; i++)
-            {
-                double r = _w is null ? _f[i] - _y[i] : _w[i] * (_f[i] - _y[i]);
-                residuals[i] = _loss.Kind == LossKind.Linear ? r : _loss.Transform(r).Value;
-            }
+            ResidualsFromValues(_f, residuals);
             return;
         }
-        var jf = _jFull ??= new DenseMatrix(m, _full.Length);
-        _model.Evaluate(_rows, _v, _full, _f, jf);
-        var src = jf.AsSpan();
+        _lastJacobian = null;
         var dst = jacobian.AsSpan();
-        for (int i = 0; i < m; i++)
+        if (_direct)
         {
-            double w = _w is null ? 1.0 : _w[i];
-            double r = w * (_f[i] - _y[i]);
-            double scale = w;
-            if (_loss.Kind != LossKind.Linear)
+            // Every parameter free and plain least squares: the model writes ∂f/∂p straight into the solver's matrix,
+            // scaled by wᵢ, then by dx/du (the same products as below), while each block is in cache where it can.
+            for (int k = 0; k < n; k++) _chain[k] = _transforms[k].Derivative(u[k]);
+            _model.EvaluateScaled(_rows, _v, _full, _fJ, jacobian, _w, _chain);
+            ResidualsFromValues(_fJ, residuals);
+        }
+        else
+        {
+            var jf = _jFull ??= new DenseMatrix(m, _full.Length);
+            _model.Evaluate(_rows, _v, _full, _fJ, jf);
+            var src = jf.AsSpan();
+            for (int i = 0; i < m; i++)
             {
-                var (value, derivative) = _loss.Transform(r);
-                r = value;
-                scale *= derivative;
+                double w = _w is null ? 1.0 : _w[i];
+                double r = w * (_fJ[i] - _y[i]);
+                double scale = w;
+                if (_loss.Kind != LossKind.Linear)
+                {
+                    var (value, derivative) = _loss.Transform(r);
+                    r = value;
+                    scale *= derivative;
+                }
+                residuals[i] = r;
+                for (int k = 0; k < n; k++) dst[k * m + i] = scale * src[_free[k] * m + i];
             }
-            residuals[i] = r;
-            for (int k = 0; k < n; k++) dst[k * m + i] = scale * src[_free[k] * m + i];
+            for (int k = 0; k < n; k++)
+            {
+                double d = _transforms[k].Derivative(u[k]);
+                if (d != 1) foreach (ref double e in dst.Slice(k * m, m)) e *= d;
+            }
         }
-        for (int k = 0; k < n; k++)
-        {
-            double d = _transforms[k].Derivative(u[k]);
-            if (d != 1) foreach (ref double e in dst.Slice(k * m, m)) e *= d;
-        }
+        u.CopyTo(_uJ);
+        _lastJacobian = jacobian;
     }
 }

@@ -14,6 +14,25 @@ internal abstract class ModelEvaluator
 
     public abstract void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian);
 
+    /// <summary>
+    /// Values and the Jacobian with entry (i, k) = (∂f/∂pₖ·<paramref name="rowWeights"/>[i])·<paramref name="columnScales"/>[k]
+    /// (row weights may be empty): by default <see cref="Evaluate"/> and then a scaling pass per column; evaluators that
+    /// can scale while the values are in cache override it.
+    /// </summary>
+    public virtual void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+    {
+        Evaluate(rows, v, p, f, jacobian);
+        int m = f.Length;
+        var data = jacobian.AsSpan();
+        for (int k = 0; k < p.Length; k++)
+        {
+            var column = data.Slice(k * m, m);
+            if (!rowWeights.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Multiply(column, rowWeights, column);
+            if (columnScales[k] != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(column, columnScales[k], column);
+        }
+    }
+
     /// <summary>The value at one point (for plots and predictions).</summary>
     public abstract double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p);
 
@@ -89,9 +108,29 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
         return true;
     }
 
+    /// <summary>
+    /// Values and Jacobian: from <see cref="FitProblem.LargeRows"/> points on by the compiled expression's block
+    /// program (vector operations over blocks of points,
+    /// <see cref="CompiledExpression.EvaluateBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>),
+    /// below it by one call of the compiled delegate per point.
+    /// </summary>
+    public override void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+    {
+        int m = f.Length;
+        if (m >= FitProblem.LargeRows) compiled.EvaluateBatch(rows[..(m * v)], p, f, jacobian.AsSpan(), rowWeights, columnScales);
+        else base.EvaluateScaled(rows, v, p, f, jacobian, rowWeights, columnScales);
+    }
+
     public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
     {
         int m = f.Length;
+        if (m >= FitProblem.LargeRows)
+        {
+            if (jacobian is null) compiled.EvaluateBatch(rows[..(m * v)], p, f);
+            else compiled.EvaluateBatch(rows[..(m * v)], p, f, jacobian.AsSpan());
+            return;
+        }
         if (jacobian is null)
         {
             var fn = compiled.Function;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics.Tensors;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
 
@@ -46,24 +47,86 @@ internal static class Statistics
         return t;
     }
 
+    /// <summary>
+    /// Column-pivoted QR of the first <paramref name="q"/> columns of <paramref name="j"/> (m×q); small matrices directly,
+    /// from <see cref="FitProblem.LargeRows"/> rows on (or with column scales) through the triangle:
+    /// the streamed QR (<see cref="TallSkinnyQr"/>, one pass over J) gives T with J = QT, column c of T is divided by
+    /// <paramref name="columnScale"/>[c] when given (T·D⁻¹ is the triangle of J·D⁻¹), and the pivoted QR of the q×q
+    /// triangle, with the rank tolerance of the m×q factorization (max(m, q)·ε relative to |r₀₀|), gives the same
+    /// R (up to signs) and permutation as factoring J·D⁻¹ itself.
+    /// </summary>
+    private static PivotedQrFactorization TriangleQr(DenseMatrix j, int q, double[]? columnScale)
+    {
+        int m = j.Rows;
+        if (m < FitProblem.LargeRows && columnScale is null) return PivotedQrFactorization.Factorize(j);
+        var columns = j.Columns == q ? j : new DenseMatrix(m, q, j.Data[..(m * q)]);
+        var triangle = new double[q * q];
+        TallSkinnyQr.Factorize(columns, default, triangle);
+        var t = new DenseMatrix(q, q);
+        for (int c = 0; c < q; c++)
+        {
+            var dst = t.Column(c);
+            triangle.AsSpan(c * q, c + 1).CopyTo(dst);
+            if (columnScale is not null) TensorPrimitives.Divide(dst, columnScale[c], dst);
+        }
+        return PivotedQrFactorization.Factorize(t, Math.Max(m, q) * DenseFactorizationOptions.MachineEpsilon);
+    }
+
     /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
     public static bool IsStall(TerminationReason reason) => reason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed;
 
     public static FitResult Compute(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y, double[]? w,
         double[] start, double[] parameters, bool[] isFixed, ParameterBounds[] bounds, int[] free, FitOptions options,
-        OptimizationResult solved, double newtonStep, int effectivePoints, Stopwatch clock)
+        OptimizationResult solved, double newtonStep, int effectivePoints, Stopwatch clock, FitProblem? problem = null)
     {
         int m = y.Length, p = names.Length;
-        var f = new double[m];
-        var jf = new DenseMatrix(m, p);
-        model.Evaluate(rows, v, parameters, f, jf);
+        var loss = options.Loss;
+
+        // Which free parameters ended on a bound: they are held there for the covariance.
+        var atBound = new bool[p];
+        foreach (int k in free)
+        {
+            var b = bounds[k];
+            if (b.IsUnbounded) continue;
+            double width = double.IsFinite(b.Lower) && double.IsFinite(b.Upper) ? b.Upper - b.Lower : Math.Max(Math.Abs(start[k] - (double.IsFinite(b.Lower) ? b.Lower : b.Upper)), Math.Abs(parameters[k]));
+            double tol = 1e-10 * Math.Max(width, double.Epsilon);
+            atBound[k] = parameters[k] - b.Lower <= tol || b.Upper - parameters[k] <= tol;
+        }
+        int[] est = [.. free.Where(k => !atBound[k])];
+        int q = est.Length;
+        int dof = effectivePoints - free.Length;
+
+        // The solver's (or the polish's) last Jacobian, when it is at the solution, serves the covariance: for plain
+        // least squares its column k is w·∂f/∂pₖ·(dx/du)ₖ, so the triangle of the weighted Jacobian is its triangle with
+        // column k divided by (dx/du)ₖ. Otherwise f and ∂f/∂p are evaluated here.
+        DenseMatrix? internalJ = null;
+        double[]? chain = null;
+        double[] f;
+        if (problem is not null && m >= FitProblem.LargeRows && loss.Kind == LossKind.Linear && q == free.Length
+            && problem.TryLastJacobian(solved.Solution, out var last, out var lastValues))
+        {
+            chain = new double[q];
+            for (int c = 0; c < q; c++) chain[c] = problem.Derivative(c, solved.Solution);
+            if (chain.All(d => double.IsFinite(d) && Math.Abs(d) > 1e-150))
+            {
+                internalJ = last;
+                f = lastValues.ToArray();
+            }
+            else f = new double[m];
+        }
+        else f = new double[m];
+        DenseMatrix? jf = null;
+        if (internalJ is null)
+        {
+            jf = new DenseMatrix(m, p);
+            model.Evaluate(rows, v, parameters, f, jf);
+        }
 
         // Residuals, the weighted residuals r = w(f − y) and the loss-transformed r̃ with their row scale dr̃/dp = scale·∂f/∂p.
         var residuals = new double[m];
         var weighted = new double[m];
-        var transformed = new double[m];
-        var rowScale = new double[m];
-        var loss = options.Loss;
+        var transformed = loss.Kind == LossKind.Linear ? weighted : new double[m];
+        var rowScale = internalJ is null ? new double[m] : null;
         // Residuals in double; in double-double where rounding of f could change the RSS in its first digits.
         double noise = 0, plain = 0;
         for (int i = 0; i < m; i++)
@@ -81,49 +144,49 @@ internal static class Statistics
             weighted[i] = -wi * residuals[i];
             if (loss.Kind == LossKind.Linear)
             {
-                transformed[i] = weighted[i];
-                rowScale[i] = wi;
+                if (rowScale is not null) rowScale[i] = wi;
             }
             else
             {
                 var (value, derivative) = loss.Transform(weighted[i]);
                 transformed[i] = value;
-                rowScale[i] = wi * derivative;
+                rowScale![i] = wi * derivative;
             }
         }
         double rss = AccurateSum.SumOfSquares(weighted);
         double cost = loss.Kind == LossKind.Linear ? rss : AccurateSum.SumOfSquares(transformed);
 
-        // Which free parameters ended on a bound: they are held there for the covariance.
-        var atBound = new bool[p];
-        foreach (int k in free)
-        {
-            var b = bounds[k];
-            if (b.IsUnbounded) continue;
-            double width = double.IsFinite(b.Lower) && double.IsFinite(b.Upper) ? b.Upper - b.Lower : Math.Max(Math.Abs(start[k] - (double.IsFinite(b.Lower) ? b.Lower : b.Upper)), Math.Abs(parameters[k]));
-            double tol = 1e-10 * Math.Max(width, double.Epsilon);
-            atBound[k] = parameters[k] - b.Lower <= tol || b.Upper - parameters[k] <= tol;
-        }
-        int[] est = [.. free.Where(k => !atBound[k])];
-        int q = est.Length;
-        int dof = effectivePoints - free.Length;
-
-        // The weighted Jacobian of the estimated parameters and the gradient cosine.
-        var jw = new DenseMatrix(m, Math.Max(q, 1));
+        // The weighted Jacobian of the estimated parameters (or the solver's, column-scaled: the cosine is scale-free)
+        // and the gradient cosine.
         double rnorm = Math.Sqrt(AccurateSum.SumOfSquares(transformed));
         double cosine = 0;
-        for (int c = 0; c < q; c++)
+        DenseMatrix jw;
+        if (internalJ is not null)
         {
-            var src = jf.Column(est[c]);
-            var dst = jw.Column(c);
-            double dot = 0, norm = 0;
-            for (int i = 0; i < m; i++)
+            jw = internalJ;
+            for (int c = 0; c < q; c++)
             {
-                dst[i] = rowScale[i] * src[i];
-                dot += dst[i] * transformed[i];
-                norm += dst[i] * dst[i];
+                var col = jw.Column(c);
+                double dot = TensorPrimitives.Dot(col, transformed), norm = TensorPrimitives.Dot(col, col);
+                if (norm > 0 && rnorm > 0) cosine = Math.Max(cosine, Math.Abs(dot) / (Math.Sqrt(norm) * rnorm));
             }
-            if (norm > 0 && rnorm > 0) cosine = Math.Max(cosine, Math.Abs(dot) / (Math.Sqrt(norm) * rnorm));
+        }
+        else
+        {
+            jw = new DenseMatrix(m, Math.Max(q, 1));
+            for (int c = 0; c < q; c++)
+            {
+                var src = jf!.Column(est[c]);
+                var dst = jw.Column(c);
+                double dot = 0, norm = 0;
+                for (int i = 0; i < m; i++)
+                {
+                    dst[i] = rowScale![i] * src[i];
+                    dot += dst[i] * transformed[i];
+                    norm += dst[i] * dst[i];
+                }
+                if (norm > 0 && rnorm > 0) cosine = Math.Max(cosine, Math.Abs(dot) / (Math.Sqrt(norm) * rnorm));
+            }
         }
 
         double s2 = dof > 0 ? cost / dof : double.NaN;
@@ -133,7 +196,7 @@ internal static class Statistics
         string? rankNote = null;
         if (q > 0 && jw.IsFinite())
         {
-            var qr = PivotedQrFactorization.Factorize(jw);
+            var qr = TriangleQr(jw, q, chain);
             rank = qr.Rank;
             var r = qr.R();
             int[] perm = qr.Permutation.ToArray();
@@ -198,9 +261,14 @@ internal static class Statistics
             swy += wi * y[i];
         }
         double mean = sw > 0 ? swy / sw : 0;
-        var centered = new double[m];
-        for (int i = 0; i < m; i++) centered[i] = (w is null ? 1 : w[i]) * (y[i] - mean);
-        double tss = AccurateSum.SumOfSquares(centered);
+        double tss = 0, tssCompensation = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double c = (w is null ? 1 : w[i]) * (y[i] - mean), square = c * c;
+            tssCompensation += Math.FusedMultiplyAdd(c, c, -square);
+            AccurateSum.Add(ref tss, ref tssCompensation, square);
+        }
+        tss += tssCompensation;
         double r2 = tss > 0 ? 1 - rss / tss : double.NaN;
 
         // A trust region that collapses (or a line search that finds no decrease) at a stationary point is MINPACK's "tolerances too small" ending: converged when

@@ -1,3 +1,4 @@
+using Optima.LinearAlgebra.Factorizations;
 using Optima.Problems;
 using Optima.Solvers.Internal;
 
@@ -9,11 +10,13 @@ namespace Optima.Solvers.LeastSquares;
 /// column norms (so λ effectively scales diag(JᵀJ)), the step from the column-pivoted QR of J and Givens eliminations
 /// of √λ·D (never the normal equations), λ found by Moré's safeguarded Newton iteration on ‖D·p(λ)‖ = Δ, and the
 /// radius updated from ρ with MINPACK's rules. A step is accepted only when ρ ≥ 10⁻⁴, so the cost S = Σ rᵢ² never
-/// increases. All work arrays are allocated once per run; iterations do not allocate.
+/// increases. Like lmder it stops (info 6) at the first rejected step whose actual and predicted relative reductions of
+/// S are both ≤ ε. All work arrays are allocated once per run; iterations do not allocate.
 /// </summary>
 /// <param name="StepBound">MINPACK's factor: Δ₀ = factor·‖D·x₀‖ (or factor when that is 0). Default 100.</param>
 /// <param name="ScaleVariables">Use the adaptive scaling D (MINPACK mode 1); false gives D = I. Default true.</param>
-public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true) : IMinimizer<ILeastSquaresProblem>
+public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true)
+    : IMinimizer<ILeastSquaresProblem>
 {
     /// <inheritdoc/>
     public string Name => "lm";
@@ -29,11 +32,19 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
 
     private sealed class State : LeastSquaresState
     {
+        /// <summary>From this many residuals on, J is factored by the streamed QR of [J r] (below it J fits in cache, and is copied).</summary>
+        public const int StreamRows = 4096;
+
+        /// <summary>Threads for the streamed QR of [J r] (the row chunks are combined in a fixed order: same bits on any count).</summary>
+        private const int Threads = 1;
+
         private const double Dwarf = 2.2250738585072014e-308;
+        private const double Epsilon = 2.220446049250313e-16;
         private readonly int _n, _rows;
         private readonly double _factor;
-        private readonly bool _scale;
-        private readonly double[] _a;          // rows×n working copy of J (column-major), Householder vectors below the diagonal
+        private readonly bool _scale, _streamed;
+        private readonly double[] _a;          // rows×n working copy of J or of its triangle (column-major), Householder vectors below the diagonal
+        private readonly double[] _t;          // (n+1)×(n+1) triangle of the streamed QR of [J r]
         private readonly double[] _rmat;       // n×n: R in the upper triangle; qrsolv's S in the strict lower triangle
         private readonly int[] _ipvt;
         private readonly double[] _acnorm, _diag, _qtf, _sdiag, _rv, _wa1, _wa2, _wa3, _wa4, _colNorm, _trial;
@@ -44,7 +55,9 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             : base(problem, start, counter)
         {
             _n = problem.Parameters;
-            _rows = Math.Max(problem.Residuals, _n);
+            _streamed = problem.Residuals >= StreamRows;
+            _rows = _streamed ? _n : Math.Max(problem.Residuals, _n);   // streamed: the pivoted QR runs on the n×n triangle
+            _t = _streamed ? new double[(_n + 1) * (_n + 1)] : [];
             _factor = factor;
             _scale = scale;
             _a = new double[_rows * _n];
@@ -65,20 +78,44 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             return true;
         }
 
-        /// <summary>QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius.</summary>
+        /// <summary>
+        /// QR with column pivoting of J (qrfac), Qᵀr into _qtf, scaling and (first time) the radius. Small problems copy
+        /// J and r and factor them directly. From <see cref="StreamRows"/> residuals on, J is read once instead: a
+        /// streamed QR of [J r] by row blocks (<see cref="TallSkinnyQr"/>) gives the (n+1)×(n+1) triangle T, and the
+        /// pivoted Householder QR runs on its leading n×n block with right-hand side T[0:n, n]. Column pivoting depends
+        /// only on JᵀJ = TᵀT, so this is MINPACK's factorization of J, reached without an m×n working copy.
+        /// </summary>
         private void Factor()
         {
-            int m = J.Rows, n = _n, rows = _rows;
-            Array.Clear(_a);
-            for (int j = 0; j < n; j++)
+            int n = _n, rows = _rows;
+            if (_streamed)
             {
-                var col = J.Column(j);
-                col.CopyTo(_a.AsSpan(j * rows, m));
-                _acnorm[j] = Vec.Norm2(col);
-                _ipvt[j] = j;
+                int q = n + 1;
+                TallSkinnyQr.Factorize(J, R, _t, Threads);
+                Array.Clear(_a);
+                for (int j = 0; j < n; j++)
+                {
+                    var col = _t.AsSpan(j * q, j + 1);
+                    col.CopyTo(_a.AsSpan(j * rows, j + 1));
+                    _acnorm[j] = Vec.Norm2(col);
+                    _ipvt[j] = j;
+                }
+                _t.AsSpan(n * q, n).CopyTo(_rv);
             }
-            Array.Clear(_rv);
-            R.AsSpan().CopyTo(_rv);
+            else
+            {
+                int m = J.Rows;
+                Array.Clear(_a);
+                for (int j = 0; j < n; j++)
+                {
+                    var col = J.Column(j);
+                    col.CopyTo(_a.AsSpan(j * rows, m));
+                    _acnorm[j] = Vec.Norm2(col);
+                    _ipvt[j] = j;
+                }
+                Array.Clear(_rv);
+                R.AsSpan().CopyTo(_rv);
+            }
             for (int k = 0; k < n; k++)
             {
                 // Pivot: the remaining column with the largest norm below row k.
@@ -201,17 +238,19 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
                 return StepStatus.Accepted;
             }
             Rejected++;
-            // MINPACK's info = 6 (Moré 1978): a rejected step whose actual and predicted relative reductions are both
-            // at the rounding level means no step in the (now smaller) region can decrease S in floating point, so
-            // shrinking the radius further, one halving per iteration, only spends evaluations.
-            bool noFurtherReduction = finite && Math.Abs(actred) <= 2.2e-16 && prered <= 2.2e-16 && 0.5 * ratio <= 1;
-            if (noFurtherReduction || _delta <= 2.2e-16 * Math.Max(_xnorm, 1e-300) || _delta == 0 || !double.IsFinite(_delta))
+            // MINPACK's info 6 (Moré 1978): the actual and the predicted relative reductions are both at the rounding
+            // level, so no step can reduce S any more in floating point (the radius would only shrink on, step by step).
+            if (finite && Math.Abs(actred) <= Epsilon && prered <= Epsilon && 0.5 * ratio <= 1)
+            {
+                FailureReason = TerminationReason.TrustRegionTooSmall;
+                Message = $"No step can reduce S = Σr² at machine precision: the actual and predicted relative reductions ({actred:G3}, {prered:G3}) are both below ε (MINPACK's 'ftol too small').";
+                return StepStatus.Failed;
+            }
+            if (_delta <= 2.2e-16 * Math.Max(_xnorm, 1e-300) || _delta == 0 || !double.IsFinite(_delta))
             {
                 FailureReason = finite ? TerminationReason.TrustRegionTooSmall : TerminationReason.NonFiniteValue;
                 Message = finite
-                    ? noFurtherReduction
-                        ? $"No further reduction of S = Σr² is possible: actual and predicted relative reductions are below machine precision (Δ = {_delta:G3})."
-                        : $"The trust region collapsed (Δ = {_delta:G3}): no step decreases S = Σr² within machine precision."
+                    ? $"The trust region collapsed (Δ = {_delta:G3}): no step decreases S = Σr² within machine precision."
                     : "The residuals were not finite at every trial point down to a vanishing radius; the last finite iterate is returned.";
                 return StepStatus.Failed;
             }
