@@ -17,7 +17,7 @@ namespace Optima.Problems.Models;
 /// <para>Parameter layout, layer after layer: the weights W_l (out × in, column-major) then the biases b_l (out).</para>
 /// <para>Reuses one set of work buffers sized for <see cref="ChunkSize"/> samples: not thread-safe.</para>
 /// </remarks>
-public sealed class Mlp : IFiniteSumObjective
+public sealed class Mlp : ISinglePrecisionFiniteSum
 {
     /// <summary>Largest number of samples pushed through the network at once; bigger batches are processed in chunks.</summary>
     public const int ChunkSize = 256;
