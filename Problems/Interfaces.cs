@@ -72,3 +72,17 @@ public interface IFiniteSumObjective : IGradientObjective
     /// </summary>
     double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient);
 }
+
+/// <summary>
+/// A finite sum that can also evaluate its minibatch gradients in single precision: float32 parameters and gradient,
+/// float32 arithmetic inside (as deep-learning frameworks train by default). Same terms, dimension and parameter layout
+/// as the double methods; a float32 training run (<c>MinibatchTrainer</c> with float parameters) uses this.
+/// </summary>
+public interface ISinglePrecisionFiniteSum : IFiniteSumObjective
+{
+    /// <summary>
+    /// The mean value (accumulated in double) and float32 gradient over the terms listed in <paramref name="batch"/>,
+    /// written into <paramref name="gradient"/>.
+    /// </summary>
+    double BatchValueAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> batch, Span<float> gradient);
+}

@@ -30,8 +30,10 @@ def dense(sizes, reps):
         a = np.asfortranarray(rng.uniform(-1, 1, (n, n)))
         b = np.asfortranarray(rng.uniform(-1, 1, (n, n)))
         spd = np.asfortranarray(a + a.T + 2 * n * np.eye(n))
+        a32, b32 = np.asfortranarray(a, dtype=np.float32), np.asfortranarray(b, dtype=np.float32)
         cases = [
             ("GEMM", 2.0 * n ** 3, lambda: None, lambda _: a @ b),
+            ("SGEMM", 2.0 * n ** 3, lambda: None, lambda _: a32 @ b32),
             ("LU", 2.0 / 3.0 * n ** 3, lambda: a.copy(order="F"),
              lambda x: sl.lu_factor(x, overwrite_a=True, check_finite=False)),
             ("Cholesky", 1.0 / 3.0 * n ** 3, lambda: spd.copy(order="F"),

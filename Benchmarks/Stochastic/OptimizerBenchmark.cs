@@ -6,7 +6,7 @@ using Optima.Solvers.Stochastic;
 namespace Optima.Benchmarks.Stochastic;
 
 /// <summary>
-/// `optim` mode: ns per parameter per step of every optimizer over n float64 parameters on one thread, with the
+/// `optim` mode: ns per parameter per step of every optimizer over n float64 and n float32 parameters on one thread, with the
 /// effective memory bandwidth implied by the bytes each must move (gradient read, parameters and every state vector
 /// read and written), side by side with torch.optim in the same run when python3 with torch is installed.
 /// Options: --n N (default 10^7), --steps S (default 20), --repeats R (sweeps, default 3; ranges are over sweeps), --only a,b,c, --no-torch.
@@ -31,49 +31,68 @@ public static class OptimizerBenchmark
             }
         }
         var ci = CultureInfo.InvariantCulture;
-        Console.WriteLine(string.Create(ci, $"n = {n:N0} float64 parameters, median of {steps} steps per sweep, {repeats} sweeps (range = min–max over sweeps), one thread, Vector<double>.Count = {Vector<double>.Count}"));
+        Console.WriteLine(string.Create(ci, $"n = {n:N0} parameters (float64, then float32), median of {steps} steps per sweep, {repeats} sweeps (range = min–max over sweeps), one thread, Vector<double>.Count = {Vector<double>.Count}"));
         var x = new double[n];
         var g = new double[n];
         var rng = new Random(1);
         for (int i = 0; i < n; i++) { x[i] = rng.NextDouble() - 0.5; g[i] = rng.NextDouble() - 0.5; }
+        var xf = x.Select(v => (float)v).ToArray();
+        var gf = g.Select(v => (float)v).ToArray();
         var names = only ?? Optimizers.Names.ToArray();
         var samples = names.ToDictionary(k => k, _ => new List<double>());
+        var samplesF = names.ToDictionary(k => k, _ => new List<double>());
         var floor = new List<double>();
         var scan = new List<double>();
-        var bytes = new Dictionary<string, double>();
+        var scanF = new List<double>();
         var kernels = new Dictionary<string, string>();
+        var vectors = new Dictionary<string, int>();
         for (int rep = 0; rep < repeats; rep++)
         {
             floor.Add(FusedAdamReference(x, g, steps));
             scan.Add(FiniteScan(x, g, steps));
+            scanF.Add(FiniteScan(xf, gf, steps));
             foreach (var name in names)
             {
-                var opt = Optimizers.Create(name, n);
-                var chain = opt as ChainOptimizer;
-                // Bytes each step must move: read g, read and write θ and every state vector.
-                bytes[name] = 8 + 16 + 16.0 * (chain?.State.Vectors.Length ?? 0);
-                kernels[name] = chain?.FusedKernelName ?? "chain";
-                opt.LearningRate = 1e-6; // keep the parameters tame over many steps
-                samples[name].Add(Median(steps, () => opt.Step(x, g)) * 1e9 / n);
+                foreach (var precision in new[] { OptimizerPrecision.Float64, OptimizerPrecision.Float32 })
+                {
+                    var opt = Optimizers.Create(name, n, new OptimizerSettings { Precision = precision });
+                    var chain = opt as ChainOptimizer;
+                    vectors[name] = chain?.State.VectorCount ?? 0;
+                    kernels[name] = chain?.FusedKernelName ?? "chain";
+                    opt.LearningRate = 1e-6; // keep the parameters tame over many steps
+                    if (precision == OptimizerPrecision.Float64) samples[name].Add(Median(steps, () => opt.Step(x, g)) * 1e9 / n);
+                    else samplesF[name].Add(Median(steps, () => opt.Step(xf, gf)) * 1e9 / n);
+                }
             }
         }
         double floorNs = floor.Order().ElementAt(floor.Count / 2);
         double floorGbs = 56 / floorNs;
         Console.WriteLine(string.Create(ci, $"reference: one hand-fused Adam loop (no scan, no chain), 56 B/param: {Range(floor)} ns/param → {floorGbs:F1} GB/s is this machine's in-place streaming bandwidth now"));
-        Console.WriteLine(string.Create(ci, $"finiteness scan of the gradient (a refused step; every step starts with it), 8 B/param: {Range(scan)} ns/param"));
+        Console.WriteLine(string.Create(ci, $"finiteness scan of the gradient (a refused step; every step starts with it): float64 8 B/param {Range(scan)} ns/param, float32 4 B/param {Range(scanF)} ns/param"));
+        var ours = Table("float64", 8, names, samples, kernels, vectors, floorGbs);
+        var oursF = Table("float32", 4, names, samplesF, kernels, vectors, floorGbs);
+        Console.WriteLine("(bound = bytes/param ÷ the reference bandwidth; × bound ≤ 1.5 is the target; the scan's bytes are not in 'bytes'; f32/f64 = float32 ns ÷ float64 ns)");
+        if (torch) RunTorch(n, steps, names, ours, oursF);
+        return 0;
+    }
+
+    /// <summary>Prints one precision's table and returns the median ns/param of each optimizer.</summary>
+    private static Dictionary<string, double> Table(string precision, int size, string[] names, Dictionary<string, List<double>> samples,
+        Dictionary<string, string> kernels, Dictionary<string, int> vectors, double floorGbs)
+    {
+        var ci = CultureInfo.InvariantCulture;
         Console.WriteLine();
-        Console.WriteLine($"{"optimizer",-16} {"kernel",-15} {"ns/param",9} {"range",13} {"bytes/param",11} {"GB/s",6} {"bound ns",9} {"× bound",8}");
-        var ours = new Dictionary<string, double>();
+        Console.WriteLine($"{precision,-16} {"kernel",-24} {"ns/param",9} {"range",13} {"bytes/param",11} {"GB/s",6} {"bound ns",9} {"× bound",8}");
+        var medians = new Dictionary<string, double>();
         foreach (var name in names)
         {
             double ns = samples[name].Order().ElementAt(samples[name].Count / 2);
-            ours[name] = ns;
-            double bound = bytes[name] / floorGbs; // ns/param if it moved only its own bytes at the reference bandwidth
-            Console.WriteLine(string.Create(ci, $"{name,-16} {kernels[name],-15} {ns,9:F3} {Range(samples[name]),13} {bytes[name],11:F0} {bytes[name] / ns,6:F1} {bound,9:F3} {ns / bound,7:F2}×"));
+            medians[name] = ns;
+            double bytes = size * (3 + 2.0 * vectors[name]); // read g, read and write θ and every state vector
+            double bound = bytes / floorGbs; // ns/param if it moved only its own bytes at the reference bandwidth
+            Console.WriteLine(string.Create(ci, $"{name,-16} {kernels[name],-24} {ns,9:F3} {Range(samples[name]),13} {bytes,11:F0} {bytes / ns,6:F1} {bound,9:F3} {ns / bound,7:F2}×"));
         }
-        Console.WriteLine("(bound = bytes/param ÷ the reference bandwidth; × bound ≤ 1.5 is the target; the scan's 8 B/param is not in 'bytes')");
-        if (torch) RunTorch(n, steps, names, ours);
-        return 0;
+        return medians;
     }
 
     private static double Median(int steps, Action step)
@@ -99,6 +118,14 @@ public static class OptimizerBenchmark
         var opt = Optimizers.Create("sgd", x.Length);
         var bad = (double[])g.Clone();
         bad[^1] = double.NaN;
+        return Median(steps, () => opt.Step(x, bad)) * 1e9 / x.Length;
+    }
+
+    private static double FiniteScan(float[] x, float[] g, int steps)
+    {
+        var opt = Optimizers.Create("sgd", x.Length, new OptimizerSettings { Precision = OptimizerPrecision.Float32 });
+        var bad = (float[])g.Clone();
+        bad[^1] = float.NaN;
         return Median(steps, () => opt.Step(x, bad)) * 1e9 / x.Length;
     }
 
@@ -138,7 +165,7 @@ public static class OptimizerBenchmark
         return times[steps / 2] * 1e9 / n;
     }
 
-    private static void RunTorch(int n, int steps, string[] names, Dictionary<string, double> ours)
+    private static void RunTorch(int n, int steps, string[] names, Dictionary<string, double> ours, Dictionary<string, double> oursF)
     {
         var map = new Dictionary<string, string>
         {
@@ -160,11 +187,12 @@ public static class OptimizerBenchmark
 import time, torch
 torch.set_num_threads(1)
 n, steps = {{n}}, {{steps}}
-g = torch.rand(n, dtype=torch.float64) - 0.5
-for name, make in [
+for dtype in (torch.float64, torch.float32):
+  g = torch.rand(n, dtype=dtype) - 0.5
+  for name, make in [
 {{string.Join("\n", lines)}}
-]:
-    p = (torch.rand(n, dtype=torch.float64) - 0.5).requires_grad_()
+  ]:
+    p = (torch.rand(n, dtype=dtype) - 0.5).requires_grad_()
     p.grad = g.clone()
     opt = make(p)
     opt.step(); opt.step()
@@ -172,7 +200,8 @@ for name, make in [
     for _ in range(steps):
         t0 = time.perf_counter(); opt.step(); ts.append(time.perf_counter() - t0)
     ts.sort()
-    print(name, ts[len(ts) // 2] * 1e9 / n, flush=True)
+    print(str(dtype)[6:], name, ts[len(ts) // 2] * 1e9 / n, flush=True)
+  del p, g, opt
 """;
         string path = Path.Combine(Path.GetTempPath(), $"optima-torch-bench-{Environment.ProcessId}.py");
         File.WriteAllText(path, script);
@@ -189,13 +218,13 @@ for name, make in [
                 return;
             }
             Console.WriteLine($"\ntorch {TorchVersion()} one thread, same n, same run:");
-            Console.WriteLine($"{"optimizer",-18} {"torch ns/param",15} {"optima ns/param",16} {"speed-up",9}");
+            Console.WriteLine($"{"optimizer",-18} {"dtype",-8} {"torch ns/param",15} {"optima ns/param",16} {"speed-up",9}");
             foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 var parts = line.Split(' ');
-                double t = double.Parse(parts[1], CultureInfo.InvariantCulture);
-                double o = ours[parts[0]];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{parts[0],-18} {t,15:F3} {o,16:F3} {t / o,8:F1}×"));
+                double t = double.Parse(parts[2], CultureInfo.InvariantCulture);
+                double o = (parts[0] == "float32" ? oursF : ours)[parts[1]];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{parts[1],-18} {parts[0],-8} {t,15:F3} {o,16:F3} {t / o,8:F1}×"));
             }
         }
         catch (System.ComponentModel.Win32Exception)

@@ -34,13 +34,18 @@ internal static partial class Commands
         var epochs = new Option<int>("--epochs") { Description = "Passes over the training set.", DefaultValueFactory = _ => 10 };
         var batch = new Option<int>("--batch") { Description = "Minibatch size.", DefaultValueFactory = _ => 128 };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initialisation and the shuffling.", DefaultValueFactory = _ => 1UL };
+        var precision = new Option<string>("--precision")
+        {
+            Description = "float64 | float32: the precision of the parameters, gradients, GEMMs and optimizer state (float32 as PyTorch trains by default; softmax and mlp models).",
+            DefaultValueFactory = _ => "float64",
+        };
         var threads = new Option<int>("--threads") { Description = "Threads for the MLP's matrix products (-1: all cores).", DefaultValueFactory = _ => -1 };
         var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples." };
         var testLimit = new Option<int?>("--test-limit") { Description = "Use only the first N test samples." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Directory to write a checkpoint to after every epoch (and when the run stops)." };
         var resume = new Option<string?>("--resume") { Description = "Directory of a checkpoint to continue from (bit for bit); checkpoints keep going there unless --checkpoint says otherwise." };
         var command = new Command("train", "Train a classifier on Fashion-MNIST with a first-order optimizer: progress per epoch on stderr, a final table (or --json).")
-            { data, dataDir, model, optimizer, lr, momentum, weightDecay, schedule, warmup, epochs, batch, seed, threads, trainLimit, testLimit, checkpoint, resume, json };
+            { data, dataDir, model, optimizer, lr, momentum, weightDecay, schedule, warmup, epochs, batch, seed, precision, threads, trainLimit, testLimit, checkpoint, resume, json };
         command.SetAction(parse =>
         {
             var config = new TrainConfig(
@@ -56,7 +61,8 @@ internal static partial class Commands
                 Batch: parse.GetValue(batch),
                 Seed: parse.GetValue(seed),
                 TrainLimit: parse.GetValue(trainLimit),
-                TestLimit: parse.GetValue(testLimit));
+                TestLimit: parse.GetValue(testLimit),
+                Precision: parse.GetValue(precision)!.Trim().ToLowerInvariant());
             return Train(context, config, parse.GetValue(dataDir)!, parse.GetValue(threads), parse.GetValue(checkpoint), parse.GetValue(resume), parse.GetValue(json));
         });
         return command;
@@ -64,7 +70,7 @@ internal static partial class Commands
 
     /// <summary>What identifies a training run (saved beside a checkpoint so a resume can be checked against it).</summary>
     private sealed record TrainConfig(string Data, string Model, string Optimizer, double? LearningRate, double? Momentum, double? WeightDecay,
-        string Schedule, long Warmup, int Epochs, int Batch, ulong Seed, int? TrainLimit, int? TestLimit);
+        string Schedule, long Warmup, int Epochs, int Batch, ulong Seed, int? TrainLimit, int? TestLimit, string Precision = "float64");
 
     /// <summary>The file written beside a checkpoint: the run's settings and the epochs finished so far.</summary>
     private sealed record RunFileContent(TrainConfig Config, List<EpochRecord> History);
@@ -77,9 +83,14 @@ internal static partial class Commands
         if (c.Warmup < 0) throw new ArgumentException($"--warmup must be ≥ 0, not {c.Warmup}.");
         if (c.TrainLimit is < 1 || c.TestLimit is < 1) throw new ArgumentException("--train-limit and --test-limit must be at least 1.");
         if (threads == 0 || threads < -1) throw new ArgumentException("--threads must be -1 (all cores) or positive.");
-        var settings = new OptimizerSettings { LearningRate = c.LearningRate, Momentum = c.Momentum, WeightDecay = c.WeightDecay };
+        if (c.Precision is not ("float64" or "float32")) throw new ArgumentException($"--precision must be float64 or float32, not '{c.Precision}'.");
+        bool single = c.Precision == "float32";
+        var settings = new OptimizerSettings { LearningRate = c.LearningRate, Momentum = c.Momentum, WeightDecay = c.WeightDecay,
+            Precision = single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64 };
         _ = Optimizers.Create(c.Optimizer, 1, settings); // unknown names and bad settings fail before the data are read
-        _ = ParseModel(c.Model, FashionMnist.ClassNames.Count);
+        string modelKind = ParseModel(c.Model, FashionMnist.ClassNames.Count).Kind;
+        if (single && modelKind is not ("mlp" or "softmax"))
+            throw new ArgumentException($"--precision float32 supports the softmax and mlp models, not '{c.Model}'.");
         _ = BuildSchedule(c.Schedule, 1e-3, c.Warmup, 2 + c.Warmup, 1);
 
         RunFileContent? previous = null;
@@ -138,10 +149,13 @@ internal static partial class Commands
             Seed = c.Seed,
             Schedule = sched,
             Evaluate = evaluate,
+            EvaluateSingle = single ? xs => ((Mlp)problem).Evaluate(xs, test) : null,
             Progress = progress,
             CheckpointPath = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
         };
-        var trainer = new MinibatchTrainer(monitor, opt, start, options);
+        var trainer = single
+            ? new MinibatchTrainer(monitor, opt, ((Mlp)problem).InitialParametersSingle(c.Seed), options)
+            : new MinibatchTrainer(monitor, opt, start, options);
         if (resumeDir is not null)
         {
             trainer.LoadCheckpoint(Path.Combine(resumeDir, CheckpointFile));
@@ -149,7 +163,7 @@ internal static partial class Commands
         }
         int resumedAt = trainer.Epoch;
         if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
-        err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
+        err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
         var result = trainer.Run();
         if (live) err.Write("\r\u001b[2K");
         if (result.Message is not null) err.WriteLine($"optima: {result.Message}");
@@ -166,6 +180,7 @@ internal static partial class Commands
                 trainSamples = train.Count,
                 testSamples = test.Count,
                 optimizer = opt.Name,
+                precision = c.Precision,
                 learningRate = c.LearningRate ?? Optimizers.Create(c.Optimizer, 1, settings).LearningRate,
                 schedule = c.Schedule,
                 warmup = c.Warmup,
@@ -203,7 +218,7 @@ internal static partial class Commands
             var console = Console(context);
             console.Write(table);
             var o = context.Out;
-            o.WriteLine($"model         {describe}, {problem.Dimension.ToString("N0", ci)} parameters");
+            o.WriteLine($"model         {describe}, {problem.Dimension.ToString("N0", ci)} {c.Precision} parameters");
             o.WriteLine($"optimizer     {opt.Name}, batch {c.Batch}, seed {c.Seed}");
             o.WriteLine($"result        {result.Reason}, {result.Steps.ToString("N0", ci)} steps, {result.Elapsed.TotalSeconds.ToString("F1", ci)} s");
             if (history.Count > 0) o.WriteLine($"test accuracy {last.TestAccuracy.ToString("P2", ci)}");
@@ -213,7 +228,7 @@ internal static partial class Commands
     }
 
     private static string Describe(TrainConfig c) =>
-        string.Create(CultureInfo.InvariantCulture, $"model {c.Model}, optimizer {c.Optimizer}, lr {c.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}, schedule {c.Schedule}, warm-up {c.Warmup}, batch {c.Batch}, seed {c.Seed}, train limit {c.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}, test limit {c.TestLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+        string.Create(CultureInfo.InvariantCulture, $"model {c.Model}, optimizer {c.Optimizer}, lr {c.LearningRate?.ToString(CultureInfo.InvariantCulture) ?? "default"}, schedule {c.Schedule}, warm-up {c.Warmup}, batch {c.Batch}, seed {c.Seed}, train limit {c.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}, test limit {c.TestLimit?.ToString(CultureInfo.InvariantCulture) ?? "none"}, precision {c.Precision}");
 
     private static void WriteRunFile(string dir, RunFileContent content)
     {
@@ -356,7 +371,7 @@ internal static partial class Commands
     }
 
     /// <summary>Passes a finite-sum problem through, counting the samples of the current epoch for the live progress bar.</summary>
-    private sealed class ProgressObjective(IFiniteSumObjective inner) : IFiniteSumObjective
+    private sealed class ProgressObjective(IFiniteSumObjective inner) : ISinglePrecisionFiniteSum
     {
         private long _done;
         private double _lossSum;
@@ -374,14 +389,19 @@ internal static partial class Commands
 
         public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => inner.ValueAndGradient(x, gradient);
 
-        public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
+        public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient) =>
+            Report(inner.BatchValueAndGradient(x, batch, gradient), batch.Length);
+
+        public double BatchValueAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> batch, Span<float> gradient) =>
+            Report(((ISinglePrecisionFiniteSum)inner).BatchValueAndGradient(x, batch, gradient), batch.Length);
+
+        private double Report(double loss, int batchLength)
         {
-            double loss = inner.BatchValueAndGradient(x, batch, gradient);
             if (OnBatch is { } report)
             {
                 if (_done >= inner.Count || !EpochClock.IsRunning) { _done = 0; _lossSum = 0; EpochClock.Restart(); }
-                _done += batch.Length;
-                _lossSum += loss * batch.Length;
+                _done += batchLength;
+                _lossSum += loss * batchLength;
                 long now = Stopwatch.GetTimestamp();
                 if (Stopwatch.GetElapsedTime(_lastDraw, now).TotalMilliseconds > 100 || _done >= inner.Count)
                 {

@@ -17,7 +17,7 @@ namespace Optima.Problems.Models;
 /// <para>Parameter layout, layer after layer: the weights W_l (out × in, column-major) then the biases b_l (out).</para>
 /// <para>Reuses one set of work buffers sized for <see cref="ChunkSize"/> samples: not thread-safe.</para>
 /// </remarks>
-public sealed class Mlp : IFiniteSumObjective
+public sealed class Mlp : ISinglePrecisionFiniteSum
 {
     /// <summary>Largest number of samples pushed through the network at once; bigger batches are processed in chunks.</summary>
     public const int ChunkSize = 256;
@@ -26,8 +26,30 @@ public sealed class Mlp : IFiniteSumObjective
     private readonly int[] _sizes;
     private readonly int[] _wOffset, _bOffset;
     private readonly int _threads;
-    private readonly double[][] _a, _d;
+    private readonly Work<double> _work64;
+    private Work<float>? _work32;            // created on the first float call
+    private float[]? _features32;            // the training features in float, converted once
+    private LabeledData? _evalData32;        // the last data set evaluated in float, and its converted features
+    private float[]? _evalFeatures32;
     private readonly int[] _iota = Enumerable.Range(0, ChunkSize).ToArray();
+
+    // Work buffers for one chunk: activations (features × samples, column-major) and hidden-layer deltas.
+    private sealed class Work<T>
+    {
+        public readonly T[][] A, D;
+
+        public Work(int[] sizes)
+        {
+            int layers = sizes.Length - 1;
+            A = new T[layers + 1][];
+            D = new T[layers + 1][];
+            for (int l = 0; l <= layers; l++)
+            {
+                A[l] = new T[(long)sizes[l] * ChunkSize];
+                if (l > 0 && l < layers) D[l] = new T[(long)sizes[l] * ChunkSize];
+            }
+        }
+    }
 
     /// <summary>Creates the network for <paramref name="data"/> with the given hidden layer widths.</summary>
     /// <param name="data">The training samples (the finite sum's terms).</param>
@@ -47,8 +69,6 @@ public sealed class Mlp : IFiniteSumObjective
         int layers = _sizes.Length - 1;
         _wOffset = new int[layers + 1];
         _bOffset = new int[layers + 1];
-        _a = new double[layers + 1][];
-        _d = new double[layers + 1][];
         long offset = 0;
         for (int l = 1; l <= layers; l++)
         {
@@ -58,12 +78,7 @@ public sealed class Mlp : IFiniteSumObjective
             offset += _sizes[l];
             if (offset > Array.MaxLength) throw new ArgumentException("The network has too many parameters.", nameof(hiddenSizes));
         }
-        // Work buffers for one chunk: activations (features × samples, column-major) and hidden-layer deltas.
-        for (int l = 0; l <= layers; l++)
-        {
-            _a[l] = new double[(long)_sizes[l] * ChunkSize];
-            if (l > 0 && l < layers) _d[l] = new double[(long)_sizes[l] * ChunkSize];
-        }
+        _work64 = new Work<double>(_sizes);
         Dimension = (int)offset;
     }
 
@@ -99,6 +114,9 @@ public sealed class Mlp : IFiniteSumObjective
         return x;
     }
 
+    /// <summary>The same initial parameters as <see cref="InitialParameters"/>, rounded to float.</summary>
+    public float[] InitialParametersSingle(ulong seed) => Array.ConvertAll(InitialParameters(seed), v => (float)v);
+
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x)
     {
@@ -107,7 +125,7 @@ public sealed class Mlp : IFiniteSumObjective
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, _data.Count - start);
-            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, [], 0, false, out _);
+            sum += Chunk(_data, _data.Features, start, _iota.AsSpan(0, len), x, [], 0.0, false, out _);
         }
         return sum / _data.Count;
     }
@@ -121,13 +139,27 @@ public sealed class Mlp : IFiniteSumObjective
         for (int start = 0; start < _data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, _data.Count - start);
-            sum += Chunk(_data, start, _iota.AsSpan(0, len), x, gradient, scale, start > 0, out _);
+            sum += Chunk(_data, _data.Features, start, _iota.AsSpan(0, len), x, gradient, scale, start > 0, out _);
         }
         return sum * scale;
     }
 
     /// <inheritdoc/>
     public double BatchValueAndGradient(ReadOnlySpan<double> x, ReadOnlySpan<int> batch, Span<double> gradient)
+        => Batch(x, _data.Features, batch, gradient);
+
+    /// <summary>
+    /// Single-precision <see cref="BatchValueAndGradient(ReadOnlySpan{double}, ReadOnlySpan{int}, Span{double})"/>:
+    /// the same network and parameter layout, evaluated with float GEMMs (SGEMM) on a float copy of the training
+    /// features made on the first call. Returns the mean loss over the batch (accumulated in double).
+    /// </summary>
+    /// <exception cref="ArgumentException">A span has the wrong length or the batch is empty.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A batch index is outside [0, <see cref="Count"/>).</exception>
+    public double BatchValueAndGradient(ReadOnlySpan<float> x, ReadOnlySpan<int> batch, Span<float> gradient)
+        => Batch(x, SingleFeatures(_data), batch, gradient);
+
+    private double Batch<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> features, ReadOnlySpan<int> batch, Span<T> gradient)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Guard.Length(x.Length, Dimension, nameof(x));
         Guard.Length(gradient.Length, Dimension, nameof(gradient));
@@ -138,7 +170,7 @@ public sealed class Mlp : IFiniteSumObjective
         for (int start = 0; start < batch.Length; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, batch.Length - start);
-            sum += Chunk(_data, 0, batch.Slice(start, len), x, gradient, scale, start > 0, out _);
+            sum += Chunk(_data, features, 0, batch.Slice(start, len), x, gradient, T.CreateChecked(scale), start > 0, out _);
         }
         return sum * scale;
     }
@@ -147,19 +179,72 @@ public sealed class Mlp : IFiniteSumObjective
     /// <exception cref="ArgumentException"><paramref name="data"/> has another number of features or classes.</exception>
     public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<double> x, LabeledData data)
     {
+        CheckEvaluation(x.Length, data);
+        return Evaluate(x, data, data.Features);
+    }
+
+    /// <summary>
+    /// Single-precision <see cref="Evaluate(ReadOnlySpan{double}, LabeledData)"/> (float GEMMs; the features of
+    /// <paramref name="data"/> are converted to float once and kept for the next call with the same data).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="data"/> has another number of features or classes.</exception>
+    public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<float> x, LabeledData data)
+    {
+        CheckEvaluation(x.Length, data);
+        return Evaluate(x, data, SingleFeatures(data));
+    }
+
+    private void CheckEvaluation(int length, LabeledData data)
+    {
         ArgumentNullException.ThrowIfNull(data);
-        Guard.Length(x.Length, Dimension, nameof(x));
+        Guard.Length(length, Dimension, "x");
         if (data.FeatureCount != _sizes[0] || data.Classes != _sizes[^1])
             throw new ArgumentException($"The data have {data.FeatureCount} features and {data.Classes} classes; the network expects {_sizes[0]} and {_sizes[^1]}.", nameof(data));
+    }
+
+    private (double Loss, double Accuracy) Evaluate<T>(ReadOnlySpan<T> x, LabeledData data, ReadOnlySpan<T> features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         double sum = 0;
         long correct = 0;
         for (int start = 0; start < data.Count; start += ChunkSize)
         {
             int len = Math.Min(ChunkSize, data.Count - start);
-            sum += Chunk(data, start, _iota.AsSpan(0, len), x, [], 0, false, out int c);
+            sum += Chunk(data, features, start, _iota.AsSpan(0, len), x, [], T.Zero, false, out int c);
             correct += c;
         }
         return (sum / data.Count, correct / (double)data.Count);
+    }
+
+    /// <summary>The features of <paramref name="data"/> in float: the training set's copy is kept for the model's life, one other set's until the next.</summary>
+    private float[] SingleFeatures(LabeledData data)
+    {
+        if (ReferenceEquals(data, _data)) return _features32 ??= Array.ConvertAll(data.Features, v => (float)v);
+        if (!ReferenceEquals(data, _evalData32))
+        {
+            _evalFeatures32 = Array.ConvertAll(data.Features, v => (float)v);
+            _evalData32 = data;
+        }
+        return _evalFeatures32!;
+    }
+
+    private Work<T> WorkFor<T>()
+    {
+        if (typeof(T) == typeof(double)) return (Work<T>)(object)_work64;
+        return (Work<T>)(object)(_work32 ??= new Work<float>(_sizes));
+    }
+
+    // The span GEMM of the element type (the type test is a JIT-time constant).
+    private static void Gemm<T>(int m, int n, int k, ReadOnlySpan<T> a, bool transposeA, ReadOnlySpan<T> b, bool transposeB,
+        bool accumulate, Span<T> c, int threads) where T : unmanaged
+    {
+        int lda = transposeA ? k : m, ldb = transposeB ? n : k;
+        if (typeof(T) == typeof(double))
+            DenseBlas.Gemm(m, n, k, 1.0, MemoryMarshal.Cast<T, double>(a), lda, transposeA, MemoryMarshal.Cast<T, double>(b), ldb, transposeB,
+                accumulate ? 1.0 : 0.0, MemoryMarshal.Cast<T, double>(c), m, threads);
+        else
+            DenseBlas.Gemm(m, n, k, 1f, MemoryMarshal.Cast<T, float>(a), lda, transposeA, MemoryMarshal.Cast<T, float>(b), ldb, transposeB,
+                accumulate ? 1f : 0f, MemoryMarshal.Cast<T, float>(c), m, threads);
     }
 
     /// <summary>
@@ -168,87 +253,86 @@ public sealed class Mlp : IFiniteSumObjective
     /// <paramref name="gradient"/>. The weights are read in place from <paramref name="x"/> and the weight gradients
     /// written in place into <paramref name="gradient"/> (span GEMMs, no copies); nothing is allocated.
     /// </summary>
-    private double Chunk(LabeledData data, int baseIndex, ReadOnlySpan<int> idx, ReadOnlySpan<double> x, Span<double> gradient,
-        double scale, bool accumulate, out int correct)
+    private double Chunk<T>(LabeledData data, ReadOnlySpan<T> features, int baseIndex, ReadOnlySpan<int> idx, ReadOnlySpan<T> x, Span<T> gradient,
+        T scale, bool accumulate, out int correct) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int b = idx.Length, d = _sizes[0], layers = _sizes.Length - 1, classes = _sizes[^1];
-        var features = data.Features.AsSpan();
-        ReadOnlySpan<double> input;
+        var work = WorkFor<T>();
+        ReadOnlySpan<T> input;
         if (Unsafe.AreSame(ref MemoryMarshal.GetReference(idx), ref _iota[0]))
         {
             input = features.Slice(baseIndex * d, b * d); // consecutive samples: the data are already a d × b matrix
         }
         else
         {
-            var gathered = _a[0].AsSpan(0, b * d);
+            var gathered = work.A[0].AsSpan(0, b * d);
             for (int j = 0; j < b; j++) features.Slice((baseIndex + idx[j]) * d, d).CopyTo(gathered.Slice(j * d, d));
             input = gathered;
         }
 
-        ReadOnlySpan<double> prev = input;
+        ReadOnlySpan<T> prev = input;
         for (int l = 1; l <= layers; l++)
         {
             int rows = _sizes[l], cols = _sizes[l - 1];
             var bias = x.Slice(_bOffset[l], rows);
-            var a = _a[l].AsSpan(0, rows * b);
+            var a = work.A[l].AsSpan(0, rows * b);
             for (int j = 0; j < b; j++) bias.CopyTo(a.Slice(j * rows, rows)); // z = b·1ᵀ + W·a, the bias seeds the GEMM's C
-            DenseBlas.Gemm(rows, b, cols, 1.0, x.Slice(_wOffset[l], rows * cols), rows, false, prev, cols, false, 1.0, a, rows, _threads);
-            if (l < layers) TensorPrimitives.Max(a, 0.0, a);
+            Gemm(rows, b, cols, x.Slice(_wOffset[l], rows * cols), false, prev, false, true, a, _threads);
+            if (l < layers) TensorPrimitives.Max(a, T.Zero, a);
             prev = a;
         }
 
         // Softmax cross-entropy per column; with a gradient, the logits become (softmax − onehot)·scale = ∂(scale·Σ loss)/∂z.
         double loss = 0;
         correct = 0;
-        var logits = _a[layers].AsSpan(0, classes * b);
+        var logits = work.A[layers].AsSpan(0, classes * b);
         for (int j = 0; j < b; j++)
         {
             var z = logits.Slice(j * classes, classes);
             int label = data.Labels[baseIndex + idx[j]];
-            int arg = TensorPrimitives.IndexOfMax(z);
+            int arg = TensorPrimitives.IndexOfMax<T>(z);
             if (arg == label) correct++;
-            double max = z[arg];
-            double sumExp = 0;
-            for (int k = 0; k < classes; k++) sumExp += Math.Exp(z[k] - max);
-            double lse = max + Math.Log(sumExp);
-            loss += lse - z[label];
-            if (scale != 0)
+            T max = z[arg];
+            T sumExp = T.Zero;
+            for (int k = 0; k < classes; k++) sumExp += T.Exp(z[k] - max);
+            T lse = max + T.Log(sumExp);
+            loss += double.CreateTruncating(lse - z[label]);
+            if (scale != T.Zero)
             {
-                for (int k = 0; k < classes; k++) z[k] = Math.Exp(z[k] - lse) * scale;
+                for (int k = 0; k < classes; k++) z[k] = T.Exp(z[k] - lse) * scale;
                 z[label] -= scale;
             }
         }
-        if (scale == 0) return loss;
+        if (scale == T.Zero) return loss;
 
         for (int l = layers; l >= 1; l--)
         {
             int rows = _sizes[l], cols = _sizes[l - 1];
-            ReadOnlySpan<double> dz = l == layers ? _a[layers].AsSpan(0, rows * b) : _d[l].AsSpan(0, rows * b);
-            ReadOnlySpan<double> below = l == 1 ? input : _a[l - 1].AsSpan(0, cols * b);
+            ReadOnlySpan<T> dz = l == layers ? work.A[layers].AsSpan(0, rows * b) : work.D[l].AsSpan(0, rows * b);
+            ReadOnlySpan<T> below = l == 1 ? input : work.A[l - 1].AsSpan(0, cols * b);
             // ∂W = dz·a_{l−1}ᵀ straight into the gradient vector.
-            DenseBlas.Gemm(rows, cols, b, 1.0, dz, rows, false, below, cols, true, accumulate ? 1.0 : 0.0,
-                gradient.Slice(_wOffset[l], rows * cols), rows, _threads);
+            Gemm(rows, cols, b, dz, false, below, true, accumulate, gradient.Slice(_wOffset[l], rows * cols), _threads);
             var db = gradient.Slice(_bOffset[l], rows);
             if (!accumulate) db.Clear();
             for (int j = 0; j < b; j++) TensorPrimitives.Add(db, dz.Slice(j * rows, rows), db);
             if (l > 1)
             {
-                var delta = _d[l - 1].AsSpan(0, cols * b);
-                DenseBlas.Gemm(cols, b, rows, 1.0, x.Slice(_wOffset[l], rows * cols), rows, true, dz, rows, false, 0.0, delta, cols, _threads);
-                ReluMask(delta, _a[l - 1].AsSpan(0, cols * b));
+                var delta = work.D[l - 1].AsSpan(0, cols * b);
+                Gemm(cols, b, rows, x.Slice(_wOffset[l], rows * cols), true, dz, false, false, delta, _threads);
+                ReluMask(delta, work.A[l - 1].AsSpan(0, cols * b));
             }
         }
         return loss;
     }
 
     /// <summary>δ ← δ where a &gt; 0, else 0 (ReLU′: the activation is positive exactly where the pre-activation is).</summary>
-    private static void ReluMask(Span<double> delta, ReadOnlySpan<double> activation)
+    private static void ReluMask<T>(Span<T> delta, ReadOnlySpan<T> activation) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var dv = MemoryMarshal.Cast<double, Vector<double>>(delta);
-        var av = MemoryMarshal.Cast<double, Vector<double>>(activation);
+        var dv = MemoryMarshal.Cast<T, Vector<T>>(delta);
+        var av = MemoryMarshal.Cast<T, Vector<T>>(activation);
         for (int i = 0; i < dv.Length; i++)
-            dv[i] = Vector.ConditionalSelect(Vector.GreaterThan(av[i], Vector<double>.Zero), dv[i], Vector<double>.Zero);
-        for (int i = dv.Length * Vector<double>.Count; i < delta.Length; i++)
-            if (activation[i] <= 0) delta[i] = 0;
+            dv[i] = Vector.ConditionalSelect(Vector.GreaterThan(av[i], Vector<T>.Zero), dv[i], Vector<T>.Zero);
+        for (int i = dv.Length * Vector<T>.Count; i < delta.Length; i++)
+            if (activation[i] <= T.Zero) delta[i] = T.Zero;
     }
 }

@@ -4,199 +4,154 @@ using System.Runtime.InteropServices;
 
 namespace Optima.Solvers.Stochastic;
 
+/// <summary>What a fused kernel needs besides its core rule.</summary>
+/// <param name="State">The optimizer's state (float64 or float32 vectors).</param>
+/// <param name="CoreBase">Index of the core transform's first state vector.</param>
+/// <param name="L2">λ of an L2 decay before the core (0: none).</param>
+/// <param name="Trace">A momentum trace after the core, or null.</param>
+/// <param name="Decay">λ of a decoupled decay after the core and trace (0: none).</param>
+/// <param name="ScaleByLearningRate">Whether the chain ends with −γ (otherwise θ ← θ + u, as after the heavy ball).</param>
+internal sealed record KernelParts(OptimizerState State, int CoreBase, double L2, Trace? Trace, double Decay, bool ScaleByLearningRate);
+
 /// <summary>
-/// Single-pass kernels for the common chains, used by <see cref="ChainOptimizer"/> in place of the blocked chain when
-/// it recognises one: [L2 decay] → scale_by_adam/amsgrad → [decoupled decay] → −γ (Adam, AMSGrad, AdamW) and
-/// [L2 decay] → [trace] → [decoupled decay] → −γ (SGD, momentum, Nesterov, SGDW). Each reads the gradient, the
-/// parameters and the state once and writes the parameters and the state once, with the same floating-point
-/// operations in the same order as the chain, so results are bit-identical to it. The options are compile-time flags
-/// (generic struct arguments), so each combination is its own branch-free loop.
+/// Single-pass kernels, used by <see cref="ChainOptimizer"/> in place of the blocked chain when the chain has the shape
+/// [L2 decay] → [core] → [momentum trace] → [decoupled decay] → [−γ] with a core that has a rule (Adam, AMSGrad,
+/// AdaMax, NAdam, AdaBound, Adagrad, RMSProp plain or centred, Adadelta, the textbook heavy ball): SGD, momentum,
+/// Nesterov and SGDW are the chains without a core, AdamW is Adam with the decoupled decay, RMSProp with momentum has
+/// the trace. Each step reads the gradient, the parameters and the state once and writes the parameters and the state
+/// once, running the very rule structs (Rules.cs) that the chain's transforms run, with the decays and the final step
+/// as the chain does them (fused multiply-adds), so results are bit-identical to the chain. Options are compile-time
+/// flags (generic struct arguments), so each combination is its own branch-free loop; the element type (double or
+/// float) is one more generic argument of the same loop.
 /// </summary>
+/// <remarks>
+/// The last partial vector runs zero-padded (the state vectors are padded to the SIMD width), as the chain runs its
+/// last block, so there is no scalar copy of any formula.
+/// </remarks>
 internal abstract class FusedKernel
 {
     /// <summary>A short description, e.g. "fused adam".</summary>
     public abstract string Name { get; }
 
-    /// <summary>One update over the whole vectors (the gradient has been checked finite).</summary>
+    /// <summary>One update over the whole vectors (the gradient has been checked finite, BeginStep has run).</summary>
     public abstract void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate);
 
+    /// <summary>One update of float32 parameters with float32 state.</summary>
+    public abstract void Run(Span<float> parameters, ReadOnlySpan<float> gradient, double learningRate);
+
     /// <summary>The kernel for <paramref name="chain"/>, or null when the chain has no fused form.</summary>
-    public static FusedKernel? For(IReadOnlyList<GradientTransform> chain)
+    public static FusedKernel? For(IReadOnlyList<GradientTransform> chain, OptimizerState state)
     {
-        int i = 0, last = chain.Count - 1;
-        if (last < 0 || chain[last] is not ScaleByLearningRate) return null;
+        int i = 0, end = chain.Count;
+        if (end == 0) return null;
+        bool lr = chain[end - 1] is ScaleByLearningRate;
+        if (lr) end--;
         double l2 = 0, dec = 0;
-        if (i < last && chain[i] is AddDecayedWeights a) { l2 = a.Lambda; i++; }
         GradientTransform? core = null;
-        if (i < last && chain[i] is ScaleByAdam or Trace) core = chain[i++];
-        if (i < last && chain[i] is AddDecayedWeights d) { dec = d.Lambda; i++; }
-        if (i != last) return null;
-        return core switch
-        {
-            ScaleByAdam adam => new AdamKernel(adam, l2, dec),
-            Trace trace => new SgdKernel(trace, l2, dec),
-            _ => new SgdKernel(null, l2, dec),
-        };
+        Trace? trace = null;
+        if (i < end && chain[i] is AddDecayedWeights a) { l2 = a.Lambda; i++; }
+        if (i < end && chain[i] is not (Trace or AddDecayedWeights)) core = chain[i++];
+        if (i < end && chain[i] is Trace t) { trace = t; i++; }
+        if (i < end && chain[i] is AddDecayedWeights d) { dec = d.Lambda; i++; }
+        if (i != end) return null;
+        var parts = new KernelParts(state, core?.VectorBase ?? 0, l2, trace, dec, lr);
+        if (core is not null) return core.CreateKernel(parts);
+        return Create(parts, trace is null ? "sgd" : trace.Fused.Nesterov ? "nesterov" : "momentum",
+            static () => default(NoRule<double>), static () => default(NoRule<float>));
     }
 
-    internal interface IFlag { static abstract bool On { get; } }
+    /// <summary>The kernel running a core rule (made afresh each step, for the step's constants) in either precision.</summary>
+    public static FusedKernel Create<TCore64, TCore32>(KernelParts parts, string name, Func<TCore64> rule64, Func<TCore32> rule32)
+        where TCore64 : struct, IRule<double> where TCore32 : struct, IRule<float> =>
+        new Kernel<TCore64, TCore32>(parts, parts.Trace is not null && name is not ("momentum" or "nesterov") ? $"fused {name} + momentum" : $"fused {name}",
+            rule64, rule32);
 
-    internal readonly struct Yes : IFlag { public static bool On => true; }
-
-    internal readonly struct No : IFlag { public static bool On => false; }
-
-    private sealed class AdamKernel(ScaleByAdam adam, double l2, double dec) : FusedKernel
+    /// <summary>The broadcast constants of a step: L2 λ, decoupled λ and the final factor (−γ, or 1 without a learning-rate link).</summary>
+    private readonly struct Constants<T>(double l2, double decay, double step) where T : IFloatingPointIeee754<T>
     {
-        public override string Name => adam.Fused.AmsGrad ? "fused amsgrad" : "fused adam";
-
-        public override void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate)
-        {
-            var m = adam.WholeStateVector(0);
-            var v = adam.WholeStateVector(1);
-            var vmax = adam.Fused.AmsGrad ? adam.WholeStateVector(2) : v;
-            switch ((l2 != 0, dec != 0, adam.Fused.AmsGrad))
-            {
-                case (false, false, false): Adam<No, No, No>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (false, true, false): Adam<No, Yes, No>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (true, false, false): Adam<Yes, No, No>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (true, true, false): Adam<Yes, Yes, No>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (false, false, true): Adam<No, No, Yes>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (false, true, true): Adam<No, Yes, Yes>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (true, false, true): Adam<Yes, No, Yes>(parameters, gradient, m, v, vmax, learningRate); break;
-                case (true, true, true): Adam<Yes, Yes, Yes>(parameters, gradient, m, v, vmax, learningRate); break;
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Adam<TL2, TDec, TAms>(Span<double> parameters, ReadOnlySpan<double> gradient, double[] mArray, double[] vArray, double[] vmaxArray, double lr)
-            where TL2 : IFlag where TDec : IFlag where TAms : IFlag
-        {
-            var (b1s, b2s, epss, _, c1s, c2s) = adam.Fused;
-            double a1s = 1 - b1s, a2s = 1 - b2s, minusLr = -lr;
-            int n = parameters.Length, w = Vector<double>.Count;
-            ref double p = ref MemoryMarshal.GetReference(parameters);
-            ref double g = ref MemoryMarshal.GetReference(gradient);
-            ref double m = ref MemoryMarshal.GetArrayDataReference(mArray);
-            ref double v = ref MemoryMarshal.GetArrayDataReference(vArray);
-            ref double vx = ref MemoryMarshal.GetArrayDataReference(vmaxArray);
-            Vector<double> b1 = new(b1s), b2 = new(b2s), a1 = new(a1s), a2 = new(a2s), c1 = new(c1s), c2 = new(c2s), eps = new(epss),
-                lam = new(l2), decay = new(dec), step = new(minusLr);
-            nuint i = 0, end = (nuint)(n - n % w);
-            for (; i < end; i += (nuint)w)
-            {
-                var th = Vector.LoadUnsafe(ref p, i);
-                var gi = Vector.LoadUnsafe(ref g, i);
-                if (TL2.On) gi = Vector.FusedMultiplyAdd(th, lam, gi);
-                var mi = Vector.FusedMultiplyAdd(b1, Vector.LoadUnsafe(ref m, i), a1 * gi);
-                var vi = Vector.FusedMultiplyAdd(b2, Vector.LoadUnsafe(ref v, i), a2 * gi * gi);
-                mi.StoreUnsafe(ref m, i);
-                vi.StoreUnsafe(ref v, i);
-                if (TAms.On)
-                {
-                    vi = Vector.Max(Vector.LoadUnsafe(ref vx, i), vi);
-                    vi.StoreUnsafe(ref vx, i);
-                }
-                var u = mi * c1 / Vector.FusedMultiplyAdd(Vector.SquareRoot(vi), c2, eps);
-                if (TDec.On) u = Vector.FusedMultiplyAdd(th, decay, u);
-                Vector.FusedMultiplyAdd(u, step, th).StoreUnsafe(ref p, i);
-            }
-            for (int k = (int)end; k < n; k++)
-            {
-                double th = parameters[k], gi = gradient[k];
-                if (TL2.On) gi = Math.FusedMultiplyAdd(th, l2, gi);
-                double mi = Math.FusedMultiplyAdd(b1s, mArray[k], a1s * gi);
-                double vi = Math.FusedMultiplyAdd(b2s, vArray[k], a2s * gi * gi);
-                mArray[k] = mi;
-                vArray[k] = vi;
-                if (TAms.On) vmaxArray[k] = vi = Math.Max(vmaxArray[k], vi);
-                double u = mi * c1s / Math.FusedMultiplyAdd(Math.Sqrt(vi), c2s, epss);
-                if (TDec.On) u = Math.FusedMultiplyAdd(th, dec, u);
-                parameters[k] = Math.FusedMultiplyAdd(u, minusLr, th);
-            }
-        }
+        public readonly Vector<T> L2 = Simd.V<T>(l2), Decay = Simd.V<T>(decay), Step = Simd.V<T>(step);
     }
 
-    private sealed class SgdKernel(Trace? trace, double l2, double dec) : FusedKernel
+    private sealed class Kernel<TCore64, TCore32>(KernelParts parts, string name, Func<TCore64> rule64, Func<TCore32> rule32) : FusedKernel
+        where TCore64 : struct, IRule<double> where TCore32 : struct, IRule<float>
     {
-        public override string Name => trace is null ? "fused sgd" : trace.Fused.Nesterov ? "fused nesterov" : "fused momentum";
+        public override string Name => name;
 
-        public override void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate)
+        public override void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate) =>
+            Dispatch(parameters, gradient, parts.State.Vectors, rule64(), learningRate);
+
+        public override void Run(Span<float> parameters, ReadOnlySpan<float> gradient, double learningRate) =>
+            Dispatch(parameters, gradient, parts.State.SingleVectors, rule32(), learningRate);
+
+        /// <summary>Picks the loop for this step's options.</summary>
+        private void Dispatch<T, TCore>(Span<T> p, ReadOnlySpan<T> g, T[][] state, in TCore core, double learningRate)
+            where T : unmanaged, IFloatingPointIeee754<T> where TCore : struct, IRule<T>
         {
+            var k = new Constants<T>(parts.L2, parts.Decay, parts.ScaleByLearningRate ? -learningRate : 1.0);
+            var trace = parts.Trace;
             if (trace is null)
             {
-                switch ((l2 != 0, dec != 0))
-                {
-                    case (false, false): Sgd<No, No, No, No, No>(parameters, gradient, null, learningRate); break;
-                    case (true, false): Sgd<Yes, No, No, No, No>(parameters, gradient, null, learningRate); break;
-                    case (false, true): Sgd<No, No, No, No, Yes>(parameters, gradient, null, learningRate); break;
-                    case (true, true): Sgd<Yes, No, No, No, Yes>(parameters, gradient, null, learningRate); break;
-                }
+                WithPost(p, g, state, in k, in core, default(NoRule<T>));
                 return;
             }
-            var b = trace.WholeStateVector(0);
-            var (_, _, nesterov, first) = trace.Fused;
-            // Dispatch on (L2, first, Nesterov, decoupled): the trace flag is on.
-            int key = (l2 != 0 ? 8 : 0) | (first ? 4 : 0) | (nesterov ? 2 : 0) | (dec != 0 ? 1 : 0);
-            switch (key)
+            switch (trace.Fused.First, trace.Fused.Nesterov)
             {
-                case 0: Sgd<No, Yes, No, No, No>(parameters, gradient, b, learningRate); break;
-                case 1: Sgd<No, Yes, No, No, Yes>(parameters, gradient, b, learningRate); break;
-                case 2: Sgd<No, Yes, No, Yes, No>(parameters, gradient, b, learningRate); break;
-                case 3: Sgd<No, Yes, No, Yes, Yes>(parameters, gradient, b, learningRate); break;
-                case 4: Sgd<No, Yes, Yes, No, No>(parameters, gradient, b, learningRate); break;
-                case 5: Sgd<No, Yes, Yes, No, Yes>(parameters, gradient, b, learningRate); break;
-                case 6: Sgd<No, Yes, Yes, Yes, No>(parameters, gradient, b, learningRate); break;
-                case 7: Sgd<No, Yes, Yes, Yes, Yes>(parameters, gradient, b, learningRate); break;
-                case 8: Sgd<Yes, Yes, No, No, No>(parameters, gradient, b, learningRate); break;
-                case 9: Sgd<Yes, Yes, No, No, Yes>(parameters, gradient, b, learningRate); break;
-                case 10: Sgd<Yes, Yes, No, Yes, No>(parameters, gradient, b, learningRate); break;
-                case 11: Sgd<Yes, Yes, No, Yes, Yes>(parameters, gradient, b, learningRate); break;
-                case 12: Sgd<Yes, Yes, Yes, No, No>(parameters, gradient, b, learningRate); break;
-                case 13: Sgd<Yes, Yes, Yes, No, Yes>(parameters, gradient, b, learningRate); break;
-                case 14: Sgd<Yes, Yes, Yes, Yes, No>(parameters, gradient, b, learningRate); break;
-                default: Sgd<Yes, Yes, Yes, Yes, Yes>(parameters, gradient, b, learningRate); break;
+                case (true, true): WithPost(p, g, state, in k, in core, trace.Rule<T, Yes, Yes>()); break;
+                case (true, false): WithPost(p, g, state, in k, in core, trace.Rule<T, Yes, No>()); break;
+                case (false, true): WithPost(p, g, state, in k, in core, trace.Rule<T, No, Yes>()); break;
+                case (false, false): WithPost(p, g, state, in k, in core, trace.Rule<T, No, No>()); break;
+            }
+        }
+
+        private void WithPost<T, TCore, TPost>(Span<T> p, ReadOnlySpan<T> g, T[][] state, in Constants<T> k, in TCore core, TPost post)
+            where T : unmanaged, IFloatingPointIeee754<T> where TCore : struct, IRule<T> where TPost : struct, IRule<T>
+        {
+            switch (parts.L2 != 0, parts.Decay != 0)
+            {
+                case (false, false): Loop<T, TCore, TPost, No, No>(p, g, state, in k, in core, in post); break;
+                case (true, false): Loop<T, TCore, TPost, Yes, No>(p, g, state, in k, in core, in post); break;
+                case (false, true): Loop<T, TCore, TPost, No, Yes>(p, g, state, in k, in core, in post); break;
+                case (true, true): Loop<T, TCore, TPost, Yes, Yes>(p, g, state, in k, in core, in post); break;
             }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Sgd<TL2, TTrace, TFirst, TNesterov, TDec>(Span<double> parameters, ReadOnlySpan<double> gradient, double[]? bArray, double lr)
-            where TL2 : IFlag where TTrace : IFlag where TFirst : IFlag where TNesterov : IFlag where TDec : IFlag
+        private void Loop<T, TCore, TPost, TL2, TDec>(Span<T> parameters, ReadOnlySpan<T> gradient, T[][] state, in Constants<T> k, in TCore core, in TPost post)
+            where T : unmanaged, IFloatingPointIeee754<T> where TCore : struct, IRule<T> where TPost : struct, IRule<T> where TL2 : IFlag where TDec : IFlag
         {
-            double mus = 0, keeps = 1, minusLr = -lr;
-            if (TTrace.On) (mus, keeps, _, _) = trace!.Fused;
-            int n = parameters.Length, w = Vector<double>.Count;
-            ref double p = ref MemoryMarshal.GetReference(parameters);
-            ref double g = ref MemoryMarshal.GetReference(gradient);
-            ref double b = ref TTrace.On ? ref MemoryMarshal.GetArrayDataReference(bArray!) : ref p;
-            Vector<double> mu = new(mus), keep = new(keeps), lam = new(l2), decay = new(dec), step = new(minusLr);
+            ref T p = ref MemoryMarshal.GetReference(parameters);
+            ref T g = ref MemoryMarshal.GetReference(gradient);
+            var c = StateRefs<T>.Of(TCore.States, state, parts.CoreBase, ref p);
+            ref T b = ref TPost.States > 0 ? ref MemoryMarshal.GetArrayDataReference(state[parts.Trace!.VectorBase]) : ref p;
+            int n = parameters.Length, w = Vector<T>.Count;
             nuint i = 0, end = (nuint)(n - n % w);
-            for (; i < end; i += (nuint)w)
-            {
-                var th = Vector.LoadUnsafe(ref p, i);
-                var u = Vector.LoadUnsafe(ref g, i);
-                if (TL2.On) u = Vector.FusedMultiplyAdd(th, lam, u);
-                if (TTrace.On)
-                {
-                    var bi = TFirst.On ? u : Vector.FusedMultiplyAdd(mu, Vector.LoadUnsafe(ref b, i), keep * u);
-                    bi.StoreUnsafe(ref b, i);
-                    u = TNesterov.On ? Vector.FusedMultiplyAdd(mu, bi, u) : bi;
-                }
-                if (TDec.On) u = Vector.FusedMultiplyAdd(th, decay, u);
-                Vector.FusedMultiplyAdd(u, step, th).StoreUnsafe(ref p, i);
-            }
-            for (int k = (int)end; k < n; k++)
-            {
-                double th = parameters[k], u = gradient[k];
-                if (TL2.On) u = Math.FusedMultiplyAdd(th, l2, u);
-                if (TTrace.On)
-                {
-                    double bi = TFirst.On ? u : Math.FusedMultiplyAdd(mus, bArray![k], keeps * u);
-                    bArray![k] = bi;
-                    u = TNesterov.On ? Math.FusedMultiplyAdd(mus, bi, u) : bi;
-                }
-                if (TDec.On) u = Math.FusedMultiplyAdd(th, dec, u);
-                parameters[k] = Math.FusedMultiplyAdd(u, minusLr, th);
-            }
+            for (; i < end; i += (nuint)w) Body<T, TCore, TPost, TL2, TDec>(in k, in core, in post, ref p, ref g, i, in c, ref b, i);
+            if (end == (nuint)n) return;
+            // The last partial vector, zero-padded like the chain's last block (the state vectors are padded already).
+            Span<T> tail = stackalloc T[2 * Vector<T>.Count];
+            tail.Clear();
+            parameters[(int)end..].CopyTo(tail);
+            gradient[(int)end..].CopyTo(tail[w..]);
+            Body<T, TCore, TPost, TL2, TDec>(in k, in core, in post, ref tail[0], ref tail[w], 0, in c, ref b, end);
+            tail[..(n - (int)end)].CopyTo(parameters[(int)end..]);
+        }
+
+        /// <summary>θ ← θ + step·dec(post(core(l2(g)))) on one vector of entries (parameters at i, state at si).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Body<T, TCore, TPost, TL2, TDec>(in Constants<T> k, in TCore core, in TPost post, ref T p, ref T g, nuint i, in StateRefs<T> c, ref T b, nuint si)
+            where T : unmanaged, IFloatingPointIeee754<T> where TCore : struct, IRule<T> where TPost : struct, IRule<T> where TL2 : IFlag where TDec : IFlag
+        {
+            Lanes<T> cs = default, bs = default;
+            Lane.Load<T, TCore>(ref cs, in c, si);
+            if (TPost.States > 0) bs.S0 = Vector.LoadUnsafe(ref b, si);
+            var th = Vector.LoadUnsafe(ref p, i);
+            var u = Vector.LoadUnsafe(ref g, i);
+            if (TL2.On) u = Simd.Fma(th, k.L2, u);
+            u = post.Apply(core.Apply(u, ref cs), ref bs);
+            if (TDec.On) u = Simd.Fma(th, k.Decay, u);
+            Simd.Fma(u, k.Step, th).StoreUnsafe(ref p, i);
+            Lane.Store<T, TCore>(in cs, in c, si);
+            if (TPost.States > 0) bs.S0.StoreUnsafe(ref b, si);
         }
     }
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Numerics.Tensors;
 using Optima.Problems;
 using Optima.Problems.Data;
@@ -37,6 +38,12 @@ public sealed record TrainingOptions
 
     /// <summary>Evaluates the parameters after each epoch (e.g. test loss and accuracy); null skips evaluation.</summary>
     public Func<double[], (double Loss, double Accuracy)>? Evaluate { get; init; }
+
+    /// <summary>
+    /// For a float32 run: evaluates the float parameters after each epoch. When null, <see cref="Evaluate"/> (if set)
+    /// is called with the parameters widened to double.
+    /// </summary>
+    public Func<float[], (double Loss, double Accuracy)>? EvaluateSingle { get; init; }
 
     /// <summary>Receives one record per finished epoch (on the training thread).</summary>
     public IProgress<EpochRecord>? Progress { get; init; }
@@ -92,8 +99,11 @@ public sealed record TrainingResult
     /// <summary>The optimizer's name.</summary>
     public required string Optimizer { get; init; }
 
-    /// <summary>The final parameters (the last good ones).</summary>
+    /// <summary>The final parameters (the last good ones); for a float32 run, <see cref="SingleParameters"/> widened to double.</summary>
     public required double[] Parameters { get; init; }
+
+    /// <summary>For a float32 run, the final float parameters as trained; null for a float64 run.</summary>
+    public float[]? SingleParameters { get; init; }
 
     /// <summary>Why the run stopped.</summary>
     public required TrainingStopReason Reason { get; init; }
@@ -120,16 +130,21 @@ public sealed record TrainingResult
 /// averages the gradients of <see cref="TrainingOptions.AccumulationSteps"/> micro-batches. The whole run state —
 /// parameters, optimizer, generator, permutation, position, counters — goes into a checkpoint, and a trainer that
 /// loads it continues bit for bit as if never interrupted (the schedule is a pure function of the step count).
+/// A run is float64 (an <see cref="IFiniteSumObjective"/> and a double start) or float32 (an
+/// <see cref="ISinglePrecisionFiniteSum"/>, a float start and an optimizer created with
+/// <see cref="OptimizerPrecision.Float32"/>); the loop is the same code for both.
 /// </summary>
 public sealed class MinibatchTrainer
 {
     private const int Magic = 0x4F505443; // "OPTC"
-    private const int Version = 1;
+    private const int Version = 1;       // float64 parameters
+    private const int VersionSingle = 2; // float32 parameters, otherwise the same layout
     private readonly IFiniteSumObjective _problem;
+    private readonly ISinglePrecisionFiniteSum? _single; // set for a float32 run
     private readonly IOptimizer _optimizer;
     private readonly TrainingOptions _options;
-    private readonly double[] _x;
-    private readonly double[] _g, _micro;
+    private readonly double[] _x = [], _g = [], _micro = [];     // float64 run
+    private readonly float[] _xs = [], _gs = [], _micros = [];   // float32 run
     private readonly int[] _perm;
     private readonly Xoshiro256StarStar _rng;
     private int _epoch, _position;
@@ -140,26 +155,53 @@ public sealed class MinibatchTrainer
 
     /// <summary>Creates a trainer at <paramref name="start"/> (copied).</summary>
     /// <exception cref="ArgumentException">Sizes disagree, the start is not finite, or an option is invalid.</exception>
+    /// <exception cref="ArgumentException">Sizes disagree, the start is not finite, an option is invalid, or the optimizer is float32.</exception>
     public MinibatchTrainer(IFiniteSumObjective problem, IOptimizer optimizer, ReadOnlySpan<double> start, TrainingOptions? options = null)
+        : this(problem, optimizer, options, start.Length, OptimizerPrecision.Float64)
+    {
+        IterativeDriver.RequireFiniteStart(start);
+        _x = start.ToArray();
+        _g = new double[_x.Length];
+        _micro = _options.AccumulationSteps > 1 ? new double[_x.Length] : [];
+    }
+
+    /// <summary>Creates a float32 trainer at <paramref name="start"/> (copied): float parameters, gradients and optimizer state.</summary>
+    /// <exception cref="ArgumentException">Sizes disagree, the start is not finite, an option is invalid, or the optimizer is not float32.</exception>
+    public MinibatchTrainer(ISinglePrecisionFiniteSum problem, IOptimizer optimizer, ReadOnlySpan<float> start, TrainingOptions? options = null)
+        : this(problem, optimizer, options, start.Length, OptimizerPrecision.Float32)
+    {
+        foreach (float v in start)
+            if (!float.IsFinite(v)) throw new ArgumentException("The start has a NaN or infinite entry.", nameof(start));
+        _single = problem;
+        _xs = start.ToArray();
+        _gs = new float[_xs.Length];
+        _micros = _options.AccumulationSteps > 1 ? new float[_xs.Length] : [];
+    }
+
+    private MinibatchTrainer(IFiniteSumObjective problem, IOptimizer optimizer, TrainingOptions? options, int startLength, OptimizerPrecision precision)
     {
         ArgumentNullException.ThrowIfNull(problem);
         ArgumentNullException.ThrowIfNull(optimizer);
         _options = options ?? new TrainingOptions();
         _options.Validate();
-        if (start.Length != problem.Dimension) throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
+        if (startLength != problem.Dimension) throw new ArgumentException($"The start has length {startLength} but the problem has dimension {problem.Dimension}.", "start");
         if (optimizer.ParameterCount != problem.Dimension) throw new ArgumentException($"The optimizer was created for {optimizer.ParameterCount} parameters; the problem has {problem.Dimension}.", nameof(optimizer));
-        IterativeDriver.RequireFiniteStart(start);
+        if (optimizer.Precision != precision)
+            throw new ArgumentException($"The optimizer was created for {optimizer.Precision} parameters; this run is {precision} (OptimizerSettings.Precision).", nameof(optimizer));
         _problem = problem;
         _optimizer = optimizer;
-        _x = start.ToArray();
-        _g = new double[_x.Length];
-        _micro = _options.AccumulationSteps > 1 ? new double[_x.Length] : [];
         _perm = new int[problem.Count];
         _rng = new Xoshiro256StarStar(_options.Seed);
     }
 
-    /// <summary>The current parameters (live).</summary>
-    public double[] Parameters => _x;
+    /// <summary>The precision of the run's parameters, gradients and optimizer state.</summary>
+    public OptimizerPrecision Precision => _single is null ? OptimizerPrecision.Float64 : OptimizerPrecision.Float32;
+
+    /// <summary>The current parameters: live for a float64 run; for a float32 run, a copy widened to double (see <see cref="SingleParameters"/>).</summary>
+    public double[] Parameters => _single is null ? _x : Array.ConvertAll(_xs, v => (double)v);
+
+    /// <summary>The current float parameters of a float32 run (live); empty for a float64 run.</summary>
+    public float[] SingleParameters => _xs;
 
     /// <summary>Epochs finished.</summary>
     public int Epoch => _epoch;
@@ -198,37 +240,16 @@ public sealed class MinibatchTrainer
                 if (_steps >= _options.MaxSteps) { stop = TrainingStopReason.MaxSteps; break; }
 
                 // One optimizer step over up to k micro-batches.
-                int position = _position, total = 0;
-                double lossSum = 0;
-                if (_options.AccumulationSteps == 1)
-                {
-                    // One micro-batch: its mean gradient is the step's gradient (no accumulation passes over memory).
-                    total = Math.Min(batch, n - position);
-                    lossSum = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, total), _g) * total;
-                    position += total;
-                }
-                else
-                {
-                    _g.AsSpan().Clear();
-                    for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
-                    {
-                        int len = Math.Min(batch, n - position);
-                        double loss = _problem.BatchValueAndGradient(_x, _perm.AsSpan(position, len), _micro);
-                        TensorPrimitives.FusedMultiplyAdd(_micro, len, _g, _g);
-                        lossSum += loss * len;
-                        total += len;
-                        position += len;
-                    }
-                }
+                int position = _position, total;
+                double lossSum = _single is null ? Gradient(_x, _g, _micro, ref position, out total) : Gradient(_xs, _gs, _micros, ref position, out total);
                 if (!double.IsFinite(lossSum))
                 {
                     stop = TrainingStopReason.NonFiniteLoss;
                     message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
                     break;
                 }
-                if (_options.AccumulationSteps > 1) TensorPrimitives.Multiply(_g, 1.0 / total, _g);
                 if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
-                if (!_optimizer.Step(_x, _g))
+                if (!(_single is null ? _optimizer.Step(_x, _g) : _optimizer.Step(_xs, _gs)))
                 {
                     stop = TrainingStopReason.NonFiniteGradient;
                     message = $"The minibatch gradient had a NaN or infinite entry at step {_steps + 1} (epoch {_epoch + 1}); the step was refused.";
@@ -246,7 +267,7 @@ public sealed class MinibatchTrainer
             _position = 0;
             _epochStarted = false;
             double seconds = epochClock.Elapsed.TotalSeconds;
-            var (testLoss, testAccuracy) = _options.Evaluate is { } eval ? eval(_x) : (double.NaN, double.NaN);
+            var (testLoss, testAccuracy) = EvaluateNow();
             var record = new EpochRecord(_epoch, _epochLoss / Math.Max(1, _epochTerms), testLoss, testAccuracy, seconds, _steps,
                 _optimizer.LearningRate, seconds > 0 ? termsThisCall / seconds : double.NaN);
             history.Add(record);
@@ -257,7 +278,8 @@ public sealed class MinibatchTrainer
         return new TrainingResult
         {
             Optimizer = _optimizer.Name,
-            Parameters = (double[])_x.Clone(),
+            Parameters = _single is null ? (double[])_x.Clone() : Array.ConvertAll(_xs, v => (double)v),
+            SingleParameters = _single is null ? null : (float[])_xs.Clone(),
             Reason = stop ?? TrainingStopReason.Completed,
             Message = message,
             EpochsCompleted = _epoch,
@@ -265,6 +287,50 @@ public sealed class MinibatchTrainer
             History = history,
             Elapsed = clock.Elapsed,
         };
+    }
+
+    /// <summary>
+    /// Minibatch loss sum and mean gradient (into <paramref name="g"/>) of the next step's micro-batches from
+    /// <paramref name="position"/> on (advanced past them); <paramref name="total"/> receives the number of terms.
+    /// </summary>
+    private double Gradient<T>(T[] x, T[] g, T[] micro, ref int position, out int total) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = _perm.Length, batch = _options.BatchSize;
+        if (_options.AccumulationSteps == 1)
+        {
+            // One micro-batch: its mean gradient is the step's gradient (no accumulation passes over memory).
+            total = Math.Min(batch, n - position);
+            double loss = Batch(x, _perm.AsSpan(position, total), g) * total;
+            position += total;
+            return loss;
+        }
+        double lossSum = 0;
+        total = 0;
+        g.AsSpan().Clear();
+        for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
+        {
+            int len = Math.Min(batch, n - position);
+            double loss = Batch(x, _perm.AsSpan(position, len), micro);
+            TensorPrimitives.FusedMultiplyAdd(micro, T.CreateChecked(len), g, g);
+            lossSum += loss * len;
+            total += len;
+            position += len;
+        }
+        TensorPrimitives.Multiply(g, T.CreateChecked(1.0 / total), g);
+        return lossSum;
+    }
+
+    // The problem's batch gradient in the run's precision (the type test is a JIT-time constant).
+    private double Batch<T>(T[] x, ReadOnlySpan<int> batch, T[] g) =>
+        typeof(T) == typeof(double)
+            ? _problem.BatchValueAndGradient((double[])(object)x, batch, (double[])(object)g)
+            : _single!.BatchValueAndGradient((float[])(object)x, batch, (float[])(object)g);
+
+    private (double Loss, double Accuracy) EvaluateNow()
+    {
+        if (_single is null) return _options.Evaluate is { } eval ? eval(_x) : (double.NaN, double.NaN);
+        if (_options.EvaluateSingle is { } single) return single(_xs);
+        return _options.Evaluate is { } wide ? wide(Array.ConvertAll(_xs, v => (double)v)) : (double.NaN, double.NaN);
     }
 
     /// <summary>Writes the whole run state to <paramref name="path"/> (atomically: a temporary file is renamed over it).</summary>
@@ -285,8 +351,8 @@ public sealed class MinibatchTrainer
         ArgumentNullException.ThrowIfNull(stream);
         using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
         w.Write(Magic);
-        w.Write(Version);
-        w.Write(_x.Length);
+        w.Write(_single is null ? Version : VersionSingle);
+        w.Write(_single is null ? _x.Length : _xs.Length);
         w.Write(_perm.Length);
         w.Write(_options.BatchSize);
         w.Write(_options.AccumulationSteps);
@@ -299,6 +365,7 @@ public sealed class MinibatchTrainer
         foreach (ulong s in _rng.GetState()) w.Write(s);
         foreach (int p in _perm) w.Write(p);
         foreach (double v in _x) w.Write(v);
+        foreach (float v in _xs) w.Write(v);
         _optimizer.SaveState(w);
     }
 
@@ -322,9 +389,12 @@ public sealed class MinibatchTrainer
         try
         {
             if (r.ReadInt32() != Magic) throw new InvalidDataException("Not an Optima training checkpoint.");
-            int version = r.ReadInt32();
-            if (version != Version) throw new InvalidDataException($"Checkpoint version {version} is not supported (expected {Version}).");
-            Expect(r.ReadInt32(), _x.Length, "parameters");
+            int version = r.ReadInt32(), expected = _single is null ? Version : VersionSingle;
+            if (version != expected)
+                throw new InvalidDataException(version is Version or VersionSingle
+                    ? $"The checkpoint holds {(version == Version ? "float64" : "float32")} parameters; this run is {(expected == Version ? "float64" : "float32")}."
+                    : $"Checkpoint version {version} is not supported (expected {expected}).");
+            Expect(r.ReadInt32(), Math.Max(_x.Length, _xs.Length), "parameters");
             Expect(r.ReadInt32(), _perm.Length, "terms in the data set");
             Expect(r.ReadInt32(), _options.BatchSize, "batch size");
             Expect(r.ReadInt32(), _options.AccumulationSteps, "accumulation steps");
@@ -339,11 +409,14 @@ public sealed class MinibatchTrainer
             for (int i = 0; i < perm.Length; i++) perm[i] = r.ReadInt32();
             var x = new double[_x.Length];
             for (int i = 0; i < x.Length; i++) x[i] = r.ReadDouble();
+            var xs = new float[_xs.Length];
+            for (int i = 0; i < xs.Length; i++) xs[i] = r.ReadSingle();
             if (position < 0 || position > perm.Length || epoch < 0 || steps < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
             _optimizer.LoadState(r);
             _rng.SetState(rng);
             perm.CopyTo(_perm, 0);
             x.CopyTo(_x, 0);
+            xs.CopyTo(_xs, 0);
             (_epoch, _position, _epochStarted, _steps, _epochLoss, _epochTerms) = (epoch, position, started, steps, epochLoss, epochTerms);
         }
         catch (EndOfStreamException e)

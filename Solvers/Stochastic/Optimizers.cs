@@ -73,6 +73,13 @@ public sealed record OptimizerSettings
 
     /// <summary>Lookahead's slow step α (default 0.5).</summary>
     public double LookaheadAlpha { get; init; } = 0.5;
+
+    /// <summary>
+    /// Float64 (default: double parameters, gradients and state) or Float32 (float parameters and gradients, float state
+    /// vectors, stepped with <see cref="IOptimizer.Step(Span{float}, ReadOnlySpan{float})"/>; updates are computed in
+    /// double and rounded to float once).
+    /// </summary>
+    public OptimizerPrecision Precision { get; init; }
 }
 
 /// <summary>
@@ -207,7 +214,7 @@ public static class Optimizers
         if (momentum is not null) chain.Add(momentum);
         if (wd > 0 && decoupled) chain.Add(new AddDecayedWeights(wd));
         if (endsWithLearningRate) chain.Add(new ScaleByLearningRate());
-        IOptimizer optimizer = new ChainOptimizer(key, parameterCount, lr, [.. chain]);
+        IOptimizer optimizer = new ChainOptimizer(key, parameterCount, lr, s.Precision, [.. chain]);
         return s.LookaheadSteps is { } k ? new Lookahead(optimizer, k, s.LookaheadAlpha) : optimizer;
     }
 

@@ -97,6 +97,24 @@ public static class Training
     }
 
     /// <summary>
+    /// Trains <paramref name="model"/> in float32 (float parameters, gradients and optimizer state, as PyTorch does by
+    /// default) from <paramref name="start"/>; otherwise as the float64 <see cref="Run(IFiniteSumObjective, ReadOnlySpan{double}, string, TrainingOptions?, OptimizerSettings?, string?)"/>.
+    /// The optimizer is created with <see cref="OptimizerPrecision.Float32"/> whatever <paramref name="settings"/> says.
+    /// The result's <see cref="TrainingResult.SingleParameters"/> holds the float parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException">Unknown optimizer (the message lists the known ones) or invalid options.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint does not match the run.</exception>
+    public static TrainingResult Run(ISinglePrecisionFiniteSum model, ReadOnlySpan<float> start, string optimizer,
+        TrainingOptions? options = null, OptimizerSettings? settings = null, string? resumeFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var opt = Optimizers.Create(optimizer, model.Dimension, (settings ?? new OptimizerSettings()) with { Precision = OptimizerPrecision.Float32 });
+        var trainer = new MinibatchTrainer(model, opt, start, options);
+        if (resumeFrom is not null) trainer.LoadCheckpoint(resumeFrom);
+        return trainer.Run();
+    }
+
+    /// <summary>
     /// The LR range test (Smith 2017, "Cyclical learning rates"): from <paramref name="start"/>, take
     /// <paramref name="steps"/> minibatch steps while γ grows geometrically from <paramref name="minLearningRate"/> to
     /// <paramref name="maxLearningRate"/>, recording the loss; stop early when the smoothed loss exceeds 4× its best.

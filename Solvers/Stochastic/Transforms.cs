@@ -26,6 +26,10 @@ public sealed class ClipByValue : GradientTransform
     /// <inheritdoc/>
     public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) =>
         TensorPrimitives.Clamp(update, -_c, _c, update);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) =>
+        TensorPrimitives.Clamp(update, (float)-_c, (float)_c, update);
 }
 
 /// <summary>
@@ -61,9 +65,30 @@ public sealed class ClipByGlobalNorm : GradientTransform
     }
 
     /// <inheritdoc/>
+    public override void BeginStep(long step, double learningRate, ReadOnlySpan<float> gradient)
+    {
+        double sum = 0; // the norm of a float gradient, accumulated in double
+        const int block = 1024;
+        Span<double> wide = stackalloc double[block];
+        for (int i = 0; i < gradient.Length; i += block)
+        {
+            var part = gradient.Slice(i, Math.Min(block, gradient.Length - i));
+            Lane.Widen(part, wide);
+            sum += TensorPrimitives.SumOfSquares(wide[..part.Length]);
+        }
+        _scale = Math.Min(1.0, _max / (Math.Sqrt(sum) + 1e-6));
+    }
+
+    /// <inheritdoc/>
     public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
     {
         if (_scale != 1.0) TensorPrimitives.Multiply(update, _scale, update);
+    }
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset)
+    {
+        if (_scale != 1.0) TensorPrimitives.Multiply(update, (float)_scale, update);
     }
 }
 
@@ -93,6 +118,12 @@ public sealed class AddDecayedWeights : GradientTransform
     {
         if (_lambda != 0) TensorPrimitives.FusedMultiplyAdd(parameters, _lambda, update, update);
     }
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset)
+    {
+        if (_lambda != 0) TensorPrimitives.FusedMultiplyAdd(parameters, (float)_lambda, update, update);
+    }
 }
 
 /// <summary>u ← −γ·u, with γ the learning rate of the step (after any schedule). The last link of most chains.</summary>
@@ -109,6 +140,10 @@ public sealed class ScaleByLearningRate : GradientTransform
     /// <inheritdoc/>
     public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) =>
         TensorPrimitives.Multiply(update, _minusLr, update);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) =>
+        TensorPrimitives.Multiply(update, (float)_minusLr, update);
 }
 
 /// <summary>
@@ -145,19 +180,23 @@ public sealed class Trace : GradientTransform
     /// <inheritdoc/>
     public override void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient) => _first = step == 1;
 
+    internal TraceRule<T, TFirst, TNesterov> Rule<T, TFirst, TNesterov>() where T : IFloatingPointIeee754<T> where TFirst : IFlag where TNesterov : IFlag =>
+        new(_mu, 1.0 - _dampening);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => Run(update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => Run(update, offset);
+
+    private void Run<T>(Span<T> update, int offset) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var u = AsVectors(update);
-        var b = AsVectors(StateVector(0, offset, update.Length));
-        var mu = new Vector<double>(_mu);
-        var keep = new Vector<double>(1.0 - _dampening);
-        for (int i = 0; i < u.Length; i++)
+        switch (_first, _nesterov)
         {
-            var g = u[i];
-            var bi = _first ? g : Vector.FusedMultiplyAdd(mu, b[i], keep * g);
-            b[i] = bi;
-            u[i] = _nesterov ? Vector.FusedMultiplyAdd(mu, bi, g) : bi;
+            case (true, true): ApplyRule(Rule<T, Yes, Yes>(), update, offset); break;
+            case (true, false): ApplyRule(Rule<T, Yes, No>(), update, offset); break;
+            case (false, true): ApplyRule(Rule<T, No, Yes>(), update, offset); break;
+            case (false, false): ApplyRule(Rule<T, No, No>(), update, offset); break;
         }
     }
 }
@@ -188,20 +227,15 @@ public sealed class HeavyBall : GradientTransform
     /// <inheritdoc/>
     public override void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient) => _lr = learningRate;
 
+    private HeavyBallRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_beta, _lr);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var v = AsVectors(StateVector(0, offset, update.Length));
-        var beta = new Vector<double>(_beta);
-        var minusLr = new Vector<double>(-_lr);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var vi = Vector.FusedMultiplyAdd(beta, v[i], minusLr * u[i]);
-            v[i] = vi;
-            u[i] = vi;
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "heavy ball", Rule<double>, Rule<float>);
 }
 
 /// <summary>
@@ -227,8 +261,6 @@ public sealed class ScaleByAdam : GradientTransform
     /// <inheritdoc/>
     public override string Name => _amsgrad ? "scale_by_amsgrad" : "scale_by_adam";
 
-    internal (double B1, double B2, double Eps, bool AmsGrad, double C1, double C2) Fused => (_b1, _b2, _eps, _amsgrad, _c1, _c2);
-
     /// <inheritdoc/>
     public override int VectorCount => _amsgrad ? 3 : 2;
 
@@ -239,47 +271,23 @@ public sealed class ScaleByAdam : GradientTransform
         _c2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(_b2, step));
     }
 
+    private AdamRule<T, TAms> Rule<T, TAms>() where T : IFloatingPointIeee754<T> where TAms : IFlag => new(_b1, _b2, _eps, _c1, _c2);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => Run(update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => Run(update, offset);
+
+    private void Run<T>(Span<T> update, int offset) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var u = AsVectors(update);
-        var m = AsVectors(StateVector(0, offset, update.Length));
-        var v = AsVectors(StateVector(1, offset, update.Length));
-        var b1 = new Vector<double>(_b1);
-        var b2 = new Vector<double>(_b2);
-        var a1 = new Vector<double>(1 - _b1);
-        var a2 = new Vector<double>(1 - _b2);
-        var c1 = new Vector<double>(_c1);
-        var c2 = new Vector<double>(_c2);
-        var eps = new Vector<double>(_eps);
-        if (!_amsgrad)
-        {
-            for (int i = 0; i < u.Length; i++)
-            {
-                var g = u[i];
-                var mi = Vector.FusedMultiplyAdd(b1, m[i], a1 * g);
-                var vi = Vector.FusedMultiplyAdd(b2, v[i], a2 * g * g);
-                m[i] = mi;
-                v[i] = vi;
-                u[i] = mi * c1 / Vector.FusedMultiplyAdd(Vector.SquareRoot(vi), c2, eps);
-            }
-        }
-        else
-        {
-            var vmax = AsVectors(StateVector(2, offset, update.Length));
-            for (int i = 0; i < u.Length; i++)
-            {
-                var g = u[i];
-                var mi = Vector.FusedMultiplyAdd(b1, m[i], a1 * g);
-                var vi = Vector.FusedMultiplyAdd(b2, v[i], a2 * g * g);
-                var mx = Vector.Max(vmax[i], vi);
-                m[i] = mi;
-                v[i] = vi;
-                vmax[i] = mx;
-                u[i] = mi * c1 / Vector.FusedMultiplyAdd(Vector.SquareRoot(mx), c2, eps);
-            }
-        }
+        if (_amsgrad) ApplyRule(Rule<T, Yes>(), update, offset);
+        else ApplyRule(Rule<T, No>(), update, offset);
     }
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => _amsgrad
+        ? FusedKernel.Create(parts, "amsgrad", Rule<double, Yes>, Rule<float, Yes>)
+        : FusedKernel.Create(parts, "adam", Rule<double, No>, Rule<float, No>);
 }
 
 /// <summary>
@@ -309,27 +317,15 @@ public sealed class ScaleByAdamax : GradientTransform
     public override void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient) =>
         _c1 = 1.0 / (1.0 - Math.Pow(_b1, step));
 
+    private AdamaxRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_b1, _b2, _eps, _c1);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var m = AsVectors(StateVector(0, offset, update.Length));
-        var inf = AsVectors(StateVector(1, offset, update.Length));
-        var b1 = new Vector<double>(_b1);
-        var a1 = new Vector<double>(1 - _b1);
-        var b2 = new Vector<double>(_b2);
-        var c1 = new Vector<double>(_c1);
-        var eps = new Vector<double>(_eps);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var g = u[i];
-            var mi = Vector.FusedMultiplyAdd(b1, m[i], a1 * g);
-            var ui = Vector.Max(b2 * inf[i], Vector.Abs(g) + eps);
-            m[i] = mi;
-            inf[i] = ui;
-            u[i] = mi * c1 / ui;
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "adamax", Rule<double>, Rule<float>);
 }
 
 /// <summary>
@@ -376,30 +372,15 @@ public sealed class ScaleByNadam : GradientTransform
         _c2 = 1.0 / Math.Sqrt(1.0 - Math.Pow(_b2, step));
     }
 
+    private NadamRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_b1, _b2, _eps, _cm, _cg, _c2);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var m = AsVectors(StateVector(0, offset, update.Length));
-        var v = AsVectors(StateVector(1, offset, update.Length));
-        var b1 = new Vector<double>(_b1);
-        var b2 = new Vector<double>(_b2);
-        var a1 = new Vector<double>(1 - _b1);
-        var a2 = new Vector<double>(1 - _b2);
-        var cm = new Vector<double>(_cm);
-        var cg = new Vector<double>(_cg);
-        var c2 = new Vector<double>(_c2);
-        var eps = new Vector<double>(_eps);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var g = u[i];
-            var mi = Vector.FusedMultiplyAdd(b1, m[i], a1 * g);
-            var vi = Vector.FusedMultiplyAdd(b2, v[i], a2 * g * g);
-            m[i] = mi;
-            v[i] = vi;
-            u[i] = Vector.FusedMultiplyAdd(cm, mi, cg * g) / Vector.FusedMultiplyAdd(Vector.SquareRoot(vi), c2, eps);
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "nadam", Rule<double>, Rule<float>);
 }
 
 /// <summary>
@@ -433,21 +414,15 @@ public sealed class ScaleByAdagrad : GradientTransform
     public override void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient) =>
         _scale = 1.0 / (1.0 + (step - 1) * _decay);
 
+    private AdagradRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_scale, _eps);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var s = AsVectors(StateVector(0, offset, update.Length));
-        var eps = new Vector<double>(_eps);
-        var scale = new Vector<double>(_scale);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var g = u[i];
-            var si = Vector.FusedMultiplyAdd(g, g, s[i]);
-            s[i] = si;
-            u[i] = g * scale / (Vector.SquareRoot(si) + eps);
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "adagrad", Rule<double>, Rule<float>);
 }
 
 /// <summary>
@@ -474,38 +449,23 @@ public sealed class ScaleByRms : GradientTransform
     /// <inheritdoc/>
     public override int VectorCount => _centred ? 2 : 1;
 
+    private RmsRule<T, TCentred> Rule<T, TCentred>() where T : IFloatingPointIeee754<T> where TCentred : IFlag => new(_alpha, _eps);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => Run(update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => Run(update, offset);
+
+    private void Run<T>(Span<T> update, int offset) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var u = AsVectors(update);
-        var v = AsVectors(StateVector(0, offset, update.Length));
-        var al = new Vector<double>(_alpha);
-        var a1 = new Vector<double>(1 - _alpha);
-        var eps = new Vector<double>(_eps);
-        if (!_centred)
-        {
-            for (int i = 0; i < u.Length; i++)
-            {
-                var g = u[i];
-                var vi = Vector.FusedMultiplyAdd(al, v[i], a1 * g * g);
-                v[i] = vi;
-                u[i] = g / (Vector.SquareRoot(vi) + eps);
-            }
-        }
-        else
-        {
-            var mean = AsVectors(StateVector(1, offset, update.Length));
-            for (int i = 0; i < u.Length; i++)
-            {
-                var g = u[i];
-                var vi = Vector.FusedMultiplyAdd(al, v[i], a1 * g * g);
-                var gi = Vector.FusedMultiplyAdd(al, mean[i], a1 * g);
-                v[i] = vi;
-                mean[i] = gi;
-                u[i] = g / (Vector.SquareRoot(Vector.FusedMultiplyAdd(-gi, gi, vi)) + eps);
-            }
-        }
+        if (_centred) ApplyRule(Rule<T, Yes>(), update, offset);
+        else ApplyRule(Rule<T, No>(), update, offset);
     }
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => _centred
+        ? FusedKernel.Create(parts, "centred rmsprop", Rule<double, Yes>, Rule<float, Yes>)
+        : FusedKernel.Create(parts, "rmsprop", Rule<double, No>, Rule<float, No>);
 }
 
 /// <summary>
@@ -530,25 +490,15 @@ public sealed class ScaleByAdadelta : GradientTransform
     /// <inheritdoc/>
     public override int VectorCount => 2;
 
+    private AdadeltaRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_rho, _eps);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var v = AsVectors(StateVector(0, offset, update.Length));
-        var a = AsVectors(StateVector(1, offset, update.Length));
-        var rho = new Vector<double>(_rho);
-        var r1 = new Vector<double>(1 - _rho);
-        var eps = new Vector<double>(_eps);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var g = u[i];
-            var vi = Vector.FusedMultiplyAdd(rho, v[i], r1 * g * g);
-            var delta = Vector.SquareRoot(a[i] + eps) / Vector.SquareRoot(vi + eps) * g;
-            v[i] = vi;
-            a[i] = Vector.FusedMultiplyAdd(rho, a[i], r1 * delta * delta);
-            u[i] = delta;
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "adadelta", Rule<double>, Rule<float>);
 }
 
 /// <summary>
@@ -595,29 +545,13 @@ public sealed class ScaleByAdaBound : GradientTransform
         _hi = _ratio * (1.0 + 1.0 / (_gamma * step));
     }
 
+    private AdaBoundRule<T> Rule<T>() where T : IFloatingPointIeee754<T> => new(_b1, _b2, _eps, _c, _lo, _hi);
+
     /// <inheritdoc/>
-    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
-    {
-        var u = AsVectors(update);
-        var m = AsVectors(StateVector(0, offset, update.Length));
-        var v = AsVectors(StateVector(1, offset, update.Length));
-        var b1 = new Vector<double>(_b1);
-        var b2 = new Vector<double>(_b2);
-        var a1 = new Vector<double>(1 - _b1);
-        var a2 = new Vector<double>(1 - _b2);
-        var c = new Vector<double>(_c);
-        var lo = new Vector<double>(_lo);
-        var hi = new Vector<double>(_hi);
-        var eps = new Vector<double>(_eps);
-        for (int i = 0; i < u.Length; i++)
-        {
-            var g = u[i];
-            var mi = Vector.FusedMultiplyAdd(b1, m[i], a1 * g);
-            var vi = Vector.FusedMultiplyAdd(b2, v[i], a2 * g * g);
-            m[i] = mi;
-            v[i] = vi;
-            var step = Vector.Min(Vector.Max(c / (Vector.SquareRoot(vi) + eps), lo), hi);
-            u[i] = step * mi;
-        }
-    }
+    public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset) => ApplyRule(Rule<double>(), update, offset);
+
+    /// <inheritdoc/>
+    public override void Apply(Span<float> update, ReadOnlySpan<float> parameters, int offset) => ApplyRule(Rule<float>(), update, offset);
+
+    internal override FusedKernel CreateKernel(KernelParts parts) => FusedKernel.Create(parts, "adabound", Rule<double>, Rule<float>);
 }

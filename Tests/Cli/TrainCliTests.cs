@@ -69,6 +69,40 @@ public class TrainCliTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Float32_training_reports_its_precision_and_resumes_bit_for_bit()
+    {
+        if (DataMissing()) return;
+        string dir = TempDir();
+        try
+        {
+            string[] run = ["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--seed", "3", "--precision", "float32", "--json", .. Small];
+            var (code, full, stderr) = CliTests.Run([.. run, "--epochs", "2"]);
+            Assert.True(code == 0, stderr);
+            using var doc = JsonDocument.Parse(full);
+            Assert.Equal("float32", doc.RootElement.GetProperty("precision").GetString());
+            Assert.True(doc.RootElement.GetProperty("testAccuracy").GetDouble() > 0.6, full);
+            Assert.Contains("float32 parameters", stderr);
+
+            // One epoch with a checkpoint, then resume to two: the same final accuracy and loss as the straight run.
+            Assert.Equal(0, CliTests.Run([.. run, "--epochs", "1", "--checkpoint", dir]).Code);
+            var (code2, resumed, stderr2) = CliTests.Run([.. run, "--epochs", "2", "--resume", dir]);
+            Assert.True(code2 == 0, stderr2);
+            using var doc2 = JsonDocument.Parse(resumed);
+            Assert.Equal(doc.RootElement.GetProperty("testLoss").GetDouble(), doc2.RootElement.GetProperty("testLoss").GetDouble());
+
+            // A float32 checkpoint is not resumed by a float64 run.
+            var (code3, _, stderr3) = CliTests.Run(["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--seed", "3", "--json", .. Small, "--epochs", "2", "--resume", dir]);
+            Assert.NotEqual(0, code3);
+            Assert.Contains("float32", stderr3);
+            Assert.Equal(2, CliTests.Run(["train", "--model", "logistic", "--precision", "float32", .. Small]).Code);
+        }
+        finally
+        {
+            if (Directory.Exists(dir)) Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
     public void Resume_continues_bit_for_bit_and_a_mismatched_run_is_refused()
     {
         if (DataMissing()) return;
@@ -125,6 +159,7 @@ public class TrainCliTests(ITestOutputHelper output)
     [InlineData("--epochs", "0")]
     [InlineData("--data", "cifar")]
     [InlineData("--resume", "/nonexistent/checkpoint-dir")]
+    [InlineData("--precision", "float16")]
     public void Bad_arguments_exit_2_before_reading_data(string option, string value)
     {
         var (code, stdout, stderr) = CliTests.Run("train", "--data-dir", "/nonexistent/fashion-mnist", option, value);

@@ -27,11 +27,30 @@ public class FusedKernelTests
         ("nesterov", new() { WeightDecay = 1e-3 }, "fused nesterov"),
         ("sgdw", new(), "fused momentum"),
         ("sgdw", new() { Momentum = 0.5, WeightDecay = 0.2 }, "fused momentum"),
+        ("heavy-ball", new(), "fused heavy ball"),
+        ("heavy-ball", new() { Momentum = 0.5, WeightDecay = 1e-2 }, "fused heavy ball"),
+        ("adagrad", new(), "fused adagrad"),
+        ("adagrad", new() { WeightDecay = 1e-2, LearningRateDecay = 0.3, InitialAccumulator = 0.2, Epsilon = 1e-3 }, "fused adagrad"),
+        ("adagrad", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true }, "fused adagrad"),
+        ("rmsprop", new(), "fused rmsprop"),
+        ("rmsprop", new() { WeightDecay = 1e-2, Alpha = 0.9, Epsilon = 1e-4 }, "fused rmsprop"),
+        ("rmsprop", new() { Momentum = 0.7, WeightDecay = 1e-3, DecoupledWeightDecay = true }, "fused rmsprop + momentum"),
+        ("rmsprop-centred", new(), "fused centred rmsprop"),
+        ("rmsprop-centred", new() { Momentum = 0.5, WeightDecay = 1e-2 }, "fused centred rmsprop + momentum"),
+        ("adadelta", new(), "fused adadelta"),
+        ("adadelta", new() { Rho = 0.5, Epsilon = 1e-3, WeightDecay = 1e-2 }, "fused adadelta"),
+        ("adamax", new(), "fused adamax"),
+        ("adamax", new() { WeightDecay = 1e-2, Beta1 = 0.5, Beta2 = 0.9 }, "fused adamax"),
+        ("adamax", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true }, "fused adamax"),
+        ("nadam", new(), "fused nadam"),
+        ("nadam", new() { WeightDecay = 1e-2, MomentumDecay = 0.1 }, "fused nadam"),
+        ("adabound", new(), "fused adabound"),
+        ("adabound", new() { WeightDecay = 1e-2, FinalLearningRate = 0.5, BoundGamma = 0.1 }, "fused adabound"),
+        ("adabound", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true }, "fused adabound"),
     ];
 
     [Fact]
-    public void Fused_kernels_equal_the_chain_bit_for_bit()
-    {
+    public void Fused_kernels_equal_the_chain_bit_for_bit() =>
         Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), Gen.Choose(0, 100000).ToArbitrary(), (n, seed) =>
         {
             var rng = new Random(seed);
@@ -40,30 +59,57 @@ public class FusedKernelTests
                 var fused = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
                 var chain = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
                 chain.UseFusedKernel = false;
-                if (fused.FusedKernelName != kernel) return false;
+                if (fused.FusedKernelName != kernel) return false.Label($"{name}: kernel {fused.FusedKernelName}, expected {kernel}");
                 var x1 = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
                 var x2 = (double[])x1.Clone();
                 for (int t = 0; t < 5; t++)
                 {
                     var g = Enumerable.Range(0, n).Select(i => rng.NextDouble() - 0.5 + 0.3 * x1[i]).ToArray();
                     fused.LearningRate = chain.LearningRate = 0.05 / (1 + t); // a schedule changes γ between steps
-                    if (!fused.Step(x1, g) || !chain.Step(x2, g)) return false;
+                    if (!fused.Step(x1, g) || !chain.Step(x2, g)) return false.Label($"{name}: refused");
                     for (int i = 0; i < n; i++)
-                        if (BitConverter.DoubleToInt64Bits(x1[i]) != BitConverter.DoubleToInt64Bits(x2[i])) return false;
+                        if (BitConverter.DoubleToInt64Bits(x1[i]) != BitConverter.DoubleToInt64Bits(x2[i])) return false.Label($"{name}: θ[{i}] at step {t + 1}");
                 }
                 for (int k = 0; k < fused.State.Vectors.Length; k++)
                     for (int i = 0; i < n; i++)
-                        if (BitConverter.DoubleToInt64Bits(fused.State.Vectors[k][i]) != BitConverter.DoubleToInt64Bits(chain.State.Vectors[k][i])) return false;
+                        if (BitConverter.DoubleToInt64Bits(fused.State.Vectors[k][i]) != BitConverter.DoubleToInt64Bits(chain.State.Vectors[k][i])) return false.Label($"{name}: state {k}");
             }
-            return true;
+            return true.ToProperty();
         }).QuickCheckThrowOnFailure();
-    }
+
+    [Fact]
+    public void Float32_fused_kernels_equal_the_float32_chain_bit_for_bit() =>
+        Prop.ForAll(Gen.Choose(1, 70).ToArbitrary(), Gen.Choose(0, 100000).ToArbitrary(), (n, seed) =>
+        {
+            var rng = new Random(seed);
+            foreach (var (name, settings, kernel) in Cases)
+            {
+                var s32 = settings with { LearningRate = 0.05, Precision = OptimizerPrecision.Float32 };
+                var fused = (ChainOptimizer)Optimizers.Create(name, n, s32);
+                var chain = (ChainOptimizer)Optimizers.Create(name, n, s32);
+                chain.UseFusedKernel = false;
+                if (fused.FusedKernelName != kernel) return false.Label($"{name}: kernel {fused.FusedKernelName}, expected {kernel}");
+                var x1 = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
+                var x2 = (float[])x1.Clone();
+                for (int t = 0; t < 5; t++)
+                {
+                    var g = Enumerable.Range(0, n).Select(i => (float)(rng.NextDouble() - 0.5 + 0.3 * x1[i])).ToArray();
+                    fused.LearningRate = chain.LearningRate = 0.05 / (1 + t);
+                    if (!fused.Step(x1, g) || !chain.Step(x2, g)) return false.Label($"{name}: refused");
+                    for (int i = 0; i < n; i++)
+                        if (BitConverter.SingleToInt32Bits(x1[i]) != BitConverter.SingleToInt32Bits(x2[i])) return false.Label($"{name}: θ[{i}] at step {t + 1}");
+                }
+                for (int k = 0; k < fused.State.SingleVectors.Length; k++)
+                    for (int i = 0; i < n; i++)
+                        if (BitConverter.SingleToInt32Bits(fused.State.SingleVectors[k][i]) != BitConverter.SingleToInt32Bits(chain.State.SingleVectors[k][i])) return false.Label($"{name}: state {k}");
+            }
+            return true.ToProperty();
+        }).QuickCheckThrowOnFailure();
 
     [Fact]
     public void Chains_without_a_fused_form_report_none_and_clipping_disables_fusion()
     {
-        Assert.Null(((ChainOptimizer)Optimizers.Create("rmsprop", 10)).FusedKernelName);
-        Assert.Null(((ChainOptimizer)Optimizers.Create("heavy-ball", 10)).FusedKernelName);
+        Assert.Null(((ChainOptimizer)Optimizers.Create("rmsprop", 10, new() { ClipValue = 1 })).FusedKernelName);
         Assert.Null(((ChainOptimizer)Optimizers.Create("adam", 10, new() { ClipNorm = 1 })).FusedKernelName);
     }
 
@@ -90,6 +136,33 @@ public class FusedKernelTests
                     Assert.Equal(1, opt.StepCount);
                 }
         }
+    }
+
+    [Fact]
+    public void A_nonfinite_float32_gradient_is_refused_by_both_paths_with_nothing_changed()
+    {
+        const int n = 1003;
+        foreach (var (name, settings, _) in Cases)
+            foreach (bool fusedPath in new[] { true, false })
+            {
+                var opt = (ChainOptimizer)Optimizers.Create(name, n, settings with { Precision = OptimizerPrecision.Float32 });
+                opt.UseFusedKernel = fusedPath;
+                var x = Enumerable.Range(0, n).Select(i => MathF.Cos(i)).ToArray();
+                var g = Enumerable.Range(0, n).Select(i => MathF.Sin(i)).ToArray();
+                Assert.True(opt.Step(x, g));
+                foreach (int bad in new[] { 0, 517, n - 1 })
+                    foreach (float value in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
+                    {
+                        var before = (float[])x.Clone();
+                        var state = opt.State.SingleVectors.Select(v => (float[])v.Clone()).ToArray();
+                        var gb = (float[])g.Clone();
+                        gb[bad] = value;
+                        Assert.False(opt.Step(x, gb));
+                        Assert.Equal(before, x);
+                        for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.SingleVectors[k]);
+                        Assert.Equal(1, opt.StepCount);
+                    }
+            }
     }
 
     [Fact]

@@ -35,7 +35,7 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     /// <summary>Gaussian clusters for c classes.</summary>
-    private static LabeledData Clusters(int count, int d, int c, ulong seed)
+    internal static LabeledData Clusters(int count, int d, int c, ulong seed)
     {
         var rng = new Xoshiro256StarStar(seed);
         var centres = new double[c * d];
