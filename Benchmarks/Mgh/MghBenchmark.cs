@@ -107,7 +107,7 @@ public static class MghBenchmark
         doc.AppendLine("reached by every method from both starts; Brown almost-linear's other listed value, f = 1 at (0, …, 0, n + 1), is a");
         doc.AppendLine("stationary point but not a minimiser (f falls along (1, …, 1, −n)), and no run ends there. The linear rank-1");
         doc.AppendLine("problems 33 and 34 have a hyperplane of minimisers and a gradient floor from rounding (‖∇f‖∞ ≈ 2e-8 at f*), so");
-        doc.AppendLine("the runs end by the precision tests (PrecisionLimit / tr-small) rather than by ‖∇f‖∞ ≤ 1e-10.");
+        doc.AppendLine("the runs end by the precision tests (precision / tr-small) rather than by ‖∇f‖∞ ≤ 1e-10.");
         doc.AppendLine("From 10·x₀ several failures are other local minima (Bard 17.4287, Kowalik–Osborne 1.02734e-3, Osborne 2 1.78981)");
         doc.AppendLine("and other runs that stall far away (Meyer, whose 10·x₀ puts exp(x₂/(t + x₃)) in a flat region). Watson's x₀ is 0,");
         doc.AppendLine("so its two rows are the same run; Gulf's 10·x₀ = (50, 25, 1.5) is its minimiser.");
@@ -116,10 +116,11 @@ public static class MghBenchmark
         doc.AppendLine("max |gᵢ|·max(|xᵢ|, 1)/max(|f|, 1) ≤ ε^(1/3) gives 7.5e-6 > 6.06e-6, all from x₁ ≈ 0.0056, whose typical size 1");
         doc.AppendLine("overstates it 180-fold. Taking the typical size from the start, max(|xᵢ|, |x₀ᵢ|), would pass Meyer (1.5e-7) but");
         doc.AppendLine("makes the verdict on the same point depend on where the run began: it turns newton-tr on the rank-1 problem 34 from");
-        doc.AppendLine("10·x₀ (x₀ᵢ = 10) from PrecisionLimit into tr-small, and a component started near 0 would escape the test");
+        doc.AppendLine("10·x₀ (x₀ᵢ = 10) from precision into tr-small, and a component started near 0 would escape the test");
         doc.AppendLine("altogether. So the default typical size stays 1 (Dennis & Schnabel's default) and this case is left as it is.");
         doc.AppendLine();
-        doc.AppendLine("Reasons: grad = gradient tolerance, ls-fail = line search failed, tr-small = trust radius collapsed,");
+        doc.AppendLine("Reasons: grad = gradient tolerance, ls-fail = line search failed, tr-small = trust radius collapsed or no step");
+        doc.AppendLine("can reduce f in floating point, precision = no step decreases f and the scaled gradient is negligible (PrecisionLimit),");
         doc.AppendLine("max-it / max-ev = iteration / evaluation limit, non-finite = f not finite, others by name.");
 
         Console.WriteLine(doc.ToString());
@@ -149,6 +150,7 @@ public static class MghBenchmark
         TerminationReason.MaxIterations => "max-it",
         TerminationReason.MaxEvaluations => "max-ev",
         TerminationReason.NonFiniteValue => "non-finite",
+        TerminationReason.PrecisionLimit => "precision",
         _ => r.ToString(),
     };
 

@@ -80,9 +80,11 @@ public class AutoDiffTests
             bool hessianOk = h.Data.Zip(exact.Data).All(e => Math.Abs(e.First - e.Second) <= 1e-11 * scale);
             bool productOk = hv.Zip(hvExact).All(e => Math.Abs(e.First - e.Second) <= 1e-11 * scale * n);
             // Independent check: central differences of the analytic gradient.
-            bool finiteDifferenceOk = HessianCheck.Run(p, t.x, 1e-3).Passed;   // a sanity net: wrong formulas are off by O(1)
+            // A sanity net only: wrong formulas are off by O(1), while differencing steep exponentials (Jennrich–Sampson's
+            // e^{10x}) at random points leaves errors near 1e-3.
+            bool finiteDifferenceOk = HessianCheck.Run(p, t.x, 1e-2).Passed;
             return (hessianOk && productOk && finiteDifferenceOk)
-                .Label($"{name}: hessian {hessianOk}, product {productOk}, vs differences {HessianCheck.Run(p, t.x, 1e-3)}");
+                .Label($"{name}: hessian {hessianOk}, product {productOk}, vs differences {HessianCheck.Run(p, t.x, 1e-2)}");
         }).Check(TestSupport.Quick(10));
     }
 

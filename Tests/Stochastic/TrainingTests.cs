@@ -292,9 +292,15 @@ public class TrainingTests(ITestOutputHelper output)
         {
             var opt = Optimizers.Create(name, n, new() { ClipNorm = 1, WeightDecay = 1e-3 });
             opt.Step(x, g); // warm-up (JIT)
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int t = 0; t < 5; t++) opt.Step(x, g);
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            // Minimum over a few trials: tiered recompilation or a collection started by a test running beside this
+            // one occasionally shows up as a few bytes on this thread's counter; a real per-step allocation never goes.
+            long allocated = long.MaxValue;
+            for (int trial = 0; trial < 3 && allocated > 0; trial++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int t = 0; t < 5; t++) opt.Step(x, g);
+                allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
             Assert.True(allocated == 0, $"{name} allocated {allocated} bytes in 5 steps");
         }
     }
