@@ -71,7 +71,7 @@ public static class OptimizerBenchmark
         Console.WriteLine(string.Create(ci, $"finiteness scan of the gradient (a refused step; every step starts with it): float64 8 B/param {Range(scan)} ns/param, float32 4 B/param {Range(scanF)} ns/param"));
         var ours = Table("float64", 8, names, samples, kernels, vectors, floorGbs);
         var oursF = Table("float32", 4, names, samplesF, kernels, vectors, floorGbs);
-        Console.WriteLine("(bound = bytes/param ÷ the reference bandwidth; × bound ≤ 1.5 is the target; the scan's bytes are not in 'bytes'; f32/f64 = float32 ns ÷ float64 ns)");
+        Console.WriteLine("(bound = bytes/param ÷ the reference bandwidth; × bound ≤ 1.5 is the target; the scan's bytes are not in 'bytes')");
         if (torch) RunTorch(n, steps, names, ours, oursF);
         return 0;
     }

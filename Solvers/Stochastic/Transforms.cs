@@ -470,7 +470,8 @@ public sealed class ScaleByRms : GradientTransform
 
 /// <summary>
 /// Adadelta (torch.optim.Adadelta, Zeiler 2012): v ← ρv + (1−ρ)g², Δ = √(a + ε)/√(v + ε)·g, a ← ρa + (1−ρ)Δ², u = Δ
-/// (then scaled by the learning rate, default 1).
+/// (then scaled by the learning rate, default 1). The ratio is computed as √((a + ε)/(v + ε)) — one square root instead
+/// of PyTorch's two, equal to within an ulp or two — because two square roots made the step compute-bound.
 /// </summary>
 public sealed class ScaleByAdadelta : GradientTransform
 {
