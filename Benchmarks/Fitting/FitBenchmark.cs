@@ -65,7 +65,7 @@ public static class FitBenchmark
         const string expression = "a1*exp(-k1*x) + a2*exp(-k2*x) + c";
         var runs = new (string Name, Func<FitResult> Fit)[]
         {
-            ("autodiff (Dual<double>)", () => CurveFit.Fit(new TwoExponentials(), x, y, Start)),
+            ("autodiff (Jet)", () => CurveFit.Fit(new TwoExponentials(), x, y, Start)),
             ("hand-written Jacobian", () => CurveFit.Fit(hand, x, y, Start)),
             ("expression (compiled)", () => CurveFit.Fit(expression, x, y, Start)),
             ("expression, scipy's tols", () => CurveFit.Fit(expression, x, y, Start, ScipyLike)),

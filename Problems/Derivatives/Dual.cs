@@ -46,11 +46,6 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     private const MethodImplOptions Inline = MethodImplOptions.AggressiveInlining;
     private const NumberStyles DefaultStyles = NumberStyles.Float | NumberStyles.AllowThousands;
 
-    private static readonly T s_two = T.One + T.One;
-    private static readonly T s_half = T.One / s_two;
-    private static readonly T s_three = s_two + T.One;
-    private static readonly T s_ln2 = T.Log(s_two);
-    private static readonly T s_ln10 = T.Log(s_two * (s_two + s_three));
     private static readonly T s_maxValue = T.BitDecrement(T.PositiveInfinity);
 
     /// <summary>1 for <c>Dual&lt;double&gt;</c>, 2 for <c>Dual&lt;Dual&lt;double&gt;&gt;</c>, …</summary>
@@ -117,12 +112,12 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
 
     Delegate IDualNumber.CreateIsAllZero() => new Func<Dual<T>, bool>(IsAllZeroDual);
 
-    TTarget IDualNumber.ConvertValue<TTarget>(DualConversion kind) => Convert<TTarget, T>(kind, Value);
+    TTarget IDualNumber.ConvertValue<TTarget>(DualConversion kind) => DualConversions.Convert<TTarget, T>(kind, Value);
 
     bool IDualNumber.TryConvertParts<TTarget>(DualConversion kind, out TTarget value, out TTarget derivative)
     {
-        value = Convert<TTarget, T>(kind, Value);
-        derivative = Convert<TTarget, T>(kind, Derivative);
+        value = DualConversions.Convert<TTarget, T>(kind, Value);
+        derivative = DualConversions.Convert<TTarget, T>(kind, Derivative);
         return true;
     }
 
@@ -299,56 +294,16 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
         => T.IsNegative(value.Value) == T.IsNegative(sign.Value) ? value : -value;
 
     [MethodImpl(Inline)]
-    public static Dual<T> Max(Dual<T> x, Dual<T> y)
-    {
-        // IEEE 754:2019 maximum, as Math.Max: NaN propagates, +0 is greater than −0.
-        T a = x.Value, b = y.Value;
-        if (a != b)
-        {
-            return T.IsNaN(a) ? x : (b < a ? x : y);
-        }
-
-        return T.IsNegative(b) ? x : y;
-    }
+    public static Dual<T> Max(Dual<T> x, Dual<T> y) => Selection.Max(x.Value, y.Value) ? x : y;
 
     [MethodImpl(Inline)]
-    public static Dual<T> Min(Dual<T> x, Dual<T> y)
-    {
-        // IEEE 754:2019 minimum, as Math.Min: NaN propagates, −0 is less than +0.
-        T a = x.Value, b = y.Value;
-        if (a != b)
-        {
-            return T.IsNaN(a) ? x : (a < b ? x : y);
-        }
-
-        return T.IsNegative(a) ? x : y;
-    }
+    public static Dual<T> Min(Dual<T> x, Dual<T> y) => Selection.Min(x.Value, y.Value) ? x : y;
 
     [MethodImpl(Inline)]
-    public static Dual<T> MaxNumber(Dual<T> x, Dual<T> y)
-    {
-        // IEEE 754:2019 maximumNumber: a NaN loses to a number.
-        T a = x.Value, b = y.Value;
-        if (a != b)
-        {
-            return T.IsNaN(b) ? x : (b < a ? x : y);
-        }
-
-        return T.IsNegative(b) ? x : y;
-    }
+    public static Dual<T> MaxNumber(Dual<T> x, Dual<T> y) => Selection.MaxNumber(x.Value, y.Value) ? x : y;
 
     [MethodImpl(Inline)]
-    public static Dual<T> MinNumber(Dual<T> x, Dual<T> y)
-    {
-        // IEEE 754:2019 minimumNumber: a NaN loses to a number.
-        T a = x.Value, b = y.Value;
-        if (a != b)
-        {
-            return T.IsNaN(b) ? x : (a < b ? x : y);
-        }
-
-        return T.IsNegative(a) ? x : y;
-    }
+    public static Dual<T> MinNumber(Dual<T> x, Dual<T> y) => Selection.MinNumber(x.Value, y.Value) ? x : y;
 
     [MethodImpl(Inline)]
     public static Dual<T> MaxNative(Dual<T> x, Dual<T> y) => x.Value > y.Value ? x : y;
@@ -356,87 +311,23 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     [MethodImpl(Inline)]
     public static Dual<T> MinNative(Dual<T> x, Dual<T> y) => x.Value < y.Value ? x : y;
 
-    public static Dual<T> MaxMagnitude(Dual<T> x, Dual<T> y)
-    {
-        T ax = T.Abs(x.Value), ay = T.Abs(y.Value);
-        if (ax > ay || T.IsNaN(ax))
-        {
-            return x;
-        }
+    public static Dual<T> MaxMagnitude(Dual<T> x, Dual<T> y) => Selection.MaxMagnitude(x.Value, y.Value) ? x : y;
 
-        if (ax == ay)
-        {
-            return T.IsNegative(x.Value) ? y : x;
-        }
+    public static Dual<T> MinMagnitude(Dual<T> x, Dual<T> y) => Selection.MinMagnitude(x.Value, y.Value) ? x : y;
 
-        return y;
-    }
+    public static Dual<T> MaxMagnitudeNumber(Dual<T> x, Dual<T> y) => Selection.MaxMagnitudeNumber(x.Value, y.Value) ? x : y;
 
-    public static Dual<T> MinMagnitude(Dual<T> x, Dual<T> y)
-    {
-        T ax = T.Abs(x.Value), ay = T.Abs(y.Value);
-        if (ax < ay || T.IsNaN(ax))
-        {
-            return x;
-        }
-
-        if (ax == ay)
-        {
-            return T.IsNegative(x.Value) ? x : y;
-        }
-
-        return y;
-    }
-
-    public static Dual<T> MaxMagnitudeNumber(Dual<T> x, Dual<T> y)
-    {
-        T ax = T.Abs(x.Value), ay = T.Abs(y.Value);
-        if (ax > ay || T.IsNaN(ay))
-        {
-            return x;
-        }
-
-        if (ax == ay)
-        {
-            return T.IsNegative(x.Value) ? y : x;
-        }
-
-        return y;
-    }
-
-    public static Dual<T> MinMagnitudeNumber(Dual<T> x, Dual<T> y)
-    {
-        T ax = T.Abs(x.Value), ay = T.Abs(y.Value);
-        if (ax < ay || T.IsNaN(ay))
-        {
-            return x;
-        }
-
-        if (ax == ay)
-        {
-            return T.IsNegative(x.Value) ? x : y;
-        }
-
-        return y;
-    }
+    public static Dual<T> MinMagnitudeNumber(Dual<T> x, Dual<T> y) => Selection.MinMagnitudeNumber(x.Value, y.Value) ? x : y;
 
     public static Dual<T> Clamp(Dual<T> value, Dual<T> min, Dual<T> max)
     {
-        if (min.Value > max.Value)
-        {
-            throw new ArgumentException($"Clamp: min ({min.Value}) cannot be greater than max ({max.Value}).", nameof(min));
-        }
-
+        Selection.CheckClampRange(min.Value, max.Value, nameof(Clamp));
         return Min(Max(value, min), max);
     }
 
     public static Dual<T> ClampNative(Dual<T> value, Dual<T> min, Dual<T> max)
     {
-        if (min.Value > max.Value)
-        {
-            throw new ArgumentException($"ClampNative: min ({min.Value}) cannot be greater than max ({max.Value}).", nameof(min));
-        }
-
+        Selection.CheckClampRange(min.Value, max.Value, nameof(ClampNative));
         return MinNative(MaxNative(value, min), max);
     }
 
@@ -495,19 +386,9 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
         return new(T.Lerp(value1.Value, value2.Value, t), d);
     }
 
-    /// <summary>The estimate of 1/x as value; the exact derivative −x′/x² as tangent.</summary>
-    public static Dual<T> ReciprocalEstimate(Dual<T> x)
-    {
-        T inv = T.One / x.Value;
-        return new(T.ReciprocalEstimate(x.Value), -(inv * inv) * x.Derivative);
-    }
+    public static Dual<T> ReciprocalEstimate(Dual<T> x) => Chain(DerivativeRules<T>.ReciprocalEstimate(x.Value), x.Derivative);
 
-    /// <summary>The estimate of 1/√x as value; the exact derivative −x′/(2x^{3/2}) as tangent.</summary>
-    public static Dual<T> ReciprocalSqrtEstimate(Dual<T> x)
-    {
-        T r = T.One / T.Sqrt(x.Value);
-        return new(T.ReciprocalSqrtEstimate(x.Value), -(s_half * r * r * r) * x.Derivative);
-    }
+    public static Dual<T> ReciprocalSqrtEstimate(Dual<T> x) => Chain(DerivativeRules<T>.ReciprocalSqrtEstimate(x.Value), x.Derivative);
 
     public static Dual<T> DegreesToRadians(Dual<T> degrees)
         => new(T.DegreesToRadians(degrees.Value), T.DegreesToRadians(degrees.Derivative));
@@ -515,39 +396,38 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     public static Dual<T> RadiansToDegrees(Dual<T> radians)
         => new(T.RadiansToDegrees(radians.Value), T.RadiansToDegrees(radians.Derivative));
 
-    // ------------------------------------------------------------------ exponential functions
+    // ------------------------------------------------------------------ elementary functions: DerivativeRules<T> gives f(v) and f′(v)
+
+    /// <summary>The result f(v) with tangent f′(v)·x′.</summary>
+    [MethodImpl(Inline)]
+    private static Dual<T> Chain(ScaledTangent<T> rule, T derivative) => new(rule.Value, rule.Factor * derivative);
+
+    /// <summary>The result f(v) with tangent x′ / k.</summary>
+    [MethodImpl(Inline)]
+    private static Dual<T> Chain(DividedTangent<T> rule, T derivative) => new(rule.Value, derivative / rule.Divisor);
+
+    /// <summary>A root: tangent x′ / k, except that a zero tangent stays zero where the local derivative is infinite.</summary>
+    [MethodImpl(Inline)]
+    private static Dual<T> Chain(RootTangent<T> rule, T derivative)
+        => new(rule.Value, IsAllZero(derivative) ? derivative : derivative / rule.Divisor);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Exp(Dual<T> x)
-    {
-        T e = T.Exp(x.Value);
-        return new(e, e * x.Derivative);
-    }
+    public static Dual<T> Exp(Dual<T> x) => Chain(DerivativeRules<T>.Exp(x.Value), x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Exp2(Dual<T> x)
-    {
-        T e = T.Exp2(x.Value);
-        return new(e, e * s_ln2 * x.Derivative);
-    }
+    public static Dual<T> Exp2(Dual<T> x) => Chain(DerivativeRules<T>.Exp2(x.Value), x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Exp10(Dual<T> x)
-    {
-        T e = T.Exp10(x.Value);
-        return new(e, e * s_ln10 * x.Derivative);
-    }
+    public static Dual<T> Exp10(Dual<T> x) => Chain(DerivativeRules<T>.Exp10(x.Value), x.Derivative);
 
-    public static Dual<T> ExpM1(Dual<T> x) => new(T.ExpM1(x.Value), T.Exp(x.Value) * x.Derivative);
+    public static Dual<T> ExpM1(Dual<T> x) => Chain(DerivativeRules<T>.ExpM1(x.Value), x.Derivative);
 
-    public static Dual<T> Exp2M1(Dual<T> x) => new(T.Exp2M1(x.Value), T.Exp2(x.Value) * s_ln2 * x.Derivative);
+    public static Dual<T> Exp2M1(Dual<T> x) => Chain(DerivativeRules<T>.Exp2M1(x.Value), x.Derivative);
 
-    public static Dual<T> Exp10M1(Dual<T> x) => new(T.Exp10M1(x.Value), T.Exp10(x.Value) * s_ln10 * x.Derivative);
-
-    // ------------------------------------------------------------------ logarithms
+    public static Dual<T> Exp10M1(Dual<T> x) => Chain(DerivativeRules<T>.Exp10M1(x.Value), x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Log(Dual<T> x) => new(T.Log(x.Value), x.Derivative / x.Value);
+    public static Dual<T> Log(Dual<T> x) => Chain(DerivativeRules<T>.Log(x.Value), x.Derivative);
 
     /// <summary>log_b x = ln x / ln b: derivative (x′/x − log_b(x)·b′/b) / ln b; the b′ term is skipped for a constant base.</summary>
     public static Dual<T> Log(Dual<T> x, Dual<T> newBase)
@@ -563,16 +443,16 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     }
 
     [MethodImpl(Inline)]
-    public static Dual<T> Log2(Dual<T> x) => new(T.Log2(x.Value), x.Derivative / (x.Value * s_ln2));
+    public static Dual<T> Log2(Dual<T> x) => Chain(DerivativeRules<T>.Log2(x.Value), x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Log10(Dual<T> x) => new(T.Log10(x.Value), x.Derivative / (x.Value * s_ln10));
+    public static Dual<T> Log10(Dual<T> x) => Chain(DerivativeRules<T>.Log10(x.Value), x.Derivative);
 
-    public static Dual<T> LogP1(Dual<T> x) => new(T.LogP1(x.Value), x.Derivative / (x.Value + T.One));
+    public static Dual<T> LogP1(Dual<T> x) => Chain(DerivativeRules<T>.LogP1(x.Value), x.Derivative);
 
-    public static Dual<T> Log2P1(Dual<T> x) => new(T.Log2P1(x.Value), x.Derivative / ((x.Value + T.One) * s_ln2));
+    public static Dual<T> Log2P1(Dual<T> x) => Chain(DerivativeRules<T>.Log2P1(x.Value), x.Derivative);
 
-    public static Dual<T> Log10P1(Dual<T> x) => new(T.Log10P1(x.Value), x.Derivative / ((x.Value + T.One) * s_ln10));
+    public static Dual<T> Log10P1(Dual<T> x) => Chain(DerivativeRules<T>.Log10P1(x.Value), x.Derivative);
 
     // ------------------------------------------------------------------ powers and roots
 
@@ -601,27 +481,13 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     }
 
     [MethodImpl(Inline)]
-    public static Dual<T> Sqrt(Dual<T> x)
-    {
-        T s = T.Sqrt(x.Value);
-        // A zero tangent stays zero even where the local derivative is infinite (√ of a constant 0).
-        return new(s, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (s + s));
-    }
+    public static Dual<T> Sqrt(Dual<T> x) => Chain(DerivativeRules<T>.Sqrt(x.Value), x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Cbrt(Dual<T> x)
-    {
-        T c = T.Cbrt(x.Value);
-        return new(c, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (s_three * c * c));
-    }
+    public static Dual<T> Cbrt(Dual<T> x) => Chain(DerivativeRules<T>.Cbrt(x.Value), x.Derivative);
 
     /// <summary>r = x^(1/n): derivative x′ / (n·r^(n−1)).</summary>
-    public static Dual<T> RootN(Dual<T> x, int n)
-    {
-        T r = T.RootN(x.Value, n);
-        T nT = T.CreateChecked(n);
-        return new(r, IsAllZero(x.Derivative) ? x.Derivative : x.Derivative / (nT * T.Pow(r, nT - T.One)));
-    }
+    public static Dual<T> RootN(Dual<T> x, int n) => Chain(DerivativeRules<T>.RootN(x.Value, n), x.Derivative);
 
     /// <summary>h = √(x² + y²): derivative (x/h)·x′ + (y/h)·y′.</summary>
     public static Dual<T> Hypot(Dual<T> x, Dual<T> y)
@@ -635,73 +501,43 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
     // ------------------------------------------------------------------ trigonometric functions
 
     [MethodImpl(Inline)]
-    public static Dual<T> Sin(Dual<T> x)
-    {
-        (T s, T c) = T.SinCos(x.Value);
-        return new(s, c * x.Derivative);
-    }
+    public static Dual<T> Sin(Dual<T> x) => Chain(DerivativeRules<T>.SinCos(x.Value).Sin, x.Derivative);
 
     [MethodImpl(Inline)]
-    public static Dual<T> Cos(Dual<T> x)
-    {
-        (T s, T c) = T.SinCos(x.Value);
-        return new(c, -s * x.Derivative);
-    }
+    public static Dual<T> Cos(Dual<T> x) => Chain(DerivativeRules<T>.SinCos(x.Value).Cos, x.Derivative);
 
     [MethodImpl(Inline)]
     public static (Dual<T> Sin, Dual<T> Cos) SinCos(Dual<T> x)
     {
-        (T s, T c) = T.SinCos(x.Value);
-        return (new(s, c * x.Derivative), new(c, -s * x.Derivative));
+        var (sin, cos) = DerivativeRules<T>.SinCos(x.Value);
+        return (Chain(sin, x.Derivative), Chain(cos, x.Derivative));
     }
 
-    public static Dual<T> Tan(Dual<T> x)
-    {
-        T t = T.Tan(x.Value);
-        return new(t, (T.One + t * t) * x.Derivative);
-    }
+    public static Dual<T> Tan(Dual<T> x) => Chain(DerivativeRules<T>.Tan(x.Value), x.Derivative);
 
-    public static Dual<T> SinPi(Dual<T> x)
-    {
-        (T s, T c) = T.SinCosPi(x.Value);
-        return new(s, T.Pi * c * x.Derivative);
-    }
+    public static Dual<T> SinPi(Dual<T> x) => Chain(DerivativeRules<T>.SinCosPi(x.Value).SinPi, x.Derivative);
 
-    public static Dual<T> CosPi(Dual<T> x)
-    {
-        (T s, T c) = T.SinCosPi(x.Value);
-        return new(c, -(T.Pi * s) * x.Derivative);
-    }
+    public static Dual<T> CosPi(Dual<T> x) => Chain(DerivativeRules<T>.SinCosPi(x.Value).CosPi, x.Derivative);
 
     public static (Dual<T> SinPi, Dual<T> CosPi) SinCosPi(Dual<T> x)
     {
-        (T s, T c) = T.SinCosPi(x.Value);
-        T pd = T.Pi * x.Derivative;
-        return (new(s, c * pd), new(c, -s * pd));
+        var (sin, cos) = DerivativeRules<T>.SinCosPi(x.Value);
+        return (Chain(sin, x.Derivative), Chain(cos, x.Derivative));
     }
 
-    public static Dual<T> TanPi(Dual<T> x)
-    {
-        T t = T.TanPi(x.Value);
-        return new(t, T.Pi * (T.One + t * t) * x.Derivative);
-    }
+    public static Dual<T> TanPi(Dual<T> x) => Chain(DerivativeRules<T>.TanPi(x.Value), x.Derivative);
 
-    public static Dual<T> Asin(Dual<T> x)
-        => new(T.Asin(x.Value), x.Derivative / T.Sqrt((T.One - x.Value) * (T.One + x.Value)));
+    public static Dual<T> Asin(Dual<T> x) => Chain(DerivativeRules<T>.Asin(x.Value), x.Derivative);
 
-    public static Dual<T> Acos(Dual<T> x)
-        => new(T.Acos(x.Value), -x.Derivative / T.Sqrt((T.One - x.Value) * (T.One + x.Value)));
+    public static Dual<T> Acos(Dual<T> x) => Chain(DerivativeRules<T>.Acos(x.Value), x.Derivative);
 
-    public static Dual<T> Atan(Dual<T> x) => new(T.Atan(x.Value), x.Derivative / (T.One + x.Value * x.Value));
+    public static Dual<T> Atan(Dual<T> x) => Chain(DerivativeRules<T>.Atan(x.Value), x.Derivative);
 
-    public static Dual<T> AsinPi(Dual<T> x)
-        => new(T.AsinPi(x.Value), x.Derivative / (T.Pi * T.Sqrt((T.One - x.Value) * (T.One + x.Value))));
+    public static Dual<T> AsinPi(Dual<T> x) => Chain(DerivativeRules<T>.AsinPi(x.Value), x.Derivative);
 
-    public static Dual<T> AcosPi(Dual<T> x)
-        => new(T.AcosPi(x.Value), -x.Derivative / (T.Pi * T.Sqrt((T.One - x.Value) * (T.One + x.Value))));
+    public static Dual<T> AcosPi(Dual<T> x) => Chain(DerivativeRules<T>.AcosPi(x.Value), x.Derivative);
 
-    public static Dual<T> AtanPi(Dual<T> x)
-        => new(T.AtanPi(x.Value), x.Derivative / (T.Pi * (T.One + x.Value * x.Value)));
+    public static Dual<T> AtanPi(Dual<T> x) => Chain(DerivativeRules<T>.AtanPi(x.Value), x.Derivative);
 
     /// <summary>atan2(y, x): derivative (x·y′ − y·x′)/(x² + y²).</summary>
     public static Dual<T> Atan2(Dual<T> y, Dual<T> x)
@@ -718,23 +554,17 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
 
     // ------------------------------------------------------------------ hyperbolic functions
 
-    public static Dual<T> Sinh(Dual<T> x) => new(T.Sinh(x.Value), T.Cosh(x.Value) * x.Derivative);
+    public static Dual<T> Sinh(Dual<T> x) => Chain(DerivativeRules<T>.Sinh(x.Value), x.Derivative);
 
-    public static Dual<T> Cosh(Dual<T> x) => new(T.Cosh(x.Value), T.Sinh(x.Value) * x.Derivative);
+    public static Dual<T> Cosh(Dual<T> x) => Chain(DerivativeRules<T>.Cosh(x.Value), x.Derivative);
 
-    public static Dual<T> Tanh(Dual<T> x)
-    {
-        T t = T.Tanh(x.Value);
-        return new(t, (T.One - t) * (T.One + t) * x.Derivative);
-    }
+    public static Dual<T> Tanh(Dual<T> x) => Chain(DerivativeRules<T>.Tanh(x.Value), x.Derivative);
 
-    public static Dual<T> Asinh(Dual<T> x) => new(T.Asinh(x.Value), x.Derivative / T.Hypot(x.Value, T.One));
+    public static Dual<T> Asinh(Dual<T> x) => Chain(DerivativeRules<T>.Asinh(x.Value), x.Derivative);
 
-    public static Dual<T> Acosh(Dual<T> x)
-        => new(T.Acosh(x.Value), x.Derivative / T.Sqrt((x.Value - T.One) * (x.Value + T.One)));
+    public static Dual<T> Acosh(Dual<T> x) => Chain(DerivativeRules<T>.Acosh(x.Value), x.Derivative);
 
-    public static Dual<T> Atanh(Dual<T> x)
-        => new(T.Atanh(x.Value), x.Derivative / ((T.One - x.Value) * (T.One + x.Value)));
+    public static Dual<T> Atanh(Dual<T> x) => Chain(DerivativeRules<T>.Atanh(x.Value), x.Derivative);
 
     // ------------------------------------------------------------------ conversions
 
@@ -767,19 +597,19 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
 
     static bool INumberBase<Dual<T>>.TryConvertToChecked<TOther>(Dual<T> value, [MaybeNullWhen(false)] out TOther result)
     {
-        result = Convert<TOther, T>(DualConversion.Checked, value.Value);
+        result = DualConversions.Convert<TOther, T>(DualConversion.Checked, value.Value);
         return true;
     }
 
     static bool INumberBase<Dual<T>>.TryConvertToSaturating<TOther>(Dual<T> value, [MaybeNullWhen(false)] out TOther result)
     {
-        result = Convert<TOther, T>(DualConversion.Saturating, value.Value);
+        result = DualConversions.Convert<TOther, T>(DualConversion.Saturating, value.Value);
         return true;
     }
 
     static bool INumberBase<Dual<T>>.TryConvertToTruncating<TOther>(Dual<T> value, [MaybeNullWhen(false)] out TOther result)
     {
-        result = Convert<TOther, T>(DualConversion.Truncating, value.Value);
+        result = DualConversions.Convert<TOther, T>(DualConversion.Truncating, value.Value);
         return true;
     }
 
@@ -816,19 +646,8 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
             }
         }
 
-        return new(Convert<T, TOther>(kind, value), T.Zero);
+        return new(DualConversions.Convert<T, TOther>(kind, value), T.Zero);
     }
-
-    [MethodImpl(Inline)]
-    private static TTo Convert<TTo, TFrom>(DualConversion kind, TFrom value)
-        where TTo : INumberBase<TTo>
-        where TFrom : INumberBase<TFrom>
-        => kind switch
-        {
-            DualConversion.Checked => TTo.CreateChecked(value),
-            DualConversion.Saturating => TTo.CreateSaturating(value),
-            _ => TTo.CreateTruncating(value),
-        };
 
     // ------------------------------------------------------------------ IFloatingPoint bit-level members (of the value)
 
@@ -1094,6 +913,21 @@ internal enum DualConversion
     Checked,
     Saturating,
     Truncating,
+}
+
+/// <summary>Conversions between numeric types by the <c>CreateX</c> family a <see cref="DualConversion"/> names.</summary>
+internal static class DualConversions
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TTo Convert<TTo, TFrom>(DualConversion kind, TFrom value)
+        where TTo : INumberBase<TTo>
+        where TFrom : INumberBase<TFrom>
+        => kind switch
+        {
+            DualConversion.Checked => TTo.CreateChecked(value),
+            DualConversion.Saturating => TTo.CreateSaturating(value),
+            _ => TTo.CreateTruncating(value),
+        };
 }
 
 /// <summary>A non-generic view of any <see cref="Dual{T}"/>: nesting depth, exact-zero test, component conversion.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Optima.LinearAlgebra;
 using Optima.Problems.Derivatives;
 using Optima.Problems.Expressions;
@@ -149,6 +151,11 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
     }
 }
 
+/// <summary>
+/// A generic-math model differentiated by forward-mode autodiff on <see cref="Jet"/>s: one evaluation per point gives
+/// the value and the partials of up to <see cref="Jet.Width"/> parameters (more are covered in blocks of eight, one
+/// evaluation per block), the same bits as one <see cref="Dual{T}"/> evaluation per parameter.
+/// </summary>
 internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator where TModel : IFitModel
 {
     public override string Description => $"generic-math model {typeof(TModel).Name} (exact Jacobian by forward-mode autodiff)";
@@ -157,31 +164,67 @@ internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator wh
 
     public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
     {
-        int m = f.Length, np = p.Length;
+        int m = f.Length;
         if (jacobian is null)
         {
             for (int i = 0; i < m; i++) f[i] = model.Evaluate(rows.Slice(i * v, v), p);
             return;
         }
-        var pd = np <= 32 ? stackalloc Dual<double>[np] : new Dual<double>[np];
-        var xd = v <= 32 ? stackalloc Dual<double>[v] : new Dual<double>[v];
-        for (int k = 0; k < np; k++) pd[k] = Dual<double>.Constant(p[k]);
+        Evaluate(rows, v, p, f, jacobian, [], []);
+    }
+
+    /// <summary>Writes (∂f/∂pₖ·wᵢ)·sₖ while the partials are in a register (the products of the base class's passes).</summary>
+    public override void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+        => Evaluate(rows, v, p, f, jacobian, rowWeights, columnScales);
+
+    private void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+    {
+        int m = f.Length, np = p.Length;
+        var pj = np <= 16 ? stackalloc Jet[np] : new Jet[np];
+        var xj = v <= 16 ? stackalloc Jet[v] : new Jet[v];
+        Span<double> lanes = stackalloc double[Jet.Width];
         var data = jacobian.AsSpan();
-        for (int i = 0; i < m; i++)
+        for (int first = 0; first < np; first += Jet.Width)
         {
-            var row = rows.Slice(i * v, v);
-            for (int j = 0; j < v; j++) xd[j] = Dual<double>.Constant(row[j]);
-            double value = 0;
-            for (int k = 0; k < np; k++)
+            // Parameters first … first + 7 on lanes 0 … 7; the data are constants.
+            Jet.Seed(p, first, pj);
+            int count = Math.Min(Jet.Width, np - first);
+            bool scaled = !columnScales.IsEmpty;
+            lanes.Fill(1.0);
+            if (scaled) columnScales.Slice(first, count).CopyTo(lanes);
+            var scales = Vector512.Create<double>(lanes);
+            for (int i = 0; i < m; i++)
             {
-                pd[k] = Dual<double>.Variable(p[k]);
-                var y = model.Evaluate<Dual<double>>(xd, pd);
-                pd[k] = Dual<double>.Constant(p[k]);
-                data[k * m + i] = y.Derivative;
-                value = y.Value;
+                var row = rows.Slice(i * v, v);
+                for (int j = 0; j < v; j++) xj[j] = Jet.Constant(row[j]);
+                var y = model.Evaluate<Jet>(xj, pj);
+                f[i] = y.Value;
+                var d = y.Partials;
+                if (!rowWeights.IsEmpty) d *= rowWeights[i];
+                if (scaled) d *= scales;
+                Scatter(d, count, data, first * m + i, m);
             }
-            f[i] = value;
         }
+    }
+
+    /// <summary>
+    /// Writes lanes 0 … count − 1 of <paramref name="partials"/> to data[offset + k·m]. The lane indices are constants, so
+    /// each lane comes straight from the register: storing the vector and reloading it lane by lane stalls on store
+    /// forwarding, and measured ~50% slower per point on the fit benchmark's model.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scatter(Vector512<double> partials, int count, Span<double> data, int offset, int m)
+    {
+        data[offset] = partials.GetElement(0);
+        if (count > 1) data[offset + m] = partials.GetElement(1);
+        if (count > 2) data[offset + 2 * m] = partials.GetElement(2);
+        if (count > 3) data[offset + 3 * m] = partials.GetElement(3);
+        if (count > 4) data[offset + 4 * m] = partials.GetElement(4);
+        if (count > 5) data[offset + 5 * m] = partials.GetElement(5);
+        if (count > 6) data[offset + 6 * m] = partials.GetElement(6);
+        if (count > 7) data[offset + 7 * m] = partials.GetElement(7);
     }
 }
 

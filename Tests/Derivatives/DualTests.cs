@@ -50,9 +50,11 @@ public class DualTests
     }
 
     /// <summary>A unary case: the dual rule (written generically), the primal function, its closed-form derivative, a domain.</summary>
-    private sealed record Unary(
+    /// <remarks>Also run on <see cref="Jet"/> by <see cref="JetTests"/> (lane by lane the same rules).</remarks>
+    internal sealed record Unary(
         Func<D, D> Dual1,
         Func<DD, DD> Dual2,
+        Func<Jet, Jet> Jet1,
         Func<double, double> F,
         Func<double, double> DF,
         double Lo,
@@ -61,7 +63,7 @@ public class DualTests
 
     private static Unary U<TF>(Func<double, double> f, Func<double, double> df, double lo, double hi, double valueTol = 1e-13)
         where TF : struct, IGenericUnary
-        => new(x => default(TF).Apply(x), x => default(TF).Apply(x), f, df, lo, hi, valueTol);
+        => new(x => default(TF).Apply(x), x => default(TF).Apply(x), x => default(TF).Apply(x), f, df, lo, hi, valueTol);
 
     /// <summary>Lets one generic lambda-like body run on both D and DD.</summary>
     public interface IGenericUnary
@@ -129,7 +131,7 @@ public class DualTests
     private readonly struct BitDecF : IGenericUnary { public T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.BitDecrement(x * x); }
     private readonly struct CopySignF : IGenericUnary { public T Apply<T>(T x) where T : IFloatingPointIeee754<T> => T.CopySign(x * x, T.NegativeOne); }
 
-    private static readonly Dictionary<string, Unary> Cases = new()
+    internal static readonly Dictionary<string, Unary> Cases = new()
     {
         ["Exp"] = U<ExpF>(Math.Exp, Math.Exp, -5, 5),
         ["Exp2"] = U<Exp2F>(x => Math.Pow(2, x), x => Math.Pow(2, x) * Math.Log(2), -5, 5),
