@@ -15,8 +15,8 @@ namespace Optima.Benchmarks.QuasiNewton;
 /// n = 10⁵ by default, from the standard start, stopped by ‖∇f‖∞ ≤ gtol only, side by side in one run with scipy's
 /// L-BFGS-B (Benchmarks/QuasiNewton/lbfgs_scipy.py, m = 10, pgtol = gtol, ftol = 0; single-threaded Fortran) and MathNet 5's
 /// LimitedMemoryBfgsMinimizer (m = 10, gradient tolerance gtol). Wall times are the median (and range) of --repeats
-/// runs after one warm-up; "eval ms" is the time spent inside the objective. Optima runs twice: with its default (one
-/// thread) and with Threads = 0 (all cores for the passes over the stored pairs). Also reports the bytes Optima allocates
+/// runs after one warm-up; "eval ms" is the time spent inside the objective. Optima runs twice: with Threads = 1 (everything
+/// on the calling thread) and with its default Threads = 0 (all cores for the passes over the stored pairs). Also reports the bytes Optima allocates
 /// per run and per iteration (GC.GetAllocatedBytesForCurrentThread around a run; per iteration from the difference
 /// between a full run and a 2-iteration run).
 /// Options: --n N (10^5), --gtol G (1e-5), --repeats R (7), --no-scipy, --no-mathnet, --python PATH (/usr/bin/python3).
@@ -140,7 +140,7 @@ public static class LbfgsBenchmark
             $"Optima allocation: {fullBytes:N0} bytes per run of {fullIterations} iterations ({fullBytes / (8.0 * n):F1}·n doubles: x, buffers and memory, sized once), "
             + $"{shortBytes:N0} bytes for {shortIterations} iterations → {perIteration:F1} bytes per further iteration (min of 3 trials).");
         var r = result!;
-        string label = threads == 1 ? "Optima L-BFGS" : $"Optima L-BFGS, Threads = 0 ({Environment.ProcessorCount} threads for the passes over the pairs)";
+        string label = threads == 1 ? "Optima L-BFGS, Threads = 1" : $"Optima L-BFGS, default Threads = 0 ({Environment.ProcessorCount} threads for the passes over the pairs)";
         return new Row(label, times, evalSeconds, r.Iterations, r.Evaluations.Objective, r.Value, r.GradientNorm, r.Reason.ToString());
     }
 

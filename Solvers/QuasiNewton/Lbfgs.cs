@@ -16,11 +16,12 @@ namespace Optima.Solvers.QuasiNewton;
 /// </summary>
 /// <param name="Memory">Number of (s, y) pairs m ≥ 1. Default 10.</param>
 /// <param name="LineSearch">The line search; default Moré–Thuente (c₁ = 1e-4, c₂ = 0.9).</param>
-/// <param name="Threads">Threads for the two passes over the stored pairs: 1 (default) runs them on the calling thread;
-/// 0 uses all cores once m·n ≥ 2¹⁹ (8 MB of pairs) and one thread below; k &gt; 1 uses k. The passes are
-/// bandwidth-bound and each costs a fork and a join, so more threads pay only with idle cores and large m·n (on a
-/// 2-vCPU virtual machine they did not: see the lbfgs benchmark). The iterates do not depend on it.</param>
-public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int Threads = 1) : IMinimizer<IGradientObjective>
+/// <param name="Threads">Threads for the two passes over the stored pairs: 0 (default) uses all cores once m·n ≥ 2¹⁹
+/// (8 MB of pairs) and the calling thread below; 1 always runs them on the calling thread; k &gt; 1 uses k. The passes
+/// are bandwidth-bound and each costs a fork and a join, so more threads pay only with large m·n. On a shared 2-vCPU
+/// virtual machine two threads were as fast as one when the host was quiet and 1.1–2× faster when other tenants
+/// competed for memory bandwidth (see the lbfgs benchmark). The iterates do not depend on it, to the bit.</param>
+public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int Threads = 0) : IMinimizer<IGradientObjective>
 {
     /// <inheritdoc/>
     public string Name => "lbfgs";
