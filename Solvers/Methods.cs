@@ -118,7 +118,7 @@ public static class Methods
         MethodDescriptor.For<IGradientObjective>("bfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
             "BFGS, inverse-Hessian update, strong Wolfe line search", () => new Bfgs()),
         MethodDescriptor.For<IGradientObjective>("lbfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
-            "limited-memory BFGS (m = 10), two-loop recursion, strong Wolfe", () => new Lbfgs()),
+            "limited-memory BFGS (m = 10), compact representation, strong Wolfe", () => new Lbfgs()),
         MethodDescriptor.For<IHessianObjective>("newton", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton with modified Cholesky and a line search; negative-curvature steps at saddles", () => new Newton()),
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
