@@ -25,8 +25,9 @@ internal static partial class Commands
         var method = new Option<string>("--method") { Description = "lm (Levenberg–Marquardt, default), gn (Gauss-Newton) or dogleg.", DefaultValueFactory = _ => "lm" };
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the parameter intervals.", DefaultValueFactory = _ => 0.95 };
         var plot = new Option<string?>("--plot") { Description = "Write an SVG with data, fitted curve and residuals." };
+        var threads = new Option<int>("--threads") { Description = "Threads for large fits (from 4096 points): 0 = all cores (default), 1 = one thread, k = at most k. Same result on any count.", DefaultValueFactory = _ => 0 };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
-            { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, json };
+            { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads, json };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -64,8 +65,11 @@ internal static partial class Commands
                         ? $"--start: '{name}' is a data column, not a parameter."
                         : $"--start: unknown parameter '{name}'; the model '{modelText}' has parameters {string.Join(", ", parameterNames)}.");
 
+            int threadCount = parse.GetValue(threads);
+            if (threadCount < 0) throw new ArgumentException($"--threads must be 0 (all cores) or a positive count, not {threadCount}.");
             var options = new FitOptions
             {
+                Threads = threadCount,
                 Method = parse.GetValue(method)!.ToLowerInvariant() switch
                 {
                     "lm" or "levenberg-marquardt" => FitMethod.LevenbergMarquardt,

@@ -78,17 +78,53 @@ public static unsafe class TallSkinnyQr
                 }
                 return;
             }
-            var triangles = new double[chunks * q * q];
+            // The chunks' triangles and the fork-join body are kept per calling thread and reused, so repeated
+            // factorizations (one per solver iteration) allocate nothing once the buffer is large enough.
+            var fold = _parallelFold ??= new ParallelFold();
+            int needed = chunks * q * q;
+            if (fold.Triangles.Length < needed) fold.Triangles = new double[needed];
+            var triangles = fold.Triangles.AsSpan(0, needed);
+            triangles.Clear();
             fixed (double* pt = triangles)
             {
-                nint tri = (nint)pt;
-                ForkJoin.Run(chunks, c =>
+                fold.Set(source, pt, q);
+                try
                 {
-                    int start = c * ChunkRows;
-                    FoldRows(source, start, Math.Min(m, start + ChunkRows) - start, (double*)tri + (long)c * q * q, q);
-                }, threads);
+                    ForkJoin.Run(chunks, fold.Body, threads);
+                }
+                finally
+                {
+                    fold.Set(default, null, 0);
+                }
                 for (int c = 0; c < chunks; c++) FoldBlock(pr, q, pt + (long)c * q * q, q, q);
             }
+        }
+    }
+
+    [ThreadStatic] private static ParallelFold? _parallelFold;
+
+    /// <summary>The state of a parallel factorization: the per-chunk triangles and a body created once.</summary>
+    private sealed class ParallelFold
+    {
+        public double[] Triangles = [];
+        public readonly Action<int> Body;
+        private Source _source;
+        private double* _triangles;
+        private int _q;
+
+        public ParallelFold() => Body = Fold;
+
+        public void Set(Source source, double* triangles, int q)
+        {
+            _source = source;
+            _triangles = triangles;
+            _q = q;
+        }
+
+        private void Fold(int c)
+        {
+            int start = c * ChunkRows, m = _source.M;
+            FoldRows(_source, start, Math.Min(m, start + ChunkRows) - start, _triangles + (long)c * _q * _q, _q);
         }
     }
 

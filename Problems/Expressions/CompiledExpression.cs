@@ -181,6 +181,30 @@ public sealed class CompiledExpression
         _gradientBatch.Value.Run(rows, _variables.Length, parameters, values, jacobian, rowWeights, columnScales);
     }
 
+    /// <summary>
+    /// As <see cref="EvaluateBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    /// for a range of the rows of a taller m×p column-major Jacobian: the k-th derivative of point i (0 ≤ i &lt;
+    /// values.Length, counted from the range's first row) goes to jacobian[k·<paramref name="leadingDimension"/> + i], so
+    /// <paramref name="jacobian"/> starts at the range's first row and <paramref name="leadingDimension"/> is m. Each point
+    /// gets the same bits as in one call over all rows, so ranges may be evaluated on several threads at once.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lengths do not match.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The leading dimension is smaller than the number of points.</exception>
+    public void EvaluateBatch(ReadOnlySpan<double> rows, ReadOnlySpan<double> parameters, Span<double> values, Span<double> jacobian,
+        int leadingDimension, ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+    {
+        CheckBatch(rows, parameters, values.Length);
+        if (leadingDimension < values.Length)
+            throw new ArgumentOutOfRangeException(nameof(leadingDimension), leadingDimension, $"The leading dimension must be at least the number of points ({values.Length}).");
+        int np = _parameters.Length;
+        long needed = values.Length == 0 || np == 0 ? 0 : (long)(np - 1) * leadingDimension + values.Length;
+        if (jacobian.Length < needed)
+            throw new ArgumentException($"jacobian has length {jacobian.Length}; at least {needed} entries are needed.", nameof(jacobian));
+        if (!rowWeights.IsEmpty) Require(rowWeights.Length, values.Length, nameof(rowWeights));
+        if (!columnScales.IsEmpty) Require(columnScales.Length, np, nameof(columnScales));
+        _gradientBatch.Value.Run(rows, _variables.Length, parameters, values, jacobian, leadingDimension, rowWeights, columnScales);
+    }
+
     private void CheckBatch(ReadOnlySpan<double> rows, ReadOnlySpan<double> parameters, int points)
     {
         Require(rows.Length, points * _variables.Length, nameof(rows));

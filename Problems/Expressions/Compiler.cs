@@ -331,8 +331,18 @@ internal sealed class BatchProgram
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void Run(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> parameters, Span<double> values, Span<double> columns,
         ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+        => Run(rows, v, parameters, values, columns, values.Length, rowWeights, columnScales);
+
+    /// <summary>
+    /// As <see cref="Run(ReadOnlySpan{double}, int, ReadOnlySpan{double}, Span{double}, Span{double}, ReadOnlySpan{double}, ReadOnlySpan{double})"/>,
+    /// with output k of point i at columns[k·<paramref name="leadingDimension"/> + i]: the points may be a range of the
+    /// rows of a taller column-major matrix (columns then starts at the range's first row).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    public void Run(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> parameters, Span<double> values, Span<double> columns,
+        int leadingDimension, ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
     {
-        int m = values.Length;
+        int m = values.Length, ld = leadingDimension;
         var scalars = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(_nodes, 1));
         var work = System.Buffers.ArrayPool<double>.Shared.Rent(Math.Max(_registers, 1) * Block);
         try
@@ -361,7 +371,7 @@ internal sealed class BatchProgram
                 Store(_result, work, scalars, values.Slice(i0, n));
                 for (int k = 0; k < _outputs.Length; k++)
                 {
-                    var destination = columns.Slice(k * m + i0, n);
+                    var destination = columns.Slice(k * ld + i0, n);
                     Store(_outputs[k], work, scalars, destination);
                     if (!rowWeights.IsEmpty) TensorPrimitives.Multiply(destination, rowWeights.Slice(i0, n), destination);
                     if (!columnScales.IsEmpty && columnScales[k] != 1) TensorPrimitives.Multiply(destination, columnScales[k], destination);

@@ -223,6 +223,9 @@ public static partial class CurveFit
 
     // ------------------------------------------------------------------ the fit
 
+    /// <summary><see cref="FitOptions.Threads"/>, or when it is null all cores for thread-safe (expression) models and 1 for user code.</summary>
+    internal static int ResolveThreads(FitOptions options, ModelEvaluator model) => options.Threads ?? (model.IsThreadSafe ? 0 : 1);
+
     internal static FitResult Run(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y,
         double[] start, FitOptions? options)
     {
@@ -326,14 +329,15 @@ public static partial class CurveFit
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
                     $"The model is {f0[i]} at point {i + 1} (x = {string.Join(", ", rows.AsSpan(i * v, v).ToArray())}) for the start values {string.Join(", ", names.Select((n, k) => $"{n} = {start[k]}"))}: it must be finite there."));
 
-        var problem = new FitProblem(model, rows, v, y, w, start, free, transforms, options.Loss);
+        int threads = ResolveThreads(options, model);
+        var problem = new FitProblem(model, rows, v, y, w, start, free, transforms, options.Loss) { Threads = threads };
         var u0 = problem.ToInternal(start);
         var solverOptions = options.ToSolverOptions();
         var solved = options.Method switch
         {
             FitMethod.GaussNewton => new GaussNewton().Minimize(problem, u0, solverOptions),
             FitMethod.Dogleg => new DoglegLeastSquares().Minimize(problem, u0, solverOptions),
-            _ => new LevenbergMarquardt().Minimize(problem, u0, solverOptions),
+            _ => new LevenbergMarquardt(Threads: threads).Minimize(problem, u0, solverOptions),
         };
         double newtonStep = double.NaN;
         if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, out newtonStep);
@@ -380,7 +384,7 @@ public static partial class CurveFit
         int accepted = 0;
         for (int step = 0; step < maxSteps; step++)
         {
-            GaussNewtonStep(j, r, triangle, delta);
+            GaussNewtonStep(j, r, triangle, delta, problem.Threads);
             double uMax = 0;
             foreach (double x in u) uMax = Math.Max(uMax, Math.Abs(x));
             bool small = true, moves = false;
@@ -465,7 +469,7 @@ public static partial class CurveFit
     /// J) gives the triangle [T t]; δ is the basic least-squares solution of Tδ = −t by pivoted QR, with the rank
     /// tolerance the m×n factorization would use (max(m, n)·ε relative to |r₀₀|).
     /// </summary>
-    private static void GaussNewtonStep(DenseMatrix j, double[] r, double[] triangle, double[] delta)
+    private static void GaussNewtonStep(DenseMatrix j, double[] r, double[] triangle, double[] delta, int threads)
     {
         int n = j.Columns, q = n + 1;
         if (j.Rows < FitProblem.LargeRows)
@@ -476,7 +480,7 @@ public static partial class CurveFit
             PivotedQrFactorization.Factorize(j).Solve(neg, delta);
             return;
         }
-        TallSkinnyQr.Factorize(j, r, triangle);
+        TallSkinnyQr.Factorize(j, r, triangle, threads);
         var t = new DenseMatrix(n, n);
         var rhs = new double[n];
         for (int c = 0; c < n; c++) triangle.AsSpan(c * q, c + 1).CopyTo(t.Column(c));

@@ -231,6 +231,23 @@ public sealed record FitOptions
     /// <summary>Receives one record per iteration (on the fitting thread).</summary>
     public IProgress<IterationRecord>? Progress { get; init; }
 
+    /// <summary>
+    /// Threads for a large fit (from 4096 points on; smaller fits always run on the calling thread): the model's values
+    /// and Jacobian are evaluated in ranges of rows on several threads, and Levenberg–Marquardt's streamed QR of the
+    /// Jacobian runs its row chunks in parallel. 1 = the calling thread only; 0 = all cores; k &gt; 1 = at most k threads.
+    /// null (the default) = automatic: all cores for expression models (compiled by Optima, pure, safe to run on several
+    /// threads) and the calling thread only for user code (<see cref="FitFunction"/>, <see cref="FitFunctionWithGradient"/>,
+    /// <see cref="IFitModel"/> and <see cref="IScalarFitModel"/> models), which Optima cannot know to be thread-safe.
+    /// </summary>
+    /// <remarks>
+    /// <para>With any value other than 1 a user model is called from several threads at once (each point from one thread,
+    /// each call with its own gradient span): it must then be thread-safe, i.e. must not write shared state (a captured
+    /// counter, a cache, a non-thread-safe random generator). Pure functions of (x, p) are.</para>
+    /// <para>The result is the same to the bit for every thread count: each point is computed by the same code, and the
+    /// QR combines its row chunks in a fixed order; only the split of the work changes.</para>
+    /// </remarks>
+    public int? Threads { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
@@ -238,6 +255,9 @@ public sealed record FitOptions
             throw new ArgumentException("Give either Sigma or Weights, not both.");
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(ConfidenceLevel), ConfidenceLevel, "The confidence level must lie strictly between 0 and 1.");
+        if (Threads is < 0)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads,
+                "Threads must be null (automatic), 0 (all cores), 1 (the calling thread only) or a positive thread count.");
         Loss.Validate();
         ToSolverOptions().Validate();
         if (ParameterScales is not null)

@@ -1,5 +1,7 @@
 using System.Numerics.Tensors;
+using System.Runtime.ExceptionServices;
 using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.Kernels;
 using Optima.Problems;
 
 namespace Optima.Solvers.Fitting;
@@ -62,8 +64,18 @@ internal readonly record struct ParameterTransform(TransformKind Kind, double Lo
 /// The least-squares problem the solver sees: residuals r̃ᵢ = loss(wᵢ·(f(xᵢ; p) − yᵢ)) in the free, transformed
 /// parameters u, with the chain rule applied to the model's Jacobian. Not thread-safe (it owns buffers).
 /// </summary>
+/// <remarks>
+/// From <see cref="LargeRows"/> points on, with <see cref="Threads"/> ≠ 1, the model is evaluated in parallel: the rows
+/// are cut into fixed ranges of <see cref="PartRows"/> points, each evaluated into its slice of the values and its rows
+/// of the Jacobian (and, when parameters are fixed or the loss is robust, turned into its rows of the solver's
+/// residuals and Jacobian) by whichever thread claims it. Every point is computed by the same code as on one thread,
+/// so the results are the same bits on any number of threads. Nothing is allocated per evaluation.
+/// </remarks>
 internal sealed class FitProblem : ILeastSquaresProblem
 {
+    /// <summary>Points per unit of parallel work: a multiple of the expression block (256 points).</summary>
+    public const int PartRows = 2048;
+
     private readonly ModelEvaluator _model;
     private readonly double[] _rows, _y;
     private readonly double[]? _w;
@@ -75,9 +87,25 @@ internal sealed class FitProblem : ILeastSquaresProblem
     private readonly bool _direct;
     private DenseMatrix? _jFull, _lastJacobian;
 
+    // The parallel evaluation: the body is created once; the call's arguments live in these fields while it runs.
+    private readonly Action<int> _part;
+    private DenseMatrix? _callJacobian;
+    private unsafe double* _callResiduals;
+    private int _callMode;
+    private ExceptionDispatchInfo? _failure;
+
+    private const int ModeValues = 0, ModeScaled = 1, ModeChain = 2;
+
+    /// <summary>
+    /// Threads for the model evaluation from <see cref="LargeRows"/> points on: 1 = the calling thread only, 0 = all
+    /// cores, k = at most k. Set by the fit (from <see cref="FitOptions.Threads"/>); default 1.
+    /// </summary>
+    public int Threads { get; init; } = 1;
+
     public FitProblem(ModelEvaluator model, double[] rows, int v, double[] y, double[]? residualWeights, double[] fullStart,
         int[] free, ParameterTransform[] transforms, RobustLoss loss)
     {
+        _part = EvaluatePart;
         _model = model;
         _rows = rows;
         _v = v;
@@ -217,52 +245,126 @@ internal sealed class FitProblem : ILeastSquaresProblem
         return true;
     }
 
-    public void Evaluate(ReadOnlySpan<double> u, Span<double> residuals, DenseMatrix? jacobian)
+    /// <summary>True when this evaluation runs in parts on several threads.</summary>
+    private bool RunsInParallel => Threads != 1 && _y.Length >= LargeRows && Environment.ProcessorCount > 1;
+
+    public unsafe void Evaluate(ReadOnlySpan<double> u, Span<double> residuals, DenseMatrix? jacobian)
     {
         int m = _y.Length, n = _free.Length;
         ToExternal(u, _full);
         if (jacobian is null)
         {
-            _model.Evaluate(_rows, _v, _full, _f, null);
+            if (RunsInParallel) RunParts(ModeValues, null, null);
+            else _model.Evaluate(_rows, _v, _full, _f, null);
             ResidualsFromValues(_f, residuals);
             return;
         }
         _lastJacobian = null;
-        var dst = jacobian.AsSpan();
+        for (int k = 0; k < n; k++) _chain[k] = _transforms[k].Derivative(u[k]);
         if (_direct)
         {
             // Every parameter free and plain least squares: the model writes ∂f/∂p straight into the solver's matrix,
             // scaled by wᵢ, then by dx/du (the same products as below), while each block is in cache where it can.
-            for (int k = 0; k < n; k++) _chain[k] = _transforms[k].Derivative(u[k]);
-            _model.EvaluateScaled(_rows, _v, _full, _fJ, jacobian, _w, _chain);
+            if (RunsInParallel) RunParts(ModeScaled, jacobian, null);
+            else _model.EvaluateScaled(_rows, _v, _full, _fJ, jacobian, _w, _chain);
             ResidualsFromValues(_fJ, residuals);
         }
         else
         {
-            var jf = _jFull ??= new DenseMatrix(m, _full.Length);
-            _model.Evaluate(_rows, _v, _full, _fJ, jf);
-            var src = jf.AsSpan();
-            for (int i = 0; i < m; i++)
+            _jFull ??= new DenseMatrix(m, _full.Length);
+            if (RunsInParallel)
             {
-                double w = _w is null ? 1.0 : _w[i];
-                double r = w * (_fJ[i] - _y[i]);
-                double scale = w;
-                if (_loss.Kind != LossKind.Linear)
-                {
-                    var (value, derivative) = _loss.Transform(r);
-                    r = value;
-                    scale *= derivative;
-                }
-                residuals[i] = r;
-                for (int k = 0; k < n; k++) dst[k * m + i] = scale * src[_free[k] * m + i];
+                fixed (double* r = residuals) RunParts(ModeChain, jacobian, r);
             }
-            for (int k = 0; k < n; k++)
+            else
             {
-                double d = _transforms[k].Derivative(u[k]);
-                if (d != 1) foreach (ref double e in dst.Slice(k * m, m)) e *= d;
+                _model.Evaluate(_rows, _v, _full, _fJ, _jFull);
+                fixed (double* r = residuals) ChainRows(jacobian, r, 0, m);
             }
         }
         u.CopyTo(_uJ);
         _lastJacobian = jacobian;
+    }
+
+    /// <summary>
+    /// Residuals r̃ᵢ and rows i of the solver's Jacobian (∂r̃ᵢ/∂uₖ = scaleᵢ·∂fᵢ/∂p_free(k)·dx/du) from the model's
+    /// values and full Jacobian, for first ≤ i &lt; first + count. Per entry the same operations in the same order for any
+    /// range, so a split of the rows changes no bit.
+    /// </summary>
+    private unsafe void ChainRows(DenseMatrix jacobian, double* residuals, int first, int count)
+    {
+        int m = _y.Length, n = _free.Length;
+        var src = _jFull!.AsSpan();
+        var dst = jacobian.AsSpan();
+        for (int i = first; i < first + count; i++)
+        {
+            double w = _w is null ? 1.0 : _w[i];
+            double r = w * (_fJ[i] - _y[i]);
+            double scale = w;
+            if (_loss.Kind != LossKind.Linear)
+            {
+                var (value, derivative) = _loss.Transform(r);
+                r = value;
+                scale *= derivative;
+            }
+            residuals[i] = r;
+            for (int k = 0; k < n; k++) dst[k * m + i] = scale * src[_free[k] * m + i];
+        }
+        for (int k = 0; k < n; k++)
+        {
+            double d = _chain[k];
+            if (d != 1) foreach (ref double e in dst.Slice(k * m + first, count)) e *= d;
+        }
+    }
+
+    /// <summary>Runs <see cref="EvaluatePart"/> over all parts on up to <see cref="Threads"/> threads; rethrows the first failure of the model.</summary>
+    private unsafe void RunParts(int mode, DenseMatrix? jacobian, double* residuals)
+    {
+        _callMode = mode;
+        _callJacobian = jacobian;
+        _callResiduals = residuals;
+        _failure = null;
+        int parts = (_y.Length + PartRows - 1) / PartRows;
+        try
+        {
+            ForkJoin.Run(parts, _part, Threads);
+        }
+        finally
+        {
+            _callJacobian = null;
+            _callResiduals = null;
+        }
+        if (_failure is { } failure)
+        {
+            _failure = null;
+            failure.Throw();
+        }
+    }
+
+    /// <summary>One part of a parallel evaluation (the fork-join body must not throw: a model's exception is kept and rethrown by the caller).</summary>
+    private unsafe void EvaluatePart(int part)
+    {
+        if (_failure is not null) return;
+        int m = _y.Length, first = part * PartRows, count = Math.Min(PartRows, m - first);
+        try
+        {
+            switch (_callMode)
+            {
+                case ModeValues:
+                    _model.EvaluateRange(_rows, _v, _full, _f, null, first, count);
+                    break;
+                case ModeScaled:
+                    _model.EvaluateScaledRange(_rows, _v, _full, _fJ, _callJacobian!, _w, _chain, first, count);
+                    break;
+                default:
+                    _model.EvaluateRange(_rows, _v, _full, _fJ, _jFull, first, count);
+                    ChainRows(_callJacobian!, _callResiduals, first, count);
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+        }
     }
 }

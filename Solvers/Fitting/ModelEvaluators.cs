@@ -8,29 +8,55 @@ namespace Optima.Solvers.Fitting;
 
 /// <summary>
 /// Evaluates a model at every point: values f(xᵢ; p) and, when asked, the m×p Jacobian ∂f/∂p (column-major).
-/// The data are point-major rows of <c>v</c> variables. Implementations are stateless (safe across threads).
+/// The data are point-major rows of <c>v</c> variables. Implementations keep no per-call state, so ranges of rows may be
+/// evaluated on several threads at once when the model itself allows it (<see cref="IsThreadSafe"/>, or the user says so).
 /// </summary>
 internal abstract class ModelEvaluator
 {
     public abstract string Description { get; }
 
-    public abstract void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian);
+    /// <summary>
+    /// True when the evaluator may run on several threads at once without the user's say-so: our own compiled
+    /// expressions (pure). User code (delegates, generic-math structs) is not assumed thread-safe.
+    /// </summary>
+    public virtual bool IsThreadSafe => false;
+
+    /// <summary>Values at all m = f.Length points and, when asked, the m×p Jacobian.</summary>
+    public void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+        => EvaluateRange(rows, v, p, f, jacobian, 0, f.Length);
+
+    /// <summary>
+    /// Values f[i] and Jacobian rows i (column-major, leading dimension m = f.Length) for the points
+    /// <paramref name="first"/> ≤ i &lt; first + <paramref name="count"/> only; nothing else is written. Which path
+    /// computes a point depends on m, not on the range, so any split of the rows gives the bits of one call over all rows
+    /// and ranges may run on several threads at once (when the model itself is thread-safe).
+    /// </summary>
+    public abstract void EvaluateRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian,
+        int first, int count);
 
     /// <summary>
     /// Values and the Jacobian with entry (i, k) = (∂f/∂pₖ·<paramref name="rowWeights"/>[i])·<paramref name="columnScales"/>[k]
-    /// (row weights may be empty): by default <see cref="Evaluate"/> and then a scaling pass per column; evaluators that
-    /// can scale while the values are in cache override it.
+    /// (row weights may be empty) at all m = f.Length points.
     /// </summary>
-    public virtual void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+    public void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
         ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+        => EvaluateScaledRange(rows, v, p, f, jacobian, rowWeights, columnScales, 0, f.Length);
+
+    /// <summary>
+    /// <see cref="EvaluateScaled"/> for the points <paramref name="first"/> ≤ i &lt; first + <paramref name="count"/> (row
+    /// weights, when given, have length m): by default <see cref="EvaluateRange"/> and then a scaling pass per column
+    /// over the range; evaluators that can scale while the values are in cache override it.
+    /// </summary>
+    public virtual void EvaluateScaledRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
     {
-        Evaluate(rows, v, p, f, jacobian);
+        EvaluateRange(rows, v, p, f, jacobian, first, count);
         int m = f.Length;
         var data = jacobian.AsSpan();
         for (int k = 0; k < p.Length; k++)
         {
-            var column = data.Slice(k * m, m);
-            if (!rowWeights.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Multiply(column, rowWeights, column);
+            var column = data.Slice(k * m + first, count);
+            if (!rowWeights.IsEmpty) System.Numerics.Tensors.TensorPrimitives.Multiply(column, rowWeights.Slice(first, count), column);
             if (columnScales[k] != 1) System.Numerics.Tensors.TensorPrimitives.Multiply(column, columnScales[k], column);
         }
     }
@@ -116,34 +142,41 @@ internal sealed class ExpressionEvaluator(CompiledExpression compiled) : ModelEv
     /// <see cref="CompiledExpression.EvaluateBatch(ReadOnlySpan{double}, ReadOnlySpan{double}, Span{double}, Span{double})"/>),
     /// below it by one call of the compiled delegate per point.
     /// </summary>
-    public override void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
-        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
-    {
-        int m = f.Length;
-        if (m >= FitProblem.LargeRows) compiled.EvaluateBatch(rows[..(m * v)], p, f, jacobian.AsSpan(), rowWeights, columnScales);
-        else base.EvaluateScaled(rows, v, p, f, jacobian, rowWeights, columnScales);
-    }
-
-    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    public override void EvaluateScaledRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
     {
         int m = f.Length;
         if (m >= FitProblem.LargeRows)
+            compiled.EvaluateBatch(rows.Slice(first * v, count * v), p, f.Slice(first, count), jacobian.AsSpan()[first..], m,
+                rowWeights.IsEmpty ? default : rowWeights.Slice(first, count), columnScales);
+        else base.EvaluateScaledRange(rows, v, p, f, jacobian, rowWeights, columnScales, first, count);
+    }
+
+    /// <summary>Thread-safe: the compiled delegates and block programs are immutable.</summary>
+    public override bool IsThreadSafe => true;
+
+    public override void EvaluateRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian,
+        int first, int count)
+    {
+        int m = f.Length, end = first + count;
+        if (m >= FitProblem.LargeRows)
         {
-            if (jacobian is null) compiled.EvaluateBatch(rows[..(m * v)], p, f);
-            else compiled.EvaluateBatch(rows[..(m * v)], p, f, jacobian.AsSpan());
+            var range = rows.Slice(first * v, count * v);
+            if (jacobian is null) compiled.EvaluateBatch(range, p, f.Slice(first, count));
+            else compiled.EvaluateBatch(range, p, f.Slice(first, count), jacobian.AsSpan()[first..], m, default, default);
             return;
         }
         if (jacobian is null)
         {
             var fn = compiled.Function;
-            for (int i = 0; i < m; i++) f[i] = fn(rows.Slice(i * v, v), p);
+            for (int i = first; i < end; i++) f[i] = fn(rows.Slice(i * v, v), p);
             return;
         }
         var fg = compiled.GradientFunction;
         int np = p.Length;
         Span<double> g = np <= 64 ? stackalloc double[np] : new double[np];
         var data = jacobian.AsSpan();
-        for (int i = 0; i < m; i++)
+        for (int i = first; i < end; i++)
         {
             f[i] = fg(rows.Slice(i * v, v), p, g);
             for (int k = 0; k < np; k++) data[k * m + i] = g[k];
@@ -162,40 +195,40 @@ internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator wh
 
     public override double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p) => model.Evaluate(x, p);
 
-    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    public override void EvaluateRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian,
+        int first, int count)
     {
-        int m = f.Length;
         if (jacobian is null)
         {
-            for (int i = 0; i < m; i++) f[i] = model.Evaluate(rows.Slice(i * v, v), p);
+            for (int i = first; i < first + count; i++) f[i] = model.Evaluate(rows.Slice(i * v, v), p);
             return;
         }
-        Evaluate(rows, v, p, f, jacobian, [], []);
+        Evaluate(rows, v, p, f, jacobian, [], [], first, count);
     }
 
     /// <summary>Writes (∂f/∂pₖ·wᵢ)·sₖ while the partials are in a register (the products of the base class's passes).</summary>
-    public override void EvaluateScaled(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
-        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
-        => Evaluate(rows, v, p, f, jacobian, rowWeights, columnScales);
+    public override void EvaluateScaledRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
+        => Evaluate(rows, v, p, f, jacobian, rowWeights, columnScales, first, count);
 
     private void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
-        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales)
+        ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
     {
-        int m = f.Length, np = p.Length;
+        int m = f.Length, np = p.Length, end = first + count;
         var pj = np <= 16 ? stackalloc Jet[np] : new Jet[np];
         var xj = v <= 16 ? stackalloc Jet[v] : new Jet[v];
         Span<double> lanes = stackalloc double[Jet.Width];
         var data = jacobian.AsSpan();
-        for (int first = 0; first < np; first += Jet.Width)
+        for (int block = 0; block < np; block += Jet.Width)
         {
-            // Parameters first … first + 7 on lanes 0 … 7; the data are constants.
-            Jet.Seed(p, first, pj);
-            int count = Math.Min(Jet.Width, np - first);
+            // Parameters block … block + 7 on lanes 0 … 7; the data are constants.
+            Jet.Seed(p, block, pj);
+            int lanesUsed = Math.Min(Jet.Width, np - block);
             bool scaled = !columnScales.IsEmpty;
             lanes.Fill(1.0);
-            if (scaled) columnScales.Slice(first, count).CopyTo(lanes);
+            if (scaled) columnScales.Slice(block, lanesUsed).CopyTo(lanes);
             var scales = Vector512.Create<double>(lanes);
-            for (int i = 0; i < m; i++)
+            for (int i = first; i < end; i++)
             {
                 var row = rows.Slice(i * v, v);
                 for (int j = 0; j < v; j++) xj[j] = Jet.Constant(row[j]);
@@ -204,7 +237,7 @@ internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator wh
                 var d = y.Partials;
                 if (!rowWeights.IsEmpty) d *= rowWeights[i];
                 if (scaled) d *= scales;
-                Scatter(d, count, data, first * m + i, m);
+                Scatter(d, lanesUsed, data, block * m + i, m);
             }
         }
     }
@@ -248,21 +281,22 @@ internal sealed class DelegateEvaluator(FitFunction? function, FitFunctionWithGr
     public override double Value(ReadOnlySpan<double> x, ReadOnlySpan<double> p) =>
         function is not null ? function(x, p) : withGradient!(x, p, new double[p.Length]);
 
-    public override void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian)
+    public override void EvaluateRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix? jacobian,
+        int first, int count)
     {
-        int m = f.Length, np = p.Length;
+        int m = f.Length, np = p.Length, end = first + count;
         Span<double> g = np <= 64 ? stackalloc double[np] : new double[np];
         var data = jacobian is null ? default : jacobian.AsSpan();
         if (withGradient is not null)
         {
-            for (int i = 0; i < m; i++)
+            for (int i = first; i < end; i++)
             {
                 f[i] = withGradient(rows.Slice(i * v, v), p, g);
                 if (jacobian is not null) for (int k = 0; k < np; k++) data[k * m + i] = g[k];
             }
             return;
         }
-        for (int i = 0; i < m; i++) f[i] = function!(rows.Slice(i * v, v), p);
+        for (int i = first; i < end; i++) f[i] = function!(rows.Slice(i * v, v), p);
         if (jacobian is null) return;
         // Central differences per parameter with steps ∛ε·|pₖ| (∛ε when pₖ = 0): relative to the parameter, since
         // fitted parameters are often far from 1 in size; the denominator is the step actually taken.
@@ -281,10 +315,10 @@ internal sealed class DelegateEvaluator(FitFunction? function, FitFunctionWithGr
             double width = up - down;
             if (width == 0)
             {
-                data.Slice(k * m, m).Clear();
+                data.Slice(k * m + first, count).Clear();
                 continue;
             }
-            for (int i = 0; i < m; i++)
+            for (int i = first; i < end; i++)
             {
                 var x = rows.Slice(i * v, v);
                 q[k] = up;

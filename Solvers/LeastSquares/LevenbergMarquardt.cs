@@ -15,7 +15,10 @@ namespace Optima.Solvers.LeastSquares;
 /// </summary>
 /// <param name="StepBound">MINPACK's factor: Δ₀ = factor·‖D·x₀‖ (or factor when that is 0). Default 100.</param>
 /// <param name="ScaleVariables">Use the adaptive scaling D (MINPACK mode 1); false gives D = I. Default true.</param>
-public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true)
+/// <param name="Threads">Threads for the streamed QR of [J r] from 4096 residuals on: 1 (default) = the calling thread
+/// only, 0 = all cores, k = at most k. The row chunks are combined in a fixed order, so the iterates are the same bits on
+/// any count. Only Optima's own code runs on the other threads (the problem is always evaluated on the calling thread).</param>
+public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true, int Threads = 1)
     : IMinimizer<ILeastSquaresProblem>
 {
     /// <inheritdoc/>
@@ -26,8 +29,9 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
     {
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(StepBound, nameof(StepBound));
+        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (all cores), 1 (the calling thread only) or a positive count.");
         var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, counter, StepBound, ScaleVariables), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, new State(problem, start, counter, StepBound, ScaleVariables, Threads), options ?? new SolverOptions(), counter);
     }
 
     private sealed class State : LeastSquaresState
@@ -36,7 +40,7 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         public const int StreamRows = 4096;
 
         /// <summary>Threads for the streamed QR of [J r] (the row chunks are combined in a fixed order: same bits on any count).</summary>
-        private const int Threads = 1;
+        private readonly int _threads;
 
         private const double Dwarf = 2.2250738585072014e-308;
         private const double Epsilon = 2.220446049250313e-16;
@@ -51,9 +55,10 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         private double _delta, _par, _fnorm, _xnorm;
         private bool _first = true;
 
-        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, double factor, bool scale)
+        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, double factor, bool scale, int threads)
             : base(problem, start, counter)
         {
+            _threads = threads;
             _n = problem.Parameters;
             _streamed = problem.Residuals >= StreamRows;
             _rows = _streamed ? _n : Math.Max(problem.Residuals, _n);   // streamed: the pivoted QR runs on the n×n triangle
@@ -91,7 +96,7 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             if (_streamed)
             {
                 int q = n + 1;
-                TallSkinnyQr.Factorize(J, R, _t, Threads);
+                TallSkinnyQr.Factorize(J, R, _t, _threads);
                 Array.Clear(_a);
                 for (int j = 0; j < n; j++)
                 {

@@ -93,6 +93,7 @@ public sealed class FitCliTests : IDisposable
     [InlineData("--method", "newton", "Unknown --method")]
     [InlineData("--y", "nope", "no column 'nope'")]
     [InlineData("--model", "b1*(1-exp(-b2*x)", "--model")]
+    [InlineData("--threads", "-1", "--threads")]
     public void Bad_arguments_exit_2_with_a_message(string option, string value, string expected)
     {
         string csv = Write("data.csv", Data(header: true));
