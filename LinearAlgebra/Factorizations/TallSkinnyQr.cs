@@ -175,14 +175,9 @@ public static unsafe class TallSkinnyQr
         for (int k = 0; k < q; k++)
         {
             double* x = block + k * ldb;
-            double xnorm = Householder.Norm(b, x);
-            if (xnorm == 0) continue;
-            double alpha = r[k + k * q];
-            double beta = -Math.CopySign(Hypot(alpha, xnorm), alpha);
-            double tau = (beta - alpha) / beta;
-            double scale = 1.0 / (alpha - beta);
-            Dense.Scale(b, scale, x);                            // v = [1; x·scale]
-            r[k + k * q] = beta;
+            // The reflector's head is R's diagonal entry and its tail the block column: v = [1; x scaled].
+            double tau = Householder.Generate(b, r + k + k * q, x);
+            if (tau == 0) continue;
             for (int j = k + 1; j < q; j++)
             {
                 double* c = block + j * ldb;
@@ -192,14 +187,5 @@ public static unsafe class TallSkinnyQr
                 Dense.Axpy(b, -tw, x, c);
             }
         }
-    }
-
-    private static double Hypot(double a, double b)
-    {
-        a = Math.Abs(a); b = Math.Abs(b);
-        double big = Math.Max(a, b), small = Math.Min(a, b);
-        if (big == 0) return 0;
-        double t = small / big;
-        return big * Math.Sqrt(1 + t * t);
     }
 }
