@@ -1,3 +1,5 @@
+using System.Runtime.ExceptionServices;
+
 namespace Optima.LinearAlgebra.Kernels;
 
 /// <summary>
@@ -5,7 +7,8 @@ namespace Optima.LinearAlgebra.Kernels;
 /// threads (created once, on first use) claim parts of a loop with an atomic counter while the caller works too.
 /// <see cref="Parallel.For(int, int, Action{int})"/> allocates on every call, which an iteration must not.
 /// If the team is already busy (a concurrent or nested call), the loop simply runs on the calling thread.
-/// The body must not throw.
+/// An exception from the body (say, a user's model) stops further parts from being claimed and is rethrown on the
+/// caller once every thread has left the loop (the first one, when several threads fail).
 /// </summary>
 internal static class ForkJoin
 {
@@ -18,6 +21,7 @@ internal static class ForkJoin
     private static int _parts;
     private static int _next;
     private static int _pending;
+    private static ExceptionDispatchInfo? _failure;
 
     /// <summary>Runs body(0..parts) on up to <paramref name="maxThreads"/> threads (≤ 0: all cores).</summary>
     internal static void Run(int parts, Action<int> body, int maxThreads)
@@ -28,6 +32,7 @@ internal static class ForkJoin
             for (int i = 0; i < parts; i++) body(i);
             return;
         }
+        ExceptionDispatchInfo? failure;
         try
         {
             var workers = EnsureWorkers();
@@ -46,18 +51,34 @@ internal static class ForkJoin
             while (reclaimed < helpers && Start.Wait(0)) reclaimed++;
             if (helpers > 0 && Interlocked.Add(ref _pending, -reclaimed) != 0) Finished.Wait();
             _body = null;
+            failure = _failure;
+            _failure = null;
         }
         finally
         {
             Volatile.Write(ref _busy, 0);
         }
+        failure?.Throw();
     }
 
     private static void Work()
     {
         var body = _body!;
         int i;
-        while ((i = Interlocked.Increment(ref _next) - 1) < _parts) body(i);
+        while ((i = Interlocked.Increment(ref _next) - 1) < _parts)
+        {
+            try
+            {
+                body(i);
+            }
+            catch (Exception e)
+            {
+                // A helper thread must survive (an unhandled exception there ends the process) and the caller must
+                // still join: keep the first failure for the caller and let no thread claim another part.
+                Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+                Volatile.Write(ref _next, _parts);
+            }
+        }
     }
 
     private static Thread[] EnsureWorkers()

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.ExceptionServices;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Kernels;
 using Optima.Problems;
@@ -92,7 +91,6 @@ internal sealed class FitProblem : ILeastSquaresProblem
     private DenseMatrix? _callJacobian;
     private unsafe double* _callResiduals;
     private int _callMode;
-    private ExceptionDispatchInfo? _failure;
 
     private const int ModeValues = 0, ModeScaled = 1, ModeChain = 2;
 
@@ -317,13 +315,12 @@ internal sealed class FitProblem : ILeastSquaresProblem
         }
     }
 
-    /// <summary>Runs <see cref="EvaluatePart"/> over all parts on up to <see cref="Threads"/> threads; rethrows the first failure of the model.</summary>
+    /// <summary>Runs <see cref="EvaluatePart"/> over all parts on up to <see cref="Threads"/> threads; a model's exception reaches the caller (ForkJoin rethrows it).</summary>
     private unsafe void RunParts(int mode, DenseMatrix? jacobian, double* residuals)
     {
         _callMode = mode;
         _callJacobian = jacobian;
         _callResiduals = residuals;
-        _failure = null;
         int parts = (_y.Length + PartRows - 1) / PartRows;
         try
         {
@@ -334,37 +331,24 @@ internal sealed class FitProblem : ILeastSquaresProblem
             _callJacobian = null;
             _callResiduals = null;
         }
-        if (_failure is { } failure)
-        {
-            _failure = null;
-            failure.Throw();
-        }
     }
 
-    /// <summary>One part of a parallel evaluation (the fork-join body must not throw: a model's exception is kept and rethrown by the caller).</summary>
+    /// <summary>One part of a parallel evaluation.</summary>
     private unsafe void EvaluatePart(int part)
     {
-        if (_failure is not null) return;
         int m = _y.Length, first = part * PartRows, count = Math.Min(PartRows, m - first);
-        try
+        switch (_callMode)
         {
-            switch (_callMode)
-            {
-                case ModeValues:
-                    _model.EvaluateRange(_rows, _v, _full, _f, null, first, count);
-                    break;
-                case ModeScaled:
-                    _model.EvaluateScaledRange(_rows, _v, _full, _fJ, _callJacobian!, _w, _chain, first, count);
-                    break;
-                default:
-                    _model.EvaluateRange(_rows, _v, _full, _fJ, _jFull, first, count);
-                    ChainRows(_callJacobian!, _callResiduals, first, count);
-                    break;
-            }
-        }
-        catch (Exception e)
-        {
-            Interlocked.CompareExchange(ref _failure, ExceptionDispatchInfo.Capture(e), null);
+            case ModeValues:
+                _model.EvaluateRange(_rows, _v, _full, _f, null, first, count);
+                break;
+            case ModeScaled:
+                _model.EvaluateScaledRange(_rows, _v, _full, _fJ, _callJacobian!, _w, _chain, first, count);
+                break;
+            default:
+                _model.EvaluateRange(_rows, _v, _full, _fJ, _jFull, first, count);
+                ChainRows(_callJacobian!, _callResiduals, first, count);
+                break;
         }
     }
 }

@@ -1,0 +1,31 @@
+using Optima.LinearAlgebra.Kernels;
+using Xunit;
+
+namespace Optima.Tests.LinearAlgebra;
+
+public class ForkJoinTests
+{
+    [Fact]
+    public void Every_part_runs_once()
+    {
+        var hits = new int[1000];
+        ForkJoin.Run(hits.Length, i => Interlocked.Increment(ref hits[i]), 0);
+        Assert.All(hits, h => Assert.Equal(1, h));
+    }
+
+    [Fact]
+    public void A_failing_part_is_rethrown_on_the_caller_and_the_team_stays_usable()
+    {
+        // Whichever thread claims part 37 (the caller or a helper), its exception must reach the caller after the join,
+        // helpers must survive it, and the next call must run normally.
+        for (int trial = 0; trial < 20; trial++)
+        {
+            var ex = Assert.Throws<InvalidOperationException>(() =>
+                ForkJoin.Run(200, i => { if (i == 37) throw new InvalidOperationException("part 37"); Thread.SpinWait(50); }, 0));
+            Assert.Equal("part 37", ex.Message);
+            int sum = 0;
+            ForkJoin.Run(100, i => Interlocked.Add(ref sum, i), 0);
+            Assert.Equal(4950, sum);
+        }
+    }
+}
