@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Numerics;
 using System.Numerics.Tensors;
 
 namespace Optima.Solvers;
@@ -128,12 +129,12 @@ public static class IterativeDriver
     }
 
     /// <summary>Throws an <see cref="ArgumentException"/> when the start is empty or has a non-finite entry.</summary>
-    public static void RequireFiniteStart(ReadOnlySpan<double> start, string name = "start")
+    public static void RequireFiniteStart<T>(ReadOnlySpan<T> start, string name = "start") where T : IFloatingPointIeee754<T>
     {
         if (start.Length == 0)
             throw new ArgumentException($"The point {name} is empty.", name);
         for (int i = 0; i < start.Length; i++)
-            if (!double.IsFinite(start[i]))
+            if (!T.IsFinite(start[i]))
                 throw new ArgumentException($"The point {name} has a non-finite entry: {name}[{i}] = {start[i]}.", name);
     }
 

@@ -170,8 +170,7 @@ public sealed class MinibatchTrainer
     public MinibatchTrainer(ISinglePrecisionFiniteSum problem, IOptimizer optimizer, ReadOnlySpan<float> start, TrainingOptions? options = null)
         : this(problem, optimizer, options, start.Length, OptimizerPrecision.Float32)
     {
-        foreach (float v in start)
-            if (!float.IsFinite(v)) throw new ArgumentException("The start has a NaN or infinite entry.", nameof(start));
+        IterativeDriver.RequireFiniteStart(start);
         _single = problem;
         _xs = start.ToArray();
         _gs = new float[_xs.Length];
