@@ -203,15 +203,15 @@ internal sealed class GenericEvaluator<TModel>(TModel model) : ModelEvaluator wh
             for (int i = first; i < first + count; i++) f[i] = model.Evaluate(rows.Slice(i * v, v), p);
             return;
         }
-        Evaluate(rows, v, p, f, jacobian, [], [], first, count);
+        EvaluateOnJets(rows, v, p, f, jacobian, [], [], first, count);
     }
 
     /// <summary>Writes (∂f/∂pₖ·wᵢ)·sₖ while the partials are in a register (the products of the base class's passes).</summary>
     public override void EvaluateScaledRange(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
         ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
-        => Evaluate(rows, v, p, f, jacobian, rowWeights, columnScales, first, count);
+        => EvaluateOnJets(rows, v, p, f, jacobian, rowWeights, columnScales, first, count);
 
-    private void Evaluate(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
+    private void EvaluateOnJets(ReadOnlySpan<double> rows, int v, ReadOnlySpan<double> p, Span<double> f, DenseMatrix jacobian,
         ReadOnlySpan<double> rowWeights, ReadOnlySpan<double> columnScales, int first, int count)
     {
         int m = f.Length, np = p.Length, end = first + count;
