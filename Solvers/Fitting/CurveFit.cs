@@ -481,11 +481,9 @@ public static partial class CurveFit
             return;
         }
         TallSkinnyQr.Factorize(j, r, triangle, threads);
-        var t = new DenseMatrix(n, n);
         var rhs = new double[n];
-        for (int c = 0; c < n; c++) triangle.AsSpan(c * q, c + 1).CopyTo(t.Column(c));
         for (int i = 0; i < n; i++) rhs[i] = -triangle[n * q + i];
-        PivotedQrFactorization.Factorize(t, Math.Max(j.Rows, n) * DenseFactorizationOptions.MachineEpsilon).Solve(rhs, delta);
+        Statistics.PivotedQrOfTriangle(triangle, q, n, j.Rows, null).Solve(rhs, delta);
     }
 
     private static double Cosine(DenseMatrix j, double[] r)

@@ -62,14 +62,24 @@ internal static class Statistics
         var columns = j.Columns == q ? j : new DenseMatrix(m, q, j.Data[..(m * q)]);
         var triangle = new double[q * q];
         TallSkinnyQr.Factorize(columns, default, triangle);
-        var t = new DenseMatrix(q, q);
-        for (int c = 0; c < q; c++)
+        return PivotedQrOfTriangle(triangle, q, q, m, columnScale);
+    }
+
+    /// <summary>
+    /// Column-pivoted QR of the leading n×n block of a streamed-QR triangle (column-major, leading dimension
+    /// <paramref name="stride"/>), column c divided by <paramref name="columnScale"/>[c] when given, with the rank
+    /// tolerance the factorization of the m-row matrix itself would use (max(m, n)·ε relative to |r₀₀|).
+    /// </summary>
+    internal static PivotedQrFactorization PivotedQrOfTriangle(ReadOnlySpan<double> triangle, int stride, int n, int m, double[]? columnScale)
+    {
+        var t = new DenseMatrix(n, n);
+        for (int c = 0; c < n; c++)
         {
             var dst = t.Column(c);
-            triangle.AsSpan(c * q, c + 1).CopyTo(dst);
+            triangle.Slice(c * stride, c + 1).CopyTo(dst);
             if (columnScale is not null) TensorPrimitives.Divide(dst, columnScale[c], dst);
         }
-        return PivotedQrFactorization.Factorize(t, Math.Max(m, q) * DenseFactorizationOptions.MachineEpsilon);
+        return PivotedQrFactorization.Factorize(t, Math.Max(m, n) * DenseFactorizationOptions.MachineEpsilon);
     }
 
     /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
