@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using Optima.Solvers.Internal;
 
 namespace Optima.Solvers;
 
@@ -63,7 +64,7 @@ public static class IterativeDriver
                         $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
                 return Finish(state.FailureReason, state.Message);
             }
-            if (!IsFinite(state) || !AllFinite(state.X))
+            if (!IsFinite(state) || !Vec.AllFinite(state.X))
             {
                 state.Restore(previous, previousValue, previousGradientNorm);
                 return Finish(TerminationReason.NonFiniteValue,
@@ -156,11 +157,4 @@ public static class IterativeDriver
 
     private static bool IsFinite(MethodState state) =>
         double.IsFinite(state.Value) && (!state.UsesGradient || double.IsFinite(state.GradientNorm));
-
-    private static bool AllFinite(ReadOnlySpan<double> x)
-    {
-        foreach (double v in x)
-            if (!double.IsFinite(v)) return false;
-        return true;
-    }
 }

@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.InteropServices;
+using Optima.Solvers.Internal;
 
 namespace Optima.Solvers.Stochastic;
 
@@ -246,7 +247,7 @@ public sealed class ChainOptimizer : IOptimizer
     public bool Step(Span<double> parameters, ReadOnlySpan<double> gradient)
     {
         CheckStep(OptimizerPrecision.Float64, parameters.Length, gradient.Length);
-        if (!AllFinite(gradient)) return false;
+        if (!Vec.AllFinite(gradient)) return false;
         long t = State.Step + 1;
         foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
         if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);
@@ -259,7 +260,7 @@ public sealed class ChainOptimizer : IOptimizer
     public bool Step(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         CheckStep(OptimizerPrecision.Float32, parameters.Length, gradient.Length);
-        if (!AllFinite(gradient)) return false;
+        if (!Vec.AllFinite(gradient)) return false;
         long t = State.Step + 1;
         foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
         if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);
@@ -314,26 +315,6 @@ public sealed class ChainOptimizer : IOptimizer
             }
             TensorPrimitives.FusedMultiplyAdd(u[..len], T.CreateTruncating(factor), p, p);
         }
-    }
-
-    /// <summary>True when every entry is finite (x·0 is 0 for finite x and NaN otherwise, so one vector pass decides).</summary>
-    internal static bool AllFinite<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Vector<T> a0 = Vector<T>.Zero, a1 = a0, a2 = a0, a3 = a0, zero = a0;
-        int width = Vector<T>.Count, i, k = 0;
-        var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
-        for (; k + 4 <= vectors.Length; k += 4) // four independent chains: throughput-bound, not latency-bound
-        {
-            a0 += vectors[k] * zero;
-            a1 += vectors[k + 1] * zero;
-            a2 += vectors[k + 2] * zero;
-            a3 += vectors[k + 3] * zero;
-        }
-        for (; k < vectors.Length; k++) a0 += vectors[k] * zero;
-        var acc = (a0 + a1) + (a2 + a3);
-        for (i = vectors.Length * width; i < x.Length; i++) if (!T.IsFinite(x[i])) return false;
-        for (int j = 0; j < width; j++) if (acc[j] != T.Zero) return false;
-        return true;
     }
 
     /// <inheritdoc/>
@@ -479,7 +460,7 @@ public sealed class Lookahead : IOptimizer
     {
         ChainOptimizer.RequirePrecision(precision, this);
         if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters has length {parameters.Length}; the optimizer was created for {ParameterCount}.", nameof(parameters));
-        if (!ChainOptimizer.AllFinite(gradient) || gradient.Length != ParameterCount) return InnerStep(parameters, gradient);
+        if (!Vec.AllFinite(gradient) || gradient.Length != ParameterCount) return InnerStep(parameters, gradient);
         if (!_initialised)
         {
             parameters.CopyTo(slow);
