@@ -49,7 +49,15 @@ internal static class ForkJoin
             // running, so waiting for it is short.
             int reclaimed = 0;
             while (reclaimed < helpers && Start.Wait(0)) reclaimed++;
-            if (helpers > 0 && Interlocked.Add(ref _pending, -reclaimed) != 0) Finished.Wait();
+            Interlocked.Add(ref _pending, -reclaimed);
+            // Done when every helper has left the loop (_pending = 0), not when the event is set: a helper of the
+            // previous call may set it late (after its decrement let that call return), which must not end this wait
+            // while a helper of this call still runs the body.
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                Finished.Wait();
+                Finished.Reset();
+            }
             _body = null;
             failure = _failure;
             _failure = null;

@@ -28,4 +28,37 @@ public class ForkJoinTests
             Assert.Equal(4950, sum);
         }
     }
+
+    [Fact]
+    public void No_part_is_still_running_when_Run_returns()
+    {
+        // Back-to-back calls where the helpers take part, with threads competing for the cores so that a helper can be
+        // preempted between finishing and signalling: that late signal must not end the next call's wait while a
+        // helper of the next call is still inside the body.
+        int inside = 0, late = 0;
+        bool stop = false;
+        var noise = Enumerable.Range(0, Environment.ProcessorCount)
+            .Select(_ => new Thread(() => { while (!Volatile.Read(ref stop)) Thread.SpinWait(100); }) { IsBackground = true })
+            .ToArray();
+        foreach (var t in noise) t.Start();
+        try
+        {
+            for (int call = 0; call < 20_000; call++)
+            {
+                ForkJoin.Run(Environment.ProcessorCount * 2, i =>
+                {
+                    Interlocked.Increment(ref inside);
+                    Thread.SpinWait(50 + 10 * (i % 3));
+                    Interlocked.Decrement(ref inside);
+                }, 0);
+                if (Volatile.Read(ref inside) != 0) late++;
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref stop, true);
+            foreach (var t in noise) t.Join();
+        }
+        Assert.Equal(0, late);
+    }
 }
