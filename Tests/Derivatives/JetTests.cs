@@ -414,13 +414,21 @@ public class JetTests(ITestOutputHelper output)
         double[] p = [2.5, 1.0, 1.2, 0.25, 0.4];
         var f = new double[m];
         var jacobian = new DenseMatrix(m, 5);
-        evaluator.Evaluate(rows, 1, p, f, jacobian);   // warm-up (JIT)
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int rep = 0; rep < 3; rep++)
+        evaluator.Evaluate(rows, 1, p, f, jacobian);   // warm-up (JIT) of both paths
+        evaluator.Evaluate(rows, 1, p, f, null);
+        // Minimum over a few trials: tiered recompilation of a hot loop can show up once on this thread's counter
+        // while the suite runs; an allocation per call would show up in every trial.
+        long allocated = long.MaxValue;
+        for (int trial = 0; trial < 3 && allocated > 0; trial++)
         {
-            evaluator.Evaluate(rows, 1, p, f, jacobian);
-            evaluator.Evaluate(rows, 1, p, f, null);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int rep = 0; rep < 3; rep++)
+            {
+                evaluator.Evaluate(rows, 1, p, f, jacobian);
+                evaluator.Evaluate(rows, 1, p, f, null);
+            }
+            allocated = Math.Min(allocated, GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(0, allocated);
     }
 }
