@@ -341,7 +341,7 @@ internal static partial class Commands
         int d = data.FeatureCount, correct = 0;
         for (int i = 0; i < data.Count; i++)
         {
-            double z = System.Numerics.Tensors.TensorPrimitives.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
+            double z = Optima.LinearAlgebra.Reproducible.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
             if ((z > 0.5 ? 1 : 0) == data.Labels[i]) correct++;
         }
         return correct / (double)data.Count;

@@ -379,7 +379,7 @@ internal static unsafe class Gemm
             for (int j = 0; j < nr; j++)
             {
                 T bj = b[j];
-                for (int i = 0; i < mr; i++) acc[i + j * mr] += a[i] * bj;
+                for (int i = 0; i < mr; i++) acc[i + j * mr] = T.FusedMultiplyAdd(a[i], bj, acc[i + j * mr]); // fused like the SIMD kernels: same bits on every CPU
             }
         for (int j = 0; j < nr; j++)
             for (int i = 0; i < mr; i++) c[i + (long)j * ldc] += acc[i + j * mr];
