@@ -49,10 +49,12 @@ public static class FingerprintBenchmark
         else Console.WriteLine("nist: SKIPPED (no shared data)");
         Mgh();
         if (data is not null) Iterative(Path.Combine(data, "matrices"), threads);
+        Laplacian(threads);
         Dense(threads);
         FirstOrder(threads);
         Mlp(threads);
         CurveFitWithStatistics();
+        LargeFit(threads);
         Console.Error.WriteLine($"# {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
@@ -157,6 +159,52 @@ public static class FingerprintBenchmark
                 Line($"{label} {name}", h, r.Reason.ToString());
             }
         }
+    }
+
+    // A 5-point Laplacian on a 250×250 grid: 312 000 non-zeros, above CsrMatrix.ParallelThreshold, so the
+    // parallel sparse product runs (and must give the one-thread bits).
+    private static void Laplacian(int threads)
+    {
+        const int g = 250;
+        int n = g * g;
+        var ri = new List<int>();
+        var ci = new List<int>();
+        var va = new List<double>();
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < g; j++)
+            {
+                int k = i * g + j;
+                ri.Add(k); ci.Add(k); va.Add(4.0);
+                if (i > 0) { ri.Add(k); ci.Add(k - g); va.Add(-1.0); }
+                if (i < g - 1) { ri.Add(k); ci.Add(k + g); va.Add(-1.0); }
+                if (j > 0) { ri.Add(k); ci.Add(k - 1); va.Add(-1.0); }
+                if (j < g - 1) { ri.Add(k); ci.Add(k + 1); va.Add(-1.0); }
+            }
+        var a = CsrMatrix.FromCoordinates(n, n, ri.ToArray(), ci.ToArray(), va.ToArray());
+        var b = new double[n];
+        for (int k = 0; k < n; k++) b[k] = Math.Sin(0.01 * k);
+        var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
+        {
+            Method = LinearSolverKind.ConjugateGradient, Tolerance = 1e-10, MaxIterations = 150, MaxDegreeOfParallelism = threads,
+        });
+        Line("cg laplacian 250x250 (parallel spmv)", new Hash().Add(r.Solution).Add(r.Iterations).Add(r.RelativeResidual), r.Reason.ToString());
+    }
+
+    // A fit with more rows than FitProblem.LargeRows: the parallel (streamed-QR) evaluation path.
+    private static void LargeFit(int threads)
+    {
+        int m = 6000;
+        var x = new double[m];
+        var y = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            x[i] = i * 1e-3;
+            y[i] = 2.5 * Math.Exp(-1.3 * x[i]) + 0.3 * x[i] + 0.001 * Math.Sin(7.0 * i);
+        }
+        var f = CurveFit.Fit("a*exp(-b*x) + c*x", x, y, [1.0, 1.0, 0.0], new FitOptions { Threads = threads > 0 ? threads : null });
+        var h = new Hash();
+        AddFit(h, f);
+        Line("curvefit 6000 rows (parallel path)", h, f.Reason.ToString());
     }
 
     private static void Dense(int threads)
