@@ -20,6 +20,7 @@ namespace Optima.LinearAlgebra;
 /// latency, so the fixed order costs little speed (measured in <c>Benchmarks -- reduce</c>). On an x86 machine
 /// without FMA hardware the products are fused in software (correct, slower).
 /// </remarks>
+[SkipLocalsInit] // the partial-sum buffers are written in full before they are read
 public static unsafe class Reproducible
 {
     /// <summary>The number of partial sums every reduction keeps, whatever the vector width.</summary>
@@ -54,7 +55,7 @@ public static unsafe class Reproducible
     /// <summary>Σ xᵢ² in the fixed order (each square fused into its partial sum).</summary>
     public static double SumOfSquares(ReadOnlySpan<double> x)
     {
-        fixed (double* px = x) return Dot(x.Length, px, px);
+        fixed (double* px = x) return Reduce<SquareOp>(x.Length, px, px);
     }
 
     /// <summary>
@@ -117,6 +118,7 @@ public static unsafe class Reproducible
     private interface IOp
     {
         static abstract bool Fused { get; }
+        static abstract bool Unary { get; } // reads x only (y is not loaded)
         static abstract double Step(double x, double y, double acc);
         static abstract Vector512<double> Step(Vector512<double> x, Vector512<double> y, Vector512<double> acc);
         static abstract Vector256<double> Step(Vector256<double> x, Vector256<double> y, Vector256<double> acc);
@@ -126,15 +128,28 @@ public static unsafe class Reproducible
     private struct DotOp : IOp
     {
         public static bool Fused => true;
+        public static bool Unary => false;
         public static double Step(double x, double y, double acc) => Math.FusedMultiplyAdd(x, y, acc);
         public static Vector512<double> Step(Vector512<double> x, Vector512<double> y, Vector512<double> acc) => Vector512.FusedMultiplyAdd(x, y, acc);
         public static Vector256<double> Step(Vector256<double> x, Vector256<double> y, Vector256<double> acc) => Vector256.FusedMultiplyAdd(x, y, acc);
         public static Vector128<double> Step(Vector128<double> x, Vector128<double> y, Vector128<double> acc) => Vector128.FusedMultiplyAdd(x, y, acc);
     }
 
+    // x·x fused into the partial sum: the operation DotOp does on (x, x), so SumOfSquares(x) = Dot(x, x) to the bit.
+    private struct SquareOp : IOp
+    {
+        public static bool Fused => true;
+        public static bool Unary => true;
+        public static double Step(double x, double y, double acc) => Math.FusedMultiplyAdd(x, x, acc);
+        public static Vector512<double> Step(Vector512<double> x, Vector512<double> y, Vector512<double> acc) => Vector512.FusedMultiplyAdd(x, x, acc);
+        public static Vector256<double> Step(Vector256<double> x, Vector256<double> y, Vector256<double> acc) => Vector256.FusedMultiplyAdd(x, x, acc);
+        public static Vector128<double> Step(Vector128<double> x, Vector128<double> y, Vector128<double> acc) => Vector128.FusedMultiplyAdd(x, x, acc);
+    }
+
     private struct SumOp : IOp
     {
         public static bool Fused => false;
+        public static bool Unary => true;
         public static double Step(double x, double y, double acc) => acc + x;
         public static Vector512<double> Step(Vector512<double> x, Vector512<double> y, Vector512<double> acc) => acc + x;
         public static Vector256<double> Step(Vector256<double> x, Vector256<double> y, Vector256<double> acc) => acc + x;
@@ -144,6 +159,7 @@ public static unsafe class Reproducible
     private struct MagnitudeOp : IOp
     {
         public static bool Fused => false;
+        public static bool Unary => true;
         public static double Step(double x, double y, double acc) => acc + Math.Abs(x);
         public static Vector512<double> Step(Vector512<double> x, Vector512<double> y, Vector512<double> acc) => acc + Vector512.Abs(x);
         public static Vector256<double> Step(Vector256<double> x, Vector256<double> y, Vector256<double> acc) => acc + Vector256.Abs(x);
@@ -161,8 +177,8 @@ public static unsafe class Reproducible
             Vector512<double> a0 = default, a1 = default;
             for (; i <= n - 16; i += 16)
             {
-                a0 = TOp.Step(Vector512.Load(x + i), Vector512.Load(y + i), a0);
-                a1 = TOp.Step(Vector512.Load(x + i + 8), Vector512.Load(y + i + 8), a1);
+                a0 = TOp.Step(Vector512.Load(x + i), TOp.Unary ? default : Vector512.Load(y + i), a0);
+                a1 = TOp.Step(Vector512.Load(x + i + 8), TOp.Unary ? default : Vector512.Load(y + i + 8), a1);
             }
             a0.Store(lanes);
             a1.Store(lanes + 8);
@@ -172,10 +188,10 @@ public static unsafe class Reproducible
             Vector256<double> a0 = default, a1 = default, a2 = default, a3 = default;
             for (; i <= n - 16; i += 16)
             {
-                a0 = TOp.Step(Vector256.Load(x + i), Vector256.Load(y + i), a0);
-                a1 = TOp.Step(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), a1);
-                a2 = TOp.Step(Vector256.Load(x + i + 8), Vector256.Load(y + i + 8), a2);
-                a3 = TOp.Step(Vector256.Load(x + i + 12), Vector256.Load(y + i + 12), a3);
+                a0 = TOp.Step(Vector256.Load(x + i), TOp.Unary ? default : Vector256.Load(y + i), a0);
+                a1 = TOp.Step(Vector256.Load(x + i + 4), TOp.Unary ? default : Vector256.Load(y + i + 4), a1);
+                a2 = TOp.Step(Vector256.Load(x + i + 8), TOp.Unary ? default : Vector256.Load(y + i + 8), a2);
+                a3 = TOp.Step(Vector256.Load(x + i + 12), TOp.Unary ? default : Vector256.Load(y + i + 12), a3);
             }
             a0.Store(lanes);
             a1.Store(lanes + 4);
@@ -187,14 +203,14 @@ public static unsafe class Reproducible
             Vector128<double> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
             for (; i <= n - 16; i += 16)
             {
-                a0 = TOp.Step(Vector128.Load(x + i), Vector128.Load(y + i), a0);
-                a1 = TOp.Step(Vector128.Load(x + i + 2), Vector128.Load(y + i + 2), a1);
-                a2 = TOp.Step(Vector128.Load(x + i + 4), Vector128.Load(y + i + 4), a2);
-                a3 = TOp.Step(Vector128.Load(x + i + 6), Vector128.Load(y + i + 6), a3);
-                a4 = TOp.Step(Vector128.Load(x + i + 8), Vector128.Load(y + i + 8), a4);
-                a5 = TOp.Step(Vector128.Load(x + i + 10), Vector128.Load(y + i + 10), a5);
-                a6 = TOp.Step(Vector128.Load(x + i + 12), Vector128.Load(y + i + 12), a6);
-                a7 = TOp.Step(Vector128.Load(x + i + 14), Vector128.Load(y + i + 14), a7);
+                a0 = TOp.Step(Vector128.Load(x + i), TOp.Unary ? default : Vector128.Load(y + i), a0);
+                a1 = TOp.Step(Vector128.Load(x + i + 2), TOp.Unary ? default : Vector128.Load(y + i + 2), a1);
+                a2 = TOp.Step(Vector128.Load(x + i + 4), TOp.Unary ? default : Vector128.Load(y + i + 4), a2);
+                a3 = TOp.Step(Vector128.Load(x + i + 6), TOp.Unary ? default : Vector128.Load(y + i + 6), a3);
+                a4 = TOp.Step(Vector128.Load(x + i + 8), TOp.Unary ? default : Vector128.Load(y + i + 8), a4);
+                a5 = TOp.Step(Vector128.Load(x + i + 10), TOp.Unary ? default : Vector128.Load(y + i + 10), a5);
+                a6 = TOp.Step(Vector128.Load(x + i + 12), TOp.Unary ? default : Vector128.Load(y + i + 12), a6);
+                a7 = TOp.Step(Vector128.Load(x + i + 14), TOp.Unary ? default : Vector128.Load(y + i + 14), a7);
             }
             a0.Store(lanes); a1.Store(lanes + 2); a2.Store(lanes + 4); a3.Store(lanes + 6);
             a4.Store(lanes + 8); a5.Store(lanes + 10); a6.Store(lanes + 12); a7.Store(lanes + 14);
