@@ -389,6 +389,10 @@ public sealed class ChainOptimizer : IOptimizer
         {
             throw new InvalidDataException("The optimizer state is truncated.", e);
         }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new InvalidDataException($"The optimizer state is corrupt: {e.Message}", e);
+        }
     }
 
     /// <inheritdoc/>
@@ -529,6 +533,10 @@ public sealed class Lookahead : IOptimizer
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The optimizer state is truncated.", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new InvalidDataException($"The optimizer state is corrupt: {e.Message}", e);
         }
     }
 }
