@@ -56,7 +56,11 @@ public sealed record MatrixMarketHeader(MatrixMarketFormat Format, string Field,
 /// </summary>
 public static class MatrixMarket
 {
-    /// <summary>Reads a matrix file into CSR form (symmetric storage is expanded to both triangles).</summary>
+    /// <summary>
+    /// Reads a matrix file into CSR form (symmetric storage is expanded to both triangles). Untrusted sizes are
+    /// checked before anything is allocated: the declared entries must fit in the file and be present, and the rows
+    /// at most 4 × the entries + <see cref="MaxEmptyDimension"/>.
+    /// </summary>
     public static CsrMatrix ReadSparse(string path)
     {
         using var reader = Open(path, out long length);
@@ -69,11 +73,33 @@ public static class MatrixMarket
         return ToCsr(Parse(reader, sourceName, -1, out _), sourceName);
     }
 
+    /// <summary>
+    /// How large a mostly empty matrix may be: the rows of a sparse matrix (each costs a row pointer) and the
+    /// length of a vector may exceed 4 × the entries stored in the file by at most this much (2²⁰).
+    /// With the entries checked against the file's length, memory stays a small multiple of the file's size plus a
+    /// few MB, whatever the size line declares.
+    /// </summary>
+    public const int MaxEmptyDimension = 1 << 20;
+
+    /// <summary>
+    /// How large a dense matrix read from a coordinate file may be beyond 16 values per stored entry: 2²² values
+    /// (32 MB, e.g. 2048 × 2048).
+    /// </summary>
+    public const int MaxEmptyDenseSize = 1 << 22;
+
+    private static void CheckEmptySpace(long size, Triplets t, long perEntry, long allowance, string what, string? sourceName)
+    {
+        if (size > perEntry * t.Count + allowance)
+            throw new MatrixMarketFormatException(sourceName, 2,
+                $"the size line declares {t.Rows}×{t.Columns} ({size} {what}) but the file stores only {t.Count} entries: at most {perEntry} × entries + {allowance} {what} are read, so a nearly empty matrix cannot claim unbounded memory.");
+    }
+
     private static CsrMatrix ToCsr(Triplets t, string? sourceName)
     {
         // CSR keeps rows + 1 row pointers: a row count that cannot be indexed is refused before anything is allocated.
         if (t.Rows >= Array.MaxLength)
             throw new MatrixMarketFormatException(sourceName, 2, $"{t.Rows} rows are too many for sparse (CSR) storage (at most {Array.MaxLength - 1}).");
+        CheckEmptySpace(t.Rows, t, 4, MaxEmptyDimension, "rows", sourceName);
         return CsrMatrix.FromCoordinates(t.Rows, t.Columns, t.I.AsSpan(0, t.Count), t.J.AsSpan(0, t.Count), t.V.AsSpan(0, t.Count));
     }
 
@@ -92,6 +118,7 @@ public static class MatrixMarket
 
     private static DenseMatrix ToDense(Triplets t, string? sourceName)
     {
+        CheckEmptySpace((long)t.Rows * t.Columns, t, 16, MaxEmptyDenseSize, "values in dense form", sourceName);
         if ((long)t.Rows * t.Columns > Array.MaxLength)
             throw new MatrixMarketFormatException(sourceName, 2, $"a {t.Rows}×{t.Columns} matrix is too large to hold densely ({(long)t.Rows * t.Columns} values; at most {Array.MaxLength}).");
         var d = new DenseMatrix(t.Rows, t.Columns);
@@ -115,8 +142,7 @@ public static class MatrixMarket
         if (t.Rows != 1 && t.Columns != 1)
             throw new MatrixMarketFormatException(sourceName, 2, $"expected a vector (n×1 or 1×n) but the size is {header.Rows}×{header.Columns}.");
         long n = t.Rows == 0 || t.Columns == 0 ? 0 : Math.Max(t.Rows, t.Columns);
-        if (n > Array.MaxLength)
-            throw new MatrixMarketFormatException(sourceName, 2, $"a vector of {n} entries is too large (at most {Array.MaxLength}).");
+        CheckEmptySpace(n, t, 4, MaxEmptyDimension, "entries", sourceName);
         var v = new double[n];
         for (int k = 0; k < t.Count; k++) v[t.Columns == 1 ? t.I[k] : t.J[k]] += t.V[k];
         return v;
