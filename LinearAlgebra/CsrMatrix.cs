@@ -115,10 +115,14 @@ public sealed class CsrMatrix : ILinearOperator
     /// Builds a canonical CSR matrix from coordinate triplets; duplicate (i, j) entries are summed.
     /// </summary>
     /// <exception cref="ArgumentException">The spans differ in length or an index is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the rows are too many for an array of row pointers.</exception>
     public static CsrMatrix FromCoordinates(int rows, int columns, ReadOnlySpan<int> rowIndices, ReadOnlySpan<int> columnIndices, ReadOnlySpan<double> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        // rows + 1 row pointers must fit in an array (rows = int.MaxValue used to overflow into an OverflowException).
+        if (rows >= Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"{rows} rows are too many for CSR storage (at most {Array.MaxLength - 1}).");
         if (rowIndices.Length != values.Length || columnIndices.Length != values.Length)
             throw new ArgumentException($"rowIndices ({rowIndices.Length}), columnIndices ({columnIndices.Length}) and values ({values.Length}) must have the same length.", nameof(values));
         int nnz = values.Length;

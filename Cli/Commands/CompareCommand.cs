@@ -41,6 +41,7 @@ internal static partial class Commands
             foreach (var n in names)
                 if (!MethodComparer.IsKnown(n))
                     throw new ArgumentException($"Unknown method '{n}'. Known methods: {string.Join(", ", MethodComparer.KnownMethods)}.");
+            foreach (var n in names) CheckDimension(target.Objective.Dimension, n);
             int iterations = parse.GetValue(maxIter);
             if (iterations < 1) throw new ArgumentException("--max-iter must be at least 1.");
             string? plotPath = parse.GetValue(plot), pathsPath = parse.GetValue(paths), reportPath = parse.GetValue(report);

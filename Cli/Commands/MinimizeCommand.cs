@@ -94,6 +94,7 @@ internal static partial class Commands
         if (!Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
             throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Methods.Names.Concat(Optimizers.Names).Distinct())}.");
         if (learningRate is not null) throw new ArgumentException($"--lr applies to first-order optimizers ({string.Join(", ", Optimizers.Names)}), not to '{name}'.");
+        CheckDimension(target.Objective.Dimension, name);
         var descriptor = Methods.Get(name);
         // Least-squares methods need residuals: library MGH problems have them, expressions do not.
         object problemForMethod = descriptor.Requires == ProblemCapability.LeastSquares && target.Problem is ILeastSquaresProblem ls ? ls : target.Objective;

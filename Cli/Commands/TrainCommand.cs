@@ -99,8 +99,18 @@ internal static partial class Commands
             string runPath = Path.Combine(resumeDir, RunFile);
             if (!File.Exists(Path.Combine(resumeDir, CheckpointFile)) || !File.Exists(runPath))
                 throw new FileNotFoundException($"No checkpoint in '{resumeDir}' (expected {CheckpointFile} and {RunFile}, written by --checkpoint).");
-            previous = JsonSerializer.Deserialize<RunFileContent>(File.ReadAllText(runPath), OptimaCli.Json)
-                ?? throw new InvalidDataException($"'{runPath}' is empty.");
+            try
+            {
+                previous = JsonSerializer.Deserialize<RunFileContent>(File.ReadAllText(runPath), OptimaCli.Json);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"'{runPath}' is not a run file written by --checkpoint: {e.Message}", e);
+            }
+            // The settings are compared below (a string field left null by a damaged file would not match, but the
+            // record itself must be there).
+            if (previous?.Config is null || previous.History is null)
+                throw new InvalidDataException($"'{runPath}' is not a run file written by --checkpoint (no settings or history).");
             var p = previous.Config;
             // Everything but the number of epochs (which a resume may extend) must match the checkpointed run.
             if (p with { Epochs = c.Epochs } != c)

@@ -410,7 +410,15 @@ public sealed class MinibatchTrainer
             for (int i = 0; i < x.Length; i++) x[i] = r.ReadDouble();
             var xs = new float[_xs.Length];
             for (int i = 0; i < xs.Length; i++) xs[i] = r.ReadSingle();
-            if (position < 0 || position > perm.Length || epoch < 0 || steps < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
+            if (position < 0 || position > perm.Length || epoch < 0 || steps < 0 || epochTerms < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
+            if ((rng[0] | rng[1] | rng[2] | rng[3]) == 0) throw new InvalidDataException("The checkpoint's random-generator state is corrupt (all zero).");
+            // The order of the terms must be a permutation: an index out of range would fail mid-run instead of here.
+            var seen = new bool[perm.Length];
+            foreach (int k in perm)
+            {
+                if ((uint)k >= (uint)perm.Length || seen[k]) throw new InvalidDataException("The checkpoint's order of the terms is corrupt (not a permutation).");
+                seen[k] = true;
+            }
             _optimizer.LoadState(r);
             _rng.SetState(rng);
             perm.CopyTo(_perm, 0);
@@ -421,6 +429,11 @@ public sealed class MinibatchTrainer
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The checkpoint is truncated.", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            // BinaryReader's own complaints (a negative or malformed string length) mean a corrupt file.
+            throw new InvalidDataException($"The checkpoint is corrupt: {e.Message}", e);
         }
 
         static void Expect(int saved, int expected, string what)
