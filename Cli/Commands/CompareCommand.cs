@@ -55,6 +55,7 @@ internal static partial class Commands
                 ReportIterations = live,
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
+                CancellationToken = context.Cancellation,
                 RecordPaths = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
             var progress = new CompareProgress(context.Error, live);
@@ -75,7 +76,8 @@ internal static partial class Commands
             if (pathsPath is not null) File.WriteAllText(pathsPath, pathsSvg);
             if (reportPath is not null) File.WriteAllText(reportPath, ComparisonHtml.Build(result, title, convergenceSvg!, pathsSvg));
 
-            bool anyConverged = result.Runs.Any(r => r.Result?.IsConverged == true);
+            // A cancelled comparison still prints its table, but is not a finished run.
+            bool anyConverged = result.Runs.Any(r => r.Result?.IsConverged == true) && !context.Cancellation.IsCancellationRequested;
             if (parse.GetValue(json))
             {
                 context.WriteJson(new

@@ -78,6 +78,8 @@ internal static partial class Commands
                     var other => throw new ArgumentException($"Unknown --method '{other}'. Known methods: lm, gn, dogleg."),
                 },
                 ConfidenceLevel = parse.GetValue(confidence),
+                CancellationToken = context.Cancellation,
+                Progress = new SlowRunProgress(context.Error, "fit"),
                 Sigma = sigmaIndex is { } si ? table.Values(si) : null,
                 Weights = weightIndex is { } wi ? table.Values(wi) : null,
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,

@@ -10,7 +10,26 @@ internal static class Vec
 {
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => TensorPrimitives.Dot(a, b);
 
-    public static double Norm2(ReadOnlySpan<double> a) => TensorPrimitives.Norm(a);
+    /// <summary>
+    /// ‖a‖₂ without overflow or underflow: the one-pass sum of squares overflows for entries beyond ~1e154 (a gradient
+    /// of x² + 1e155·y² has norm ∞ and a first step 1/‖g‖ of 0) and underflows below ~1e-154; only then is the sum
+    /// redone scaled by the largest entry, so ordinary vectors keep the one SIMD pass and its bits.
+    /// </summary>
+    public static double Norm2(ReadOnlySpan<double> a)
+    {
+        double n = TensorPrimitives.Norm(a);
+        if (n < 1e150 && (n > 1e-150 || n == 0 && TensorPrimitives.MaxMagnitude(a) == 0)) return n;
+        if (a.Length == 0) return 0;
+        double m = MaxAbs(a);
+        if (m == 0 || !double.IsFinite(m)) return m; // 0, ∞ or NaN, as the plain sum gives
+        double s = 0;
+        foreach (double v in a)
+        {
+            double r = v / m;
+            s += r * r;
+        }
+        return m * Math.Sqrt(s);
+    }
 
     public static double MaxAbs(ReadOnlySpan<double> a)
     {
