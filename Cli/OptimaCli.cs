@@ -69,12 +69,23 @@ public static partial class OptimaCli
                     ArgumentResult { Parent: OptionResult o } => o.Option.Name,
                     _ => null,
                 };
-                string message = string.Join(" ", parse.Errors.Select(e => e.Message).Distinct());
+                string message = PlainTypes(string.Join(" ", parse.Errors.Select(e => e.Message).Distinct()));
                 stderr.WriteLine($"optima: {message}");
                 stderr.WriteLine("Run 'optima --help' for usage.");
                 if (json) WriteError(stdout, new ErrorDocument(message, "usage", BadInput, option, null, null, null));
                 return BadInput;
             }
+            // "--plot --json" makes "--json" the plot's file name: a value that is one of the command's own options is a
+            // forgotten value, refused before anything runs (and under --json, answered in JSON as the user meant).
+            foreach (var result in parse.CommandResult.Children.OfType<OptionResult>())
+                foreach (var token in result.Tokens)
+                    if (token.Value.StartsWith("--", StringComparison.Ordinal) && parse.CommandResult.Command.Options.Any(o => o.Name == token.Value || o.Aliases.Contains(token.Value)))
+                    {
+                        string message = $"{result.Option.Name} needs a value, but is followed by the option {token.Value}.";
+                        stderr.WriteLine($"optima: {message}");
+                        if (json) WriteError(stdout, new ErrorDocument(message, "usage", BadInput, result.Option.Name, null, null, null));
+                        return BadInput;
+                    }
             int code = parse.Invoke(new InvocationConfiguration { Output = output, Error = stderr, EnableDefaultExceptionHandler = false });
             if (json)
             {
@@ -140,6 +151,12 @@ public static partial class OptimaCli
         string message = Plain(e);
         string? option = null, file = null;
         int? line = null, column = null;
+        // A directory where a file was expected reads as "not found" or "access denied" from .NET: say what it is.
+        if (e is IOException or UnauthorizedAccessException && PathIn(e, message) is { } path && Directory.Exists(path))
+        {
+            message = $"'{path}' is a directory; a file is expected.";
+            file = path;
+        }
         switch (e)
         {
             case FileNotFoundException f:
@@ -174,6 +191,26 @@ public static partial class OptimaCli
         bool pointer = e is ExpressionParseException || e.InnerException is ExpressionParseException;
         return pointer ? string.Join(Environment.NewLine, lines).Trim() : string.Join(" ", lines.Select(l => l.Trim()).Where(l => l.Length > 0));
     }
+
+    /// <summary>The path an I/O exception is about: its FileName, else the first quoted text of its message.</summary>
+    private static string? PathIn(Exception e, string message) =>
+        (e as FileNotFoundException)?.FileName ?? (QuotedPath().Match(message) is { Success: true } m ? m.Groups[1].Value : null);
+
+    /// <summary>System.CommandLine names the CLR type it expected ("as expected type 'System.Int32'"): name the kind of value instead.</summary>
+    internal static string PlainTypes(string message) => ExpectedType().Replace(message, m => m.Groups[1].Value switch
+    {
+        "System.Int32" or "System.Int64" or "System.Nullable`1[System.Int32]" or "System.Nullable`1[System.Int64]" => "as an integer",
+        "System.UInt64" or "System.Nullable`1[System.UInt64]" => "as a non-negative integer",
+        "System.Double" or "System.Nullable`1[System.Double]" => "as a number",
+        "System.Boolean" => "as true or false",
+        _ => "",
+    });
+
+    [GeneratedRegex(@"\s*as expected type '([^']+)'")]
+    private static partial Regex ExpectedType();
+
+    [GeneratedRegex(@"'([^']+)'")]
+    private static partial Regex QuotedPath();
 
     [GeneratedRegex(@"^(--[a-z][a-z0-9-]*)\b")]
     private static partial Regex OptionPrefix();

@@ -43,6 +43,7 @@ internal static partial class Commands
                     throw new ArgumentException($"Unknown method '{n}'. Known methods: {string.Join(", ", MethodComparer.KnownMethods)}.");
             int iterations = parse.GetValue(maxIter);
             if (iterations < 1) throw new ArgumentException("--max-iter must be at least 1.");
+            CheckLearningRate(parse.GetValue(lr));
             string? plotPath = parse.GetValue(plot), pathsPath = parse.GetValue(paths), reportPath = parse.GetValue(report);
             if (pathsPath is not null && target.Objective.Dimension != 2)
                 throw new ArgumentException($"--paths draws 2-D problems only; {target.Description} has dimension {target.Objective.Dimension}.");

@@ -29,6 +29,11 @@ internal static partial class Commands
                 : target.Problem?.StandardStart() ?? throw new ArgumentException("--start is required with --objective (e.g. --start x=-1.2,y=1).");
             string name = parse.GetValue(method)!;
             string? tracePath = parse.GetValue(trace);
+            if (parse.GetValue(maxIter) < 1) throw new ArgumentException($"--max-iter must be at least 1, not {parse.GetValue(maxIter)}.");
+            if (!(parse.GetValue(gtol) >= 0) || double.IsInfinity(parse.GetValue(gtol)))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--gtol must be a finite number ≥ 0, not {parse.GetValue(gtol)}."));
+            CheckLearningRate(parse.GetValue(lr));
+            if (tracePath is not null) RequireWritable(tracePath, "--trace");
             var options = new SolverOptions
             {
                 MaxIterations = parse.GetValue(maxIter),
@@ -84,6 +89,13 @@ internal static partial class Commands
             return result.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
         });
         return command;
+    }
+
+    /// <summary>--lr, when given, is a finite number &gt; 0.</summary>
+    internal static void CheckLearningRate(double? lr)
+    {
+        if (lr is { } g && !(g > 0 && double.IsFinite(g)))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--lr must be a finite number > 0, not {g}."));
     }
 
     /// <summary>Runs a deterministic method from the registry, or a first-order optimizer full-batch.</summary>
