@@ -127,15 +127,24 @@ public static partial class OptimaCli
         return Run(args, Console.Out, Console.Error, cancel.Token);
     }
 
-    /// <summary>The JSON error document: <c>error</c> is the message; option, file, line and column are null when unknown.</summary>
-    internal sealed record ErrorDocument(string Error, string Kind, int ExitCode, string? Option, string? File, int? Line, int? Column);
+    /// <summary>The JSON error document printed under --json when a command cannot give its result.</summary>
+    /// <param name="Error">The message (as on stderr, without the "optima: " prefix).</param>
+    /// <param name="Kind">"usage" (the command line does not parse), "badInput" (an input or option is invalid),
+    /// "cancelled" (stopped before a result existed) or "internal" (a bug).</param>
+    /// <param name="ExitCode">The process exit code that goes with it.</param>
+    /// <param name="Option">The option at fault, when known (e.g. "--start").</param>
+    /// <param name="File">The file at fault, when known.</param>
+    /// <param name="Line">The 1-based line of <paramref name="File"/> at fault, when known.</param>
+    /// <param name="Column">The 1-based column of an expression's syntax error, when known.</param>
+    public sealed record ErrorDocument(string Error, string Kind, int ExitCode, string? Option, string? File, int? Line, int? Column);
 
     private static void WriteError(TextWriter stdout, ErrorDocument document) =>
         stdout.WriteLine(JsonSerializer.Serialize(document, Json));
 
     /// <summary>The error document and the one-line stderr message for an exception that reached the top.</summary>
-    internal static (ErrorDocument Document, string Line) Describe(Exception e)
+    public static (ErrorDocument Document, string Line) Describe(Exception e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         if (e is AggregateException { InnerExceptions.Count: 1 } aggregate) e = aggregate.InnerExceptions[0];
         if (e is OperationCanceledException)
             return (new ErrorDocument("Cancelled before a result was available.", "cancelled", NotConverged, null, null, null, null), "optima: cancelled before a result was available.");
