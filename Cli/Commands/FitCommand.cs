@@ -57,8 +57,10 @@ internal static partial class Commands
                 if (!Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
                     throw new ArgumentException($"The x column '{v}' is not a valid name for the model; rename it in the header or use --x with a single column (then it is 'x').");
 
-            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
             var parameterNames = identifiers.Where(n => !variables.Contains(n, StringComparer.Ordinal)).ToArray();
+            if (parameterNames.Length == 0)
+                throw new ArgumentException($"--model: '{modelText}' has no parameters to fit (every identifier in it is a data column: {string.Join(", ", variables)}).");
+            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
             foreach (var name in startValues.Keys)
                 if (!parameterNames.Contains(name, StringComparer.Ordinal))
                     throw new ArgumentException(variables.Contains(name, StringComparer.Ordinal)
@@ -78,6 +80,8 @@ internal static partial class Commands
                     var other => throw new ArgumentException($"Unknown --method '{other}'. Known methods: lm, gn, dogleg."),
                 },
                 ConfidenceLevel = parse.GetValue(confidence),
+                CancellationToken = context.Cancellation,
+                Progress = new SlowRunProgress(context.Error, "fit"),
                 Sigma = sigmaIndex is { } si ? table.Values(si) : null,
                 Weights = weightIndex is { } wi ? table.Values(wi) : null,
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,

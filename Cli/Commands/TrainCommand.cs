@@ -162,6 +162,7 @@ internal static partial class Commands
             EvaluateSingle = single ? xs => ((Mlp)problem).Evaluate(xs, test) : null,
             Progress = progress,
             CheckpointPath = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
+            CancellationToken = context.Cancellation,
         };
         var trainer = single
             ? new MinibatchTrainer(monitor, opt, ((Mlp)problem).InitialParametersSingle(c.Seed), options)
@@ -234,7 +235,8 @@ internal static partial class Commands
             if (history.Count > 0) o.WriteLine($"test accuracy {last.TestAccuracy.ToString("P2", ci)}");
             if (saveDir is not null) o.WriteLine($"checkpoint    {Path.Combine(saveDir, CheckpointFile)}");
         }
-        return result.Reason is TrainingStopReason.NonFiniteGradient or TrainingStopReason.NonFiniteLoss ? OptimaCli.NotConverged : OptimaCli.Ok;
+        // Cancelled (SIGINT/SIGTERM: the checkpoint, when asked for, holds the point reached), diverged or non-finite: exit 1.
+        return result.Reason == TrainingStopReason.Completed ? OptimaCli.Ok : OptimaCli.NotConverged;
     }
 
     private static string Describe(TrainConfig c) =>

@@ -14,6 +14,7 @@ internal static unsafe class Vec
 {
     public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => Reproducible.Dot(a, b);
 
+    /// <summary>‖a‖₂ in the fixed order, without overflow or underflow (a gradient of x² + 1e155·y² has a finite norm).</summary>
     public static double Norm2(ReadOnlySpan<double> a) => Reproducible.Norm(a);
 
     public static double MaxAbs(ReadOnlySpan<double> a)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -48,9 +49,17 @@ public sealed record TrainingOptions
     /// <summary>Receives one record per finished epoch (on the training thread).</summary>
     public IProgress<EpochRecord>? Progress { get; init; }
 
+    /// <summary>
+    /// Stop with <see cref="TrainingStopReason.Diverged"/> when a step's mean minibatch loss exceeds this factor times
+    /// max(1, |the first step's mean loss|) of the <see cref="MinibatchTrainer.Run"/> call. Default 1e8 (a loss that has
+    /// grown by eight orders of magnitude is a learning rate that is too large, not training); +∞ turns it off.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 1e8;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
+        if (!(DivergenceFactor > 1)) throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "DivergenceFactor must be > 1 (+∞ turns the check off).");
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (AccumulationSteps < 1) throw new ArgumentOutOfRangeException(nameof(AccumulationSteps), AccumulationSteps, "AccumulationSteps must be at least 1.");
@@ -79,6 +88,9 @@ public enum TrainingStopReason
 
     /// <summary>A minibatch loss was NaN or ±∞; no step was taken with it.</summary>
     NonFiniteLoss,
+
+    /// <summary>A minibatch loss grew beyond <see cref="TrainingOptions.DivergenceFactor"/> times the first one; no step was taken with it.</summary>
+    Diverged,
 }
 
 /// <summary>One finished epoch.</summary>
@@ -220,6 +232,7 @@ public sealed class MinibatchTrainer
         TrainingStopReason? stop = null;
         string? message = null;
         var epochClock = new Stopwatch();
+        double firstLoss = double.NaN; // the reference of the divergence check: this call's first mean minibatch loss
         while (_epoch < _options.Epochs && stop is null)
         {
             if (!_epochStarted)
@@ -245,6 +258,15 @@ public sealed class MinibatchTrainer
                 {
                     stop = TrainingStopReason.NonFiniteLoss;
                     message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
+                    break;
+                }
+                double meanLoss = lossSum / Math.Max(1, total);
+                if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(meanLoss);
+                else if (meanLoss > _options.DivergenceFactor * Math.Max(1, firstLoss))
+                {
+                    stop = TrainingStopReason.Diverged;
+                    message = string.Create(CultureInfo.InvariantCulture,
+                        $"The minibatch loss {meanLoss:G3} at step {_steps + 1} (epoch {_epoch + 1}) is more than {_options.DivergenceFactor:G3} times the first one ({firstLoss:G3}): the run diverged (try a smaller learning rate); no step was taken.");
                     break;
                 }
                 if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
