@@ -24,8 +24,8 @@ rm -f "$log"
 # and, on an AVX-512 machine, the whole suite once more as an AVX2-only machine (DOTNET_EnableAVX512=0; the issue's
 # DOTNET_EnableAVX512F=0 does nothing in .NET 10). A failure of either counts in the closing line's "failed".
 if [ "$status" -eq 0 ]; then
-  # (dotnet test Solvers.sln above built Benchmarks too.)
-  if ! bash scripts/fingerprint.sh --no-build; then failed=$((failed + 1)); status=1; fi
+  # (fingerprint.sh builds the Benchmarks project, which dotnet test does not.)
+  if ! bash scripts/fingerprint.sh; then failed=$((failed + 1)); status=1; fi
   if dotnet Benchmarks/bin/Release/net10.0/Optima.Benchmarks.dll fingerprint --isa 2>/dev/null | grep -q "Vector512 True"; then
     log=$(mktemp)
     DOTNET_EnableAVX512=0 dotnet test Tests/Optima.Tests.csproj -c Release --no-build "$@" >"$log" 2>&1
