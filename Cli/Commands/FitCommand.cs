@@ -301,11 +301,21 @@ internal sealed class CsvTable
                 {
                     // The first row is a header only when every field is a name (starts with a letter or '_');
                     // a row mixing numbers with a typo ("4.01x") or an empty field is data gone wrong, not a header.
-                    int bad = Array.FindIndex(fields, f => f.Length == 0 || !(char.IsLetter(f[0]) || f[0] == '_'));
+                    static bool IsNumber(string f) => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+                    static bool IsName(string f) => f.Length > 0 && (char.IsLetter(f[0]) || f[0] == '_') && !IsNumber(f);
+                    const string rule = "The first row must be all numbers (data) or all names starting with a letter (a header).";
+                    int empty = Array.FindIndex(fields, f => f.Length == 0);
+                    if (empty >= 0)
+                        throw new InvalidDataException($"{path}, line {i + 1}: field {empty + 1} is empty. {rule}");
+                    int bad = Array.FindIndex(fields, f => !IsNumber(f) && !IsName(f));
                     if (bad >= 0)
-                        throw new InvalidDataException(fields[bad].Length == 0
-                            ? $"{path}, line {i + 1}: field {bad + 1} is empty. The first row must be all numbers (data) or all column names (a header)."
-                            : $"{path}, line {i + 1}: '{Shorten(fields[bad])}' (field {bad + 1}) is neither a number nor a column name. The first row must be all numbers (data) or all names starting with a letter (a header).");
+                        throw new InvalidDataException($"{path}, line {i + 1}: '{Shorten(fields[bad])}' (field {bad + 1}) is neither a number nor a column name. {rule}");
+                    int number = Array.FindIndex(fields, IsNumber);
+                    if (number >= 0)
+                    {
+                        int name = Array.FindIndex(fields, IsName);
+                        throw new InvalidDataException($"{path}, line {i + 1}: the row mixes numbers ('{Shorten(fields[number])}', field {number + 1}) and names ('{Shorten(fields[name])}', field {name + 1}). {rule}");
+                    }
                     names = fields;
                     header = true;
                     if (names.Distinct().Count() != names.Length) throw new InvalidDataException($"{path}, line {i + 1}: the header repeats a column name.");
