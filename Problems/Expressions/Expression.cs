@@ -74,6 +74,8 @@ public enum BinaryOperator
 public abstract class Expression : IEquatable<Expression>
 {
     private IReadOnlyList<string>? _identifiers;
+    private Expression? _simplified;
+    private Calculus.VariableIndex? _variableIndex;
     private readonly int _hash;
 
     private protected Expression(int hash) => _hash = hash;
@@ -149,7 +151,9 @@ public abstract class Expression : IEquatable<Expression>
     public Expression Differentiate(string name)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return Calculus.Differentiate(Calculus.Simplify(this), name);
+        // Simplified and indexed once per tree, not once per variable (a gradient asks n times).
+        var simplified = _simplified ??= Calculus.Simplify(this);
+        return Calculus.Differentiate(simplified, name, simplified._variableIndex ??= new Calculus.VariableIndex(simplified));
     }
 
     /// <summary>Evaluates the tree directly (an interpreter: for checks and one-off values; use <see cref="Compile"/> for speed).</summary>

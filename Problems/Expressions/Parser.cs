@@ -26,11 +26,27 @@ public sealed class ExpressionParseException : FormatException
     /// <summary>The expression text that failed to parse.</summary>
     public string Text { get; }
 
-    /// <summary>The text and a caret line under it pointing at <see cref="Column"/>.</summary>
-    public string Pointer => "  " + Text + Environment.NewLine + "  " + new string(' ', Math.Max(0, Column - 1)) + "^";
+    /// <summary>The text and a caret line under it pointing at <see cref="Column"/> (a window of about 70 characters around it for a long text).</summary>
+    public string Pointer => PointerLines(Column, Text);
 
     private static string Format(string reason, int column, string text) =>
-        $"{reason} at column {column}" + Environment.NewLine + "  " + text + Environment.NewLine + "  " + new string(' ', Math.Max(0, column - 1)) + "^";
+        $"{reason} at column {column}" + Environment.NewLine + PointerLines(column, text);
+
+    // A message quoting a 30,000-character expression whole is no help: long texts are cut to a window, marked "…".
+    private static string PointerLines(int column, string text)
+    {
+        const int Width = 70;
+        int caret = Math.Max(0, column - 1);
+        if (text.Length > Width)
+        {
+            int from = Math.Clamp(caret - Width / 2, 0, Math.Max(0, text.Length - Width));
+            string window = text.Substring(from, Math.Min(Width, text.Length - from));
+            string left = from > 0 ? "…" : "", right = from + window.Length < text.Length ? "…" : "";
+            caret = caret - from + left.Length;
+            text = left + window + right;
+        }
+        return "  " + text + Environment.NewLine + "  " + new string(' ', caret) + "^";
+    }
 }
 
 /// <summary>A recursive-descent parser for the grammar documented on <see cref="Expression"/>.</summary>
