@@ -189,4 +189,38 @@ public sealed class FitCliTests : IDisposable
         Assert.Equal(2, CliTests.Run([.. common, "--gtol", "-1"]).Code);
         Assert.Equal(0, CliTests.Run([.. common, "--time-limit", "30"]).Code);
     }
+
+    [Fact]
+    public void Eval_takes_the_model_and_parameters_from_fit_json_and_agrees_with_the_fitted_values()
+    {
+        string csv = Write("d.csv", Data(header: true));
+        var (code, fitJson, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--json");
+        Assert.True(code == 0, error);
+        string saved = Write("fit.json", fitJson);
+        (code, var evalCsv, error) = CliTests.Run("eval", "--from", saved, "--data", csv);
+        Assert.True(code == 0, error);
+        var rows = evalCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("x,f", rows[0]);
+        using var doc = JsonDocument.Parse(fitJson);
+        var fitted = doc.RootElement.GetProperty("fitted").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(fitted.Length, rows.Length - 1);
+        for (int i = 0; i < fitted.Length; i++)
+            Assert.Equal(fitted[i], double.Parse(rows[i + 1].Split(',')[1], CultureInfo.InvariantCulture), 1e-12 * Math.Abs(fitted[i]));
+
+        // Given parameters and a grid; --params overrides --from.
+        (code, var grid, error) = CliTests.Run("eval", "--model", "a*exp(-k*x)", "--params", "a=2,k=1", "--x", "0:1:3", "--json");
+        Assert.True(code == 0, error);
+        using (var g = JsonDocument.Parse(grid))
+        {
+            var points = g.RootElement.GetProperty("points");
+            Assert.Equal(3, points.GetArrayLength());
+            Assert.Equal(2 * Math.Exp(-0.5), points[1].GetProperty("f").GetDouble(), 1e-15);
+        }
+        (code, var overridden, _) = CliTests.Run("eval", "--from", saved, "--params", "b1=0", "--x", "100");
+        Assert.Equal(0, code);
+        Assert.Equal(0, double.Parse(overridden.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Split(',')[1], CultureInfo.InvariantCulture));
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x+b*y", "--params", "a=1,b=2", "--x", "1").Code);
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1", "--x", "0:1:1").Code);
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1").Code);
+    }
 }
