@@ -17,6 +17,7 @@ internal static partial class Commands
         yield return TaxonomyCommand(context);
         yield return FitCommand(context);
         yield return NistCommand(context);
+        yield return EvalCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -26,8 +26,17 @@ internal static partial class Commands
         var confidence = new Option<double>("--confidence") { Description = "Confidence level of the parameter intervals.", DefaultValueFactory = _ => 0.95 };
         var plot = new Option<string?>("--plot") { Description = "Write an SVG with data, fitted curve and residuals." };
         var threads = new Option<int>("--threads") { Description = "Threads for large fits (from 4096 points): 0 = all cores (default), 1 = one thread, k = at most k. Same result on any count.", DefaultValueFactory = _ => 0 };
+        var absoluteSigma = new Option<bool>("--absolute-sigma") { Description = "Take σ as absolute measurement errors: cov = (JᵀWJ)⁻¹, not scaled by the reduced χ² (scipy's absolute_sigma=True, lmfit's scale_covar=False)." };
+        var maxIterations = new Option<int?>("--max-iterations") { Description = "Iteration limit (default 2000); a fit stopped by it is reported with its best parameters and exit code 1." };
+        var ftol = new Option<double?>("--ftol") { Description = "Relative reduction of the sum of squares below which the fit has converged (default 0: off)." };
+        var xtol = new Option<double?>("--xtol") { Description = "Relative step ‖Δp‖∞/‖p‖∞ below which the fit has converged (default 1e-15)." };
+        var gtol = new Option<double?>("--gtol") { Description = "‖∇S‖∞ relative to its start value below which the fit has converged (default 0: off)." };
+        var timeLimit = new Option<double?>("--time-limit") { Description = "Wall-clock limit in seconds; the best parameters so far are reported." };
+        var bandsFile = new Option<string?>("--bands") { Description = "Write confidence and prediction bands (delta method, at --confidence) on a grid of 200 x values over the data to this CSV: x, fit, confidence lower/upper, prediction lower/upper. Also drawn in --plot." };
+        var fittedFile = new Option<string?>("--fitted") { Description = "Write the data with fitted values and residuals to this CSV: the x column(s), y, fit, residual (y − fit)[, σ]." };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
-            { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads, json };
+            { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads,
+              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, json };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -87,7 +96,17 @@ internal static partial class Commands
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,
                 Fixed = parse.GetValue(fix) is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
                 Bounds = parse.GetValue(bounds) is { } b ? ParseBounds(b) : null,
+                AbsoluteSigma = parse.GetValue(absoluteSigma),
+                MaxIterations = parse.GetValue(maxIterations) is { } mi ? (mi > 0 ? mi : throw new ArgumentException($"--max-iterations must be positive, not {mi}.")) : 2000,
+                FunctionTolerance = NonNegative(parse.GetValue(ftol), "--ftol") ?? 0,
+                StepTolerance = NonNegative(parse.GetValue(xtol), "--xtol") ?? 1e-15,
+                GradientTolerance = NonNegative(parse.GetValue(gtol), "--gtol") ?? 0,
+                TimeLimit = parse.GetValue(timeLimit) is { } tl
+                    ? (tl > 0 && double.IsFinite(tl) ? TimeSpan.FromSeconds(tl) : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--time-limit must be a positive number of seconds, not {tl}.")))
+                    : null,
             };
+            if (options.AbsoluteSigma && options.Sigma is null && sigmaIndex is null)
+                throw new ArgumentException("--absolute-sigma needs σ: a column named 'sigma', a third column, or --sigma COL.");
             if (options.Sigma is { } sigma)
                 for (int i = 0; i < sigma.Length; i++)
                     if (!(sigma[i] > 0))
@@ -96,7 +115,23 @@ internal static partial class Commands
             var y = table.Values(yIndex);
             var fit = CurveFit.Fit(modelText, variables, columns, y, startValues, options);
 
-            if (parse.GetValue(plot) is { } plotPath) WriteFitPlot(plotPath, fit, columns[0], y, variables[0], table.Names[yIndex], variables.Length == 1);
+            bool scalarModel = variables.Length == 1;
+            FitBands? grid = null;
+            double[]? gridX = null;
+            if (scalarModel && (parse.GetValue(bandsFile) is not null || parse.GetValue(plot) is not null))
+            {
+                gridX = Grid(columns[0], 200);
+                grid = fit.Bands(gridX);
+            }
+            if (parse.GetValue(bandsFile) is { } bandsPath)
+            {
+                if (grid is null) throw new ArgumentException("--bands needs a model of one variable (x); for several variables use the library's FitResult.Bands.");
+                WriteBandsCsv(bandsPath, variables[0], gridX!, grid);
+            }
+            if (parse.GetValue(fittedFile) is { } fittedPath)
+                WriteFittedCsv(fittedPath, [.. xIndex.Select(i => table.Names[i])], columns, table.Names[yIndex], y, fit, options.Sigma);
+            if (parse.GetValue(plot) is { } plotPath) WriteFitPlot(plotPath, fit, columns[0], y, variables[0], table.Names[yIndex], scalarModel, options.Sigma, gridX, grid,
+                    predictionBand: options.Sigma is null && options.Weights is null);
             if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot)));
             else
             {
@@ -143,6 +178,8 @@ internal static partial class Commands
             reducedChiSquare = fit.ReducedChiSquare,
             residualStandardDeviation = fit.ResidualStandardDeviation,
             rSquared = fit.RSquared,
+            aic = fit.Aic,
+            bic = fit.Bic,
             degreesOfFreedom = fit.DegreesOfFreedom,
             points = fit.Points,
             iterations = fit.Iterations,
@@ -159,16 +196,62 @@ internal static partial class Commands
     private static double[][] ToRows(double[,] m) =>
         [.. Enumerable.Range(0, m.GetLength(0)).Select(i => Enumerable.Range(0, m.GetLength(1)).Select(j => m[i, j]).ToArray())];
 
-    private static void WriteFitPlot(string path, FitResult fit, double[] x, double[] y, string xName, string yName, bool scalar)
+    /// <summary>n equally spaced values from the smallest to the largest of <paramref name="x"/>.</summary>
+    private static double[] Grid(double[] x, int n)
+    {
+        double lo = x.Min(), hi = x.Max();
+        return [.. Enumerable.Range(0, n).Select(i => i == n - 1 ? hi : lo + (hi - lo) * i / (n - 1))];
+    }
+
+    private static double? NonNegative(double? value, string option) =>
+        value is { } v && !(v >= 0 && double.IsFinite(v)) ? throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be a finite number ≥ 0, not {v}.")) : value;
+
+    private static void WriteBandsCsv(string path, string xName, double[] x, FitBands bands)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        string level = (bands.Level * 100).ToString("G4", ci);
+        using var w = new StreamWriter(path);
+        w.WriteLine($"# delta-method bands at {level}% (t = {bands.TQuantile.ToString("R", ci)}): confidence = fit ± t·sqrt(gᵀCg), prediction = fit ± t·sqrt(gᵀCg + s²) with s² the reduced χ² (lmfit's convention; meaningful as a y variance for unweighted fits)");
+        w.WriteLine($"{xName},fit,confidence_lower,confidence_upper,prediction_lower,prediction_upper");
+        for (int i = 0; i < x.Length; i++)
+            w.WriteLine(string.Create(ci, $"{x[i]:R},{bands.Values[i]:R},{bands.Values[i] - bands.ConfidenceHalfWidth[i]:R},{bands.Values[i] + bands.ConfidenceHalfWidth[i]:R},{bands.Values[i] - bands.PredictionHalfWidth[i]:R},{bands.Values[i] + bands.PredictionHalfWidth[i]:R}"));
+    }
+
+    private static void WriteFittedCsv(string path, string[] xNames, double[][] columns, string yName, double[] y, FitResult fit, double[]? sigma)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        using var w = new StreamWriter(path);
+        w.WriteLine(string.Join(",", xNames.Append(yName).Append("fit").Append("residual").Concat(sigma is null ? [] : ["sigma"])));
+        for (int i = 0; i < y.Length; i++)
+        {
+            var fields = columns.Select(c => c[i].ToString("R", ci)).Append(y[i].ToString("R", ci))
+                .Append(fit.FittedValues[i].ToString("R", ci)).Append(fit.Residuals[i].ToString("R", ci));
+            if (sigma is not null) fields = fields.Append(sigma[i].ToString("R", ci));
+            w.WriteLine(string.Join(",", fields));
+        }
+    }
+
+    private static void WriteFitPlot(string path, FitResult fit, double[] x, double[] y, string xName, string yName, bool scalar,
+        double[]? sigma = null, double[]? gridX = null, FitBands? bands = null, bool predictionBand = true)
     {
         var data = new SvgPlot { Title = $"{yName} = {fit.Model}", XLabel = xName, YLabel = yName };
         data.AddScatter("data", x, y);
-        if (scalar)
+        if (sigma is not null)
+            for (int i = 0; i < x.Length; i++)   // ±σ error bars, one short line per point
+                data.AddLine(i == 0 ? "±σ" : "", [x[i], x[i]], [y[i] - sigma[i], y[i] + sigma[i]], color: "#7f7f7f");
+        if (scalar && gridX is not null && bands is not null)
         {
-            double lo = x.Min(), hi = x.Max();
-            int n = 400;
-            var gx = Enumerable.Range(0, n).Select(i => lo + (hi - lo) * i / (n - 1)).ToArray();
-            data.AddLine("fit", gx, gx.Select(v => fit.Predict(v)).ToArray());
+            data.AddLine("fit", gridX, bands.Values);
+            string level = (bands.Level * 100).ToString("G4", CultureInfo.InvariantCulture) + "%";
+            data.AddLine(level + " confidence band", gridX, bands.ConfidenceLower, color: "#d62728", dashed: true);
+            data.AddLine("", gridX, bands.ConfidenceUpper, color: "#d62728", dashed: true);
+            // With σ or weights the noise of a new observation at x is not known (s² is a reduced χ², not a variance in y):
+            // the prediction band is drawn for unweighted fits only (the --bands CSV has it always, lmfit's convention).
+            if (predictionBand)
+            {
+                data.AddLine(level + " prediction band", gridX, bands.PredictionLower, color: "#9467bd", dashed: true);
+                data.AddLine("", gridX, bands.PredictionUpper, color: "#9467bd", dashed: true);
+            }
         }
         else
         {

@@ -14,13 +14,15 @@ internal static partial class Commands
     private static Command NistCommand(CliContext context)
     {
         var json = JsonOption();
-        var data = new Option<string?>("--data") { Description = "The folder of NIST StRD .dat files (default: shared/data/nist found above the current folder)." };
+        var data = new Option<string?>("--data") { Description = "The folder of NIST StRD .dat files (default: $OPTIMA_NIST_DATA, else shared/data/nist found above the current folder or above the optima executable)." };
         var command = new Command("nist", "Run the NIST StRD nonlinear-regression suite from both starts with default options: LREs of parameters, standard deviations and RSS, beside MathNet's Levenberg–Marquardt.")
             { data, json };
         command.SetAction(parse =>
         {
             string dir = parse.GetValue(data) ?? FindNistFolder()
-                ?? throw new ArgumentException("NIST data folder not found (looked for shared/data/nist above the current folder); give --data DIR.");
+                ?? throw new ArgumentException("NIST data folder not found: looked for $OPTIMA_NIST_DATA, then shared/data/nist in every folder above "
+                    + $"{Directory.GetCurrentDirectory()} and above {AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)}. "
+                    + "Give --data DIR (the folder of the 27 StRD nonlinear-regression .dat files), set OPTIMA_NIST_DATA, or run from the repository.");
             var all = NistDataset.LoadAll(dir);
             if (all.Count == 0) throw new ArgumentException($"No .dat files in {dir}.");
             // Warm-up (JIT) of both solvers, then the timed pass.
@@ -83,13 +85,19 @@ internal static partial class Commands
         bool Converged, int Iterations, double Seconds, double MathNetParameterLre, double MathNetStandardErrorLre, double MathNetRssLre,
         double MathNetSeconds, string MathNetStatus);
 
+    /// <summary>
+    /// $OPTIMA_NIST_DATA, else the first shared/data/nist above the current folder, else above the executable (so that
+    /// <c>dotnet run</c> and a build under the repository find the data beside the checkout from any folder).
+    /// </summary>
     private static string? FindNistFolder()
     {
-        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "shared", "data", "nist");
-            if (Directory.Exists(candidate)) return candidate;
-        }
+        if (Environment.GetEnvironmentVariable("OPTIMA_NIST_DATA") is { Length: > 0 } env) return env;
+        foreach (string from in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(from); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, "shared", "data", "nist");
+                if (Directory.Exists(candidate)) return candidate;
+            }
         return null;
     }
 

@@ -153,7 +153,10 @@ public sealed class SvgPlot
         // A deterministic id from the plot area's geometry: the same chart gives the same bytes, and two charts inlined
         // in one page can share an id only when their clip rectangles coincide (then either one clips correctly).
         string clip = Inv($"clip-{Fnv(Inv($"{left:F1},{top:F1},{plotLeft:F1},{plotTop:F1},{plotWidth:F1},{plotHeight:F1}")):x8}");
-        sb.Append(Inv($"<defs><clipPath id=\"{clip}\"><rect x=\"{plotLeft:F1}\" y=\"{plotTop:F1}\" width=\"{plotWidth:F1}\" height=\"{plotHeight:F1}\"/></clipPath></defs>"));
+        // The clip reaches 5 px beyond the axes (the largest marker's radius): a point on an axis end (the data's
+        // extremes often are) is drawn whole, not cut in half; curves running off the range still stop at the frame.
+        const double bleed = 5;
+        sb.Append(Inv($"<defs><clipPath id=\"{clip}\"><rect x=\"{plotLeft - bleed:F1}\" y=\"{plotTop - bleed:F1}\" width=\"{plotWidth + 2 * bleed:F1}\" height=\"{plotHeight + 2 * bleed:F1}\"/></clipPath></defs>"));
         sb.Append(Inv($"<g clip-path=\"url(#{clip})\">"));
         foreach (var c in _contours)
             RenderContours(sb, LogX || LogY ? Sample(c, x0, x1, y0, y1) : Sample(c, xAxis.Lo, xAxis.Hi, yAxis.Lo, yAxis.Hi), Px, Py);

@@ -10,7 +10,7 @@ namespace Optima.Problems.Models;
 /// <summary>
 /// A multilayer perceptron classifier as a finite sum: input → (affine → ReLU) × hidden layers → affine → softmax,
 /// with the mean cross-entropy over the samples as the objective. Backpropagation is written by hand on Optima's
-/// blocked SIMD GEMM (<see cref="DenseBlas.Gemm"/>); a batch is processed as column-major matrices (features × batch).
+/// blocked SIMD GEMM (<see cref="DenseBlas.Gemm(double, DenseMatrix, bool, DenseMatrix, bool, double, DenseMatrix, int)"/>); a batch is processed as column-major matrices (features × batch).
 /// With no hidden layer it is multinomial (softmax) regression.
 /// </summary>
 /// <remarks>

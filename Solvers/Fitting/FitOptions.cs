@@ -207,7 +207,7 @@ public sealed record FitOptions
     /// <summary>The confidence level of the parameter intervals, in (0, 1). Default 0.95.</summary>
     public double ConfidenceLevel { get; init; } = 0.95;
 
-    /// <summary>Relative reduction of the sum of squares below which the fit has converged. Default 1e-15 (about 4.5·ε).</summary>
+    /// <summary>Relative reduction of the sum of squares below which the fit has converged. Default 0 (off): the step test and the machine-precision stop end the fit.</summary>
     public double FunctionTolerance { get; init; } = 0;
 
     /// <summary>Relative step (‖Δp‖∞ against ‖p‖∞) below which the fit has converged. Default 1e-15.</summary>

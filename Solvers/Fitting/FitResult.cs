@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Optima.LinearAlgebra;
 
 namespace Optima.Solvers.Fitting;
 
@@ -92,6 +93,23 @@ public sealed class FitResult
     /// <summary>The residual standard deviation s = √(cost/dof).</summary>
     public double ResidualStandardDeviation => Math.Sqrt(ReducedChiSquare);
 
+    /// <summary>Parameters that were estimated (not fixed; those ending on a bound count, as in the degrees of freedom).</summary>
+    public int FreeParameters => IsFixed.Count(f => !f);
+
+    /// <summary>Points that carry weight (n of the information criteria): <see cref="DegreesOfFreedom"/> + <see cref="FreeParameters"/>.</summary>
+    public int EffectivePoints => DegreesOfFreedom + FreeParameters;
+
+    /// <summary>
+    /// Akaike's information criterion n·ln(χ²/n) + 2k with χ² = <see cref="ResidualSumOfSquares"/>, n =
+    /// <see cref="EffectivePoints"/> and k = <see cref="FreeParameters"/>: lmfit's definition (−2 ln L of a Gaussian
+    /// likelihood with the variance estimated, constants dropped). Lower is better; only differences between models fitted
+    /// to the same data mean anything.
+    /// </summary>
+    public double Aic => EffectivePoints * Math.Log(ResidualSumOfSquares / EffectivePoints) + 2.0 * FreeParameters;
+
+    /// <summary>The Bayesian (Schwarz) information criterion n·ln(χ²/n) + ln(n)·k, with the quantities of <see cref="Aic"/> (lmfit's definition).</summary>
+    public double Bic => EffectivePoints * Math.Log(ResidualSumOfSquares / EffectivePoints) + Math.Log(EffectivePoints) * FreeParameters;
+
     /// <summary>The coefficient of determination 1 − RSS/TSS with the weighted total sum of squares about the weighted mean.</summary>
     public required double RSquared { get; init; }
 
@@ -149,6 +167,64 @@ public sealed class FitResult
     /// <summary>The fitted model at a scalar <paramref name="x"/>.</summary>
     public double Predict(double x) => _model.Value([x], Parameters);
 
+    /// <summary>
+    /// Confidence and prediction bands of the fitted curve at scalar points <paramref name="x"/> (a model of one
+    /// variable), by the delta method. See <see cref="Bands(IReadOnlyList{double[]}, double?)"/>.
+    /// </summary>
+    public FitBands Bands(double[] x, double? level = null)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return Bands([x], level);
+    }
+
+    /// <summary>
+    /// Confidence and prediction bands of the fitted curve at new points given as one column per model variable, by the
+    /// delta method: with g = ∂f/∂p at a point (exact, from the model's own Jacobian) and C = <see cref="Covariance"/>,
+    /// Var f = gᵀCg; the confidence band is f ± t·√(gᵀCg) and the prediction band f ± t·√(gᵀCg + s²) with s² =
+    /// <see cref="ReducedChiSquare"/> (lmfit's <c>eval_uncertainty</c>/<c>dely_predicted</c> conventions; with σ given,
+    /// s² is the reduced χ², as there). t is the two-sided Student-t quantile at <paramref name="level"/> (default
+    /// <see cref="ConfidenceLevel"/>) with <see cref="DegreesOfFreedom"/> degrees of freedom.
+    /// </summary>
+    /// <exception cref="ArgumentException">No columns, columns of different lengths, or a level outside (0, 1).</exception>
+    public FitBands Bands(IReadOnlyList<double[]> columns, double? level = null)
+    {
+        ArgumentNullException.ThrowIfNull(columns);
+        if (columns.Count == 0) throw new ArgumentException("At least one variable column is needed.", nameof(columns));
+        int m = columns[0].Length, v = columns.Count, p = Parameters.Length;
+        foreach (var c in columns)
+            if (c is null || c.Length != m) throw new ArgumentException("Every variable column must have the same length.", nameof(columns));
+        double lv = level ?? ConfidenceLevel;
+        if (!(lv > 0 && lv < 1)) throw new ArgumentException($"The level must lie in (0, 1), not {lv}.", nameof(level));
+        var rows = new double[m * v];
+        for (int i = 0; i < m; i++) for (int c = 0; c < v; c++) rows[i * v + c] = columns[c][i];
+        var f = new double[m];
+        var jacobian = new DenseMatrix(Math.Max(m, 1), Math.Max(p, 1));
+        if (m > 0) _model.Evaluate(rows, v, Parameters, f, jacobian);
+        double t = DegreesOfFreedom > 0 ? Statistics.TQuantile(DegreesOfFreedom, lv) : double.NaN;
+        double s2 = ReducedChiSquare;
+        var confidence = new double[m];
+        var prediction = new double[m];
+        var data = jacobian.AsSpan();
+        for (int i = 0; i < m; i++)
+        {
+            double variance = 0;
+            for (int a = 0; a < p; a++)
+            {
+                double ga = data[a * m + i];
+                if (ga == 0) continue;
+                for (int b = 0; b < p; b++)
+                {
+                    double c = Covariance[a, b];
+                    if (c != 0) variance += ga * c * data[b * m + i];
+                }
+            }
+            variance = Math.Max(variance, 0);
+            confidence[i] = t * Math.Sqrt(variance);
+            prediction[i] = t * Math.Sqrt(variance + s2);
+        }
+        return new FitBands(f, confidence, prediction, lv, t);
+    }
+
     /// <summary>One line: converged or not, cost, parameters, iterations.</summary>
     public string Brief()
     {
@@ -181,6 +257,7 @@ public sealed class FitResult
         sb.AppendLine(ci, $"Reduced χ² (s²)        {ReducedChiSquare:G12}");
         sb.AppendLine(ci, $"Residual std. dev. s   {ResidualStandardDeviation:G12}");
         sb.AppendLine(ci, $"R²                     {RSquared:G10}");
+        sb.AppendLine(ci, $"AIC, BIC               {Aic:G10}, {Bic:G10}");
         sb.AppendLine(ci, $"Gradient cosine        {GradientCosine:G3}");
         sb.AppendLine(ci, $"Jacobian rank          {JacobianRank}");
         sb.AppendLine();
@@ -207,4 +284,29 @@ public sealed class FitResult
         }
         return sb.ToString();
     }
+}
+
+/// <summary>
+/// Delta-method bands of a fitted curve at some points (<see cref="FitResult.Bands(IReadOnlyList{double[]}, double?)"/>):
+/// the fitted values and the half-widths of the confidence band (where the true curve lies) and of the prediction band
+/// (where a new observation lies) at <see cref="Level"/>.
+/// </summary>
+/// <param name="Values">The fitted model f(x; p̂) at each point.</param>
+/// <param name="ConfidenceHalfWidth">t·√(gᵀCg) at each point.</param>
+/// <param name="PredictionHalfWidth">t·√(gᵀCg + s²) at each point.</param>
+/// <param name="Level">The confidence level, e.g. 0.95.</param>
+/// <param name="TQuantile">The Student-t quantile used.</param>
+public sealed record FitBands(double[] Values, double[] ConfidenceHalfWidth, double[] PredictionHalfWidth, double Level, double TQuantile)
+{
+    /// <summary>Values − confidence half-width.</summary>
+    public double[] ConfidenceLower => [.. Values.Select((v, i) => v - ConfidenceHalfWidth[i])];
+
+    /// <summary>Values + confidence half-width.</summary>
+    public double[] ConfidenceUpper => [.. Values.Select((v, i) => v + ConfidenceHalfWidth[i])];
+
+    /// <summary>Values − prediction half-width.</summary>
+    public double[] PredictionLower => [.. Values.Select((v, i) => v - PredictionHalfWidth[i])];
+
+    /// <summary>Values + prediction half-width.</summary>
+    public double[] PredictionUpper => [.. Values.Select((v, i) => v + PredictionHalfWidth[i])];
 }

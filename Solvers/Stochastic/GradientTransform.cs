@@ -14,7 +14,7 @@ namespace Optima.Solvers.Stochastic;
 /// turn on the block's update, which stays in the L1 cache, so the whole chain makes one pass over main memory
 /// (gradient, parameters and state are each read and written once per step) while each transform stays a small
 /// separate piece of code.</para>
-/// <para><see cref="Apply"/> receives spans whose length is a multiple of <see cref="Vector{T}.Count"/> (the last
+/// <para><see cref="Apply(Span{double}, ReadOnlySpan{double}, int)"/> receives spans whose length is a multiple of <see cref="Vector{T}.Count"/> (the last
 /// block is zero-padded), so implementations are pure vector loops with no scalar tail. State lives in the
 /// optimizer's <see cref="OptimizerState"/> (plain arrays), never in the transform, so save/restore is exact.</para>
 /// </remarks>

@@ -7,7 +7,7 @@ namespace Optima.Solvers.Stochastic;
 
 /// <summary>
 /// A steppable first-order optimizer over a flat parameter vector, the shape C# training loops expect:
-/// compute the gradient, call <see cref="Step"/>, repeat. Its state is plain data and can be saved and restored
+/// compute the gradient, call <see cref="Step(Span{double}, ReadOnlySpan{double})"/>, repeat. Its state is plain data and can be saved and restored
 /// exactly (<see cref="SaveState"/>/<see cref="LoadState"/>).
 /// </summary>
 public interface IOptimizer

@@ -9,7 +9,7 @@ namespace Optima.Solvers.Stochastic;
 // in the same order and give the same bits. Each rule is generic in the element type T (double or float): float32
 // optimizers compute in float, as PyTorch does for float tensors, with the constants rounded to float.
 
-/// <summary>The state of one SIMD vector of entries a rule reads and updates (only its first <see cref="IRule.States"/> fields).</summary>
+/// <summary>The state of one SIMD vector of entries a rule reads and updates (only its first <see cref="IRule{T}.States"/> fields).</summary>
 internal struct Lanes<T>
 {
     public Vector<T> S0, S1, S2;

@@ -139,4 +139,88 @@ public sealed class FitCliTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("nowhere", error);
     }
+
+    [Fact]
+    public void Fit_absolute_sigma_limits_tolerances_bands_and_fitted_csv()
+    {
+        string csv = Write("sigma.csv", Data(header: true, sigma: true));
+        string[] common = ["fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--json"];
+        double Se(string json) { using var d = JsonDocument.Parse(json); return d.RootElement.GetProperty("parameters")[1].GetProperty("standardError").GetDouble(); }
+
+        var (code, relative, error) = CliTests.Run(common);
+        Assert.True(code == 0, error);
+        string bands = Path.Combine(_dir, "bands.csv"), fitted = Path.Combine(_dir, "fitted.csv"), svg = Path.Combine(_dir, "b.svg");
+        (code, var absolute, error) = CliTests.Run([.. common, "--absolute-sigma", "--bands", bands, "--fitted", fitted, "--plot", svg]);
+        Assert.True(code == 0, error);
+        using (var doc = JsonDocument.Parse(absolute))
+        {
+            var root = doc.RootElement;
+            // Without --absolute-sigma the covariance is scaled by the reduced χ²: SE ratio = √χ²ᵣ.
+            Assert.Equal(Math.Sqrt(root.GetProperty("reducedChiSquare").GetDouble()), Se(relative) / Se(absolute), 1e-6);
+            Assert.True(root.TryGetProperty("aic", out _) && root.TryGetProperty("bic", out _));
+        }
+        var bandRows = File.ReadAllLines(bands).Where(l => !l.StartsWith('#')).ToArray();
+        Assert.Equal("x,fit,confidence_lower,confidence_upper,prediction_lower,prediction_upper", bandRows[0]);
+        Assert.Equal(201, bandRows.Length);
+        foreach (var row in bandRows.Skip(1))
+        {
+            var v = row.Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+            Assert.True(v[2] <= v[1] && v[1] <= v[3] && v[4] <= v[2] && v[3] <= v[5], row);
+        }
+        var fittedRows = File.ReadAllLines(fitted);
+        Assert.Equal("x,y,fit,residual,sigma", fittedRows[0]);
+        Assert.Equal(21, fittedRows.Length);
+        var first = fittedRows[1].Split(',').Select(f => double.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        Assert.Equal(first[1] - first[2], first[3], 1e-12);
+        Assert.Contains("confidence band", File.ReadAllText(svg));
+
+        // An iteration limit the fit cannot meet: exit 1 with the best parameters so far.
+        (code, var limited, _) = CliTests.Run([.. common, "--max-iterations", "1"]);
+        Assert.Equal(1, code);
+        using (var doc = JsonDocument.Parse(limited)) Assert.Equal(1, doc.RootElement.GetProperty("iterations").GetInt32());
+        // Loose tolerances stop earlier than the defaults.
+        (code, var loose, error) = CliTests.Run([.. common, "--xtol", "1e-3", "--ftol", "1e-3"]);
+        Assert.True(code is 0 or 1, error);
+        using (var a = JsonDocument.Parse(loose)) using (var b = JsonDocument.Parse(relative))
+            Assert.True(a.RootElement.GetProperty("iterations").GetInt32() < b.RootElement.GetProperty("iterations").GetInt32());
+        // Bad values are bad input.
+        Assert.Equal(2, CliTests.Run([.. common, "--time-limit", "-1"]).Code);
+        Assert.Equal(2, CliTests.Run([.. common, "--max-iterations", "0"]).Code);
+        Assert.Equal(2, CliTests.Run([.. common, "--gtol", "-1"]).Code);
+        Assert.Equal(0, CliTests.Run([.. common, "--time-limit", "30"]).Code);
+    }
+
+    [Fact]
+    public void Eval_takes_the_model_and_parameters_from_fit_json_and_agrees_with_the_fitted_values()
+    {
+        string csv = Write("d.csv", Data(header: true));
+        var (code, fitJson, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--json");
+        Assert.True(code == 0, error);
+        string saved = Write("fit.json", fitJson);
+        (code, var evalCsv, error) = CliTests.Run("eval", "--from", saved, "--data", csv);
+        Assert.True(code == 0, error);
+        var rows = evalCsv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("x,f", rows[0]);
+        using var doc = JsonDocument.Parse(fitJson);
+        var fitted = doc.RootElement.GetProperty("fitted").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(fitted.Length, rows.Length - 1);
+        for (int i = 0; i < fitted.Length; i++)
+            Assert.Equal(fitted[i], double.Parse(rows[i + 1].Split(',')[1], CultureInfo.InvariantCulture), 1e-12 * Math.Abs(fitted[i]));
+
+        // Given parameters and a grid; --params overrides --from.
+        (code, var grid, error) = CliTests.Run("eval", "--model", "a*exp(-k*x)", "--params", "a=2,k=1", "--x", "0:1:3", "--json");
+        Assert.True(code == 0, error);
+        using (var g = JsonDocument.Parse(grid))
+        {
+            var points = g.RootElement.GetProperty("points");
+            Assert.Equal(3, points.GetArrayLength());
+            Assert.Equal(2 * Math.Exp(-0.5), points[1].GetProperty("f").GetDouble(), 1e-15);
+        }
+        (code, var overridden, _) = CliTests.Run("eval", "--from", saved, "--params", "b1=0", "--x", "100");
+        Assert.Equal(0, code);
+        Assert.Equal(0, double.Parse(overridden.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1].Split(',')[1], CultureInfo.InvariantCulture));
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x+b*y", "--params", "a=1,b=2", "--x", "1").Code);
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1", "--x", "0:1:1").Code);
+        Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1").Code);
+    }
 }

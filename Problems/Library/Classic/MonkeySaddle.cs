@@ -4,7 +4,7 @@ using Optima.LinearAlgebra;
 namespace Optima.Problems.Library;
 
 /// <summary>
-/// The monkey saddle f(x, y) = x³ − 3xy²: unbounded below (no minimum, so <see cref="KnownMinimum"/> is null). Its only
+/// The monkey saddle f(x, y) = x³ − 3xy²: unbounded below (no minimum, so <see cref="TestProblem.KnownMinimum"/> is null). Its only
 /// critical point is the origin, a degenerate saddle where the Hessian vanishes: second-order tests cannot classify it,
 /// which makes it the standard example for critical-point analysis beyond the Hessian. Start (1, 0.1).
 /// </summary>

@@ -4,7 +4,7 @@ using Optima.LinearAlgebra;
 namespace Optima.Problems.Library;
 
 /// <summary>
-/// The saddle f(x, y) = x² − y²: unbounded below (there is no minimum, so <see cref="KnownMinimum"/> is null). Its only
+/// The saddle f(x, y) = x² − y²: unbounded below (there is no minimum, so <see cref="TestProblem.KnownMinimum"/> is null). Its only
 /// critical point is the origin, a non-degenerate saddle (Hessian diag(2, −2)). From the start (1, 0.1) a descent method
 /// should run away along y; one started on the x-axis converges to the saddle, which critical-point analysis must
 /// then classify correctly.
