@@ -11,7 +11,7 @@ namespace Optima.LinearAlgebra;
 /// </summary>
 /// <remarks>
 /// The order, which every code path follows exactly: entry i is accumulated into partial sum i mod 16, in increasing
-/// i (a product with one rounding, <see cref="Math.FusedMultiplyAdd"/>, for <see cref="Dot"/> and
+/// i (a product with one rounding, <see cref="Math.FusedMultiplyAdd"/>, for <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/> and
 /// <see cref="SumOfSquares"/>); the 16 partial sums, all starting at +0, are then combined pairwise as
 /// t<sub>j</sub> = p<sub>j</sub> + p<sub>j+8</sub>, u<sub>j</sub> = t<sub>j</sub> + t<sub>j+4</sub>,
 /// v<sub>j</sub> = u<sub>j</sub> + u<sub>j+2</sub>, result = v<sub>0</sub> + v<sub>1</sub>. An AVX-512 machine holds
@@ -224,11 +224,11 @@ public static unsafe class Reproducible
         return Combine(lanes);
     }
 
-    /// <summary>Adds x·y (fused) to partial sum i mod 16 of <paramref name="lanes"/>: one step of <see cref="Dot"/>'s order.</summary>
+    /// <summary>Adds x·y (fused) to partial sum i mod 16 of <paramref name="lanes"/>: one step of <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>'s order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Accumulate(double* lanes, int i, double x, double y) => lanes[i & 15] = Math.FusedMultiplyAdd(x, y, lanes[i & 15]);
 
-    /// <summary>Σ a·b and Σ a·c in one pass over a (each in <see cref="Dot"/>'s order, so the same bits as two calls).</summary>
+    /// <summary>Σ a·b and Σ a·c in one pass over a (each in <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>'s order, so the same bits as two calls).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotPair(int n, double* a, double* b, double* c, out double ab, out double ac)
     {
@@ -239,7 +239,7 @@ public static unsafe class Reproducible
         else DotPair<BlockNone>(n, a, b, c, out ab, out ac);
     }
 
-    /// <summary>Σ s², Σ s·y and Σ y² in one pass (each in <see cref="Dot"/>'s order).</summary>
+    /// <summary>Σ s², Σ s·y and Σ y² in one pass (each in <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>'s order).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Dot3(int n, double* s, double* y, out double ss, out double sy, out double yy)
     {
@@ -250,7 +250,7 @@ public static unsafe class Reproducible
         else Dot3<BlockNone>(n, s, y, out ss, out sy, out yy);
     }
 
-    /// <summary>r ← r − α·q (fused) and returns the new Σ r² in <see cref="Dot"/>'s order, in one pass.</summary>
+    /// <summary>r ← r − α·q (fused) and returns the new Σ r² in <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>'s order, in one pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static double UpdateAndSquare(int n, double alpha, double* q, double* r)
     {
