@@ -22,8 +22,16 @@ namespace Optima.Tests.Fuzz;
 /// <see cref="DefaultSeconds"/> seconds; OPTIMA_FUZZ_CASES=N runs exactly N cases per reader (no time cap) and
 /// OPTIMA_FUZZ_SEED picks another stream.
 /// </summary>
-public class ReaderFuzzTests(ITestOutputHelper output)
+public sealed class ReaderFuzzTests(ITestOutputHelper output) : IDisposable
 {
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "optima-fuzz-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Removes the files the file-path readers were given.</summary>
+    public void Dispose()
+    {
+        if (Directory.Exists(_dir)) Directory.Delete(_dir, recursive: true);
+    }
+
     private const int DefaultCases = 3000;
     private const double DefaultSeconds = 3;
     private const double CaseSeconds = 5; // per case; generous for a shared 2-core machine
@@ -165,11 +173,10 @@ public class ReaderFuzzTests(ITestOutputHelper output)
 
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
-    private static string TempFile(string name)
+    private string TempFile(string name)
     {
-        string dir = Path.Combine(Path.GetTempPath(), "optima-fuzz-" + Environment.ProcessId);
-        Directory.CreateDirectory(dir);
-        return Path.Combine(dir, name);
+        Directory.CreateDirectory(_dir);
+        return Path.Combine(_dir, name);
     }
 
     [Fact]
