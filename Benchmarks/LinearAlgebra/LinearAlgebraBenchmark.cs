@@ -11,7 +11,10 @@ namespace Optima.Benchmarks.LinearAlgebra;
 /// `linalg` mode: GFLOP/s of dense LU, Cholesky and QR (R only) for Optima, MathNet (managed) and OpenBLAS
 /// (Debian's, through numpy/scipy), side by side in one run; then CG on the 2-D Poisson matrix against scipy's cg.
 /// Options: --sizes 1000,2000  --threads 1  --reps 3  --grid 1000 (CG: grid² unknowns)  --tol 1e-8
-///          --only all|dense|gemm|cg  --skip-mathnet  --skip-python  --python /usr/bin/python3
+///          --only all|dense|gemm|cg|spmv|bits  --skip-mathnet  --skip-python  --python /usr/bin/python3
+/// `--only bits` prints a hash of the bits of GEMM, LU, Cholesky and QR results for each size: run it under
+/// DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=128, DOTNET_EnableAVX2=0 and with other thread counts,
+/// and the hashes must not change.
 /// </summary>
 public static class LinearAlgebraBenchmark
 {
@@ -53,9 +56,13 @@ public static class LinearAlgebraBenchmark
         if (script is null) skipPython = true;
 
         Console.WriteLine($"Optima linear algebra benchmark: threads={threads}, kernel={DenseBlas.KernelDescription} (float {DenseBlas.SingleKernelDescription}), " +
-                          $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, cores={Environment.ProcessorCount}");
+                          $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256={System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, " +
+                          $"FMA={System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}, cores={Environment.ProcessorCount}" +
+                          string.Concat(Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_Enable", StringComparison.Ordinal) || k == "DOTNET_PreferredVectorBitWidth")
+                              .Order().Select(k => $", {k}={Environment.GetEnvironmentVariable(k)}")));
         if (only is "all" or "dense" or "gemm") Dense(sizes, threads, reps, only == "gemm", skipMathNet, skipPython ? null : (python, script!));
         if (only is "spmv") SpMV();
+        if (only is "bits") Bits(sizes, threads);
         if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
@@ -70,6 +77,11 @@ public static class LinearAlgebraBenchmark
             {
                 using var doc = JsonDocument.Parse(line);
                 var r = doc.RootElement;
+                if (r.TryGetProperty("info", out var info))
+                {
+                    Console.WriteLine($"  peer: {info.GetString()} (OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "unset"})");
+                    continue;
+                }
                 openBlas[(r.GetProperty("op").GetString()!, r.GetProperty("n").GetInt32())] = r.GetProperty("gflops").GetDouble();
             }
         }
@@ -112,6 +124,36 @@ public static class LinearAlgebraBenchmark
             Console.WriteLine($"{r.Op,-9}{r.N,6}{r.Optima,10:F2}{Fmt(r.MathNet),10}{Fmt(r.OpenBlas),10}{Ratio(r.Optima, r.OpenBlas),11}{Ratio(r.Optima, r.MathNet),13}");
         Console.WriteLine("QR flops are 4n³/3 (R only: Householder vectors kept, Q not formed), as scipy's qr(mode='r').");
         Console.WriteLine();
+    }
+
+    private static void Bits(List<int> sizes, int threads)
+    {
+        var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads };
+        Console.WriteLine("FNV-1a 64 hashes of the result bits (the same on every ISA and thread count):");
+        foreach (int n in sizes)
+        {
+            var a = Random(n, n, 42);
+            var spd = Spd(n, 43);
+            var c = new DenseMatrix(n, n);
+            DenseBlas.Gemm(1, a, false, spd, true, 0, c, threads);
+            var lu = LuFactorization.Factorize(a, opts);
+            var chol = CholeskyFactorization.Factorize(spd, opts);
+            var qr = QrFactorization.Factorize(a, opts);
+            Console.WriteLine($"  n={n,5}  GEMM {Hash(c.Data):x16}  LU {Hash(lu.Factors.Data, lu.Pivots.ToArray().Select(p => (double)p).ToArray()):x16}  " +
+                              $"Cholesky {Hash(chol.L.Data):x16}  QR {Hash(qr.Factors.Data, qr.Tau.ToArray()):x16}");
+        }
+
+        static ulong Hash(params double[][] parts)
+        {
+            ulong h = 14695981039346656037UL;
+            foreach (var part in parts)
+                foreach (double v in part)
+                {
+                    ulong bits = (ulong)BitConverter.DoubleToInt64Bits(v);
+                    for (int b = 0; b < 8; b++) { h ^= (bits >> (8 * b)) & 0xff; h *= 1099511628211UL; }
+                }
+            return h;
+        }
     }
 
     private static void Cg(int grid, double tol, int threads, (string Python, string Script)? py)

@@ -24,7 +24,21 @@ def best_of(reps, setup, fn):
     return best
 
 
+def kernel_info():
+    """Which OpenBLAS kernel set runs (OPENBLAS_CORETYPE=Haswell forces the AVX2 one), via threadpoolctl if present."""
+    try:
+        import threadpoolctl
+        info = [i for i in threadpoolctl.threadpool_info() if i.get("internal_api") == "openblas"]
+        if info:
+            return {"lib": "openblas", "info": f"OpenBLAS {info[0].get('version')} {info[0].get('architecture')}, "
+                                               f"{info[0].get('num_threads')} thread(s)"}
+    except ImportError:
+        pass
+    return {"lib": "openblas", "info": "OpenBLAS (kernel unknown: install python3-threadpoolctl)"}
+
+
 def dense(sizes, reps):
+    print(json.dumps(kernel_info()), flush=True)
     rng = np.random.default_rng(42)
     for n in sizes:
         a = np.asfortranarray(rng.uniform(-1, 1, (n, n)))
