@@ -63,6 +63,7 @@ public static class LinearAlgebraBenchmark
         if (only is "all" or "dense" or "gemm") Dense(sizes, threads, reps, only == "gemm", skipMathNet, skipPython ? null : (python, script!));
         if (only is "spmv") SpMV();
         if (only is "bits") Bits(sizes, threads);
+        if (only is "kernels") KernelRates(sizes, threads, reps);
         if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
@@ -124,6 +125,34 @@ public static class LinearAlgebraBenchmark
             Console.WriteLine($"{r.Op,-9}{r.N,6}{r.Optima,10:F2}{Fmt(r.MathNet),10}{Fmt(r.OpenBlas),10}{Ratio(r.Optima, r.OpenBlas),11}{Ratio(r.Optima, r.MathNet),13}");
         Console.WriteLine("QR flops are 4n³/3 (R only: Householder vectors kept, Q not formed), as scipy's qr(mode='r').");
         Console.WriteLine();
+    }
+
+    // GFLOP/s of the building blocks the factorizations spend their time in, at the shapes of a top-level split.
+    private static unsafe void KernelRates(List<int> sizes, int threads, int reps)
+    {
+        foreach (int n in sizes)
+        {
+            int h = n / 2;
+            var l = Random(h, h, 1);
+            for (int i = 0; i < h; i++) l.Data[i + i * h] = 4;
+            var b = Random(h, h, 2);
+            var work = new DenseMatrix(h, h);
+            var panel = Random(n, 64, 3);
+            var pwork = new DenseMatrix(n, 64);
+            var ipiv = new int[64];
+            double cube = (double)h * h * h;
+            fixed (double* pl = l.Data, pw = work.Data, pp = pwork.Data)
+            fixed (int* ip = ipiv)
+            {
+                var pl2 = pl; var pw2 = pw; var pp2 = pp; var ip2 = ip;
+                double gemm = Gflops(2 * cube, reps, () => Optima.LinearAlgebra.Kernels.Gemm.Update(h, h, h, -1.0, pl2, h, false, pl2, h, true, pw2, h, threads), () => b.CopyTo(work));
+                double left = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.TrsmLeftLowerUnit(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double right = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.TrsmRightLowerTrans(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double syrk = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.SyrkLowerMinus(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double lup = Gflops(64.0 * 64 * (n - 64.0 / 3), reps, () => Optima.LinearAlgebra.Kernels.Dense.LuRecursive(n, 64, pp2, n, ip2, threads), () => panel.CopyTo(pwork));
+                Console.WriteLine($"n={n}: GEMM {h}³ {gemm:F2}, TRSM left-lower-unit {left:F2}, TRSM right-lower-trans {right:F2}, SYRK {syrk:F2}, LU panel {n}×64 {lup:F2} GFLOP/s");
+            }
+        }
     }
 
     private static void Bits(List<int> sizes, int threads)

@@ -202,5 +202,58 @@ public class KernelBitsTests
             }
     }
 
+    [Theory]
+    [InlineData(29, 31, 1)]
+    [InlineData(67, 13, 2)]
+    [InlineData(203, 29, 3)]
+    [InlineData(17, 200, 4)]
+    public unsafe void Trsm_equals_a_scalar_reference_of_the_documented_order(int m, int n, int seed)
+    {
+        // Left, unit lower: b_ij = fma(−b_kj, l_ik, b_ij) for k < i ascending, skipped where b_kj = 0.
+        // Right, lower transposed: b_ij = fma(−l_jk, x_ik, b_ij) for k < j ascending (skipped where l_jk = 0), then · (1/l_jj).
+        // Below the recursion base (32) these are the base kernels alone (vector, four-column and row-block paths with
+        // scalar remainders); above it GEMM joins in, with its own order, so compare those sizes across kernels only.
+        var rng = new Random(seed);
+        var l = RandomMatrix(Math.Max(m, n), Math.Max(m, n), seed);
+        int ld = l.Rows;
+        for (int i = 0; i < ld; i++) l.Data[i + i * ld] = 2 + rng.Next(3);
+        for (int z = 0; z < ld; z++) l.Data[rng.Next(ld) + rng.Next(ld) * ld] = 0.0; // some zeros take the skip path
+        var b = RandomMatrix(m, n, seed + 1);
+        for (int z = 0; z < 5; z++) b.Data[rng.Next(m * n)] = 0.0;
+        if (m <= 32)
+        {
+            var left = b.Clone();
+            var refLeft = b.Clone();
+            for (int j = 0; j < n; j++)
+                for (int k = 0; k < m; k++)
+                {
+                    double bk = refLeft.Data[k + j * m];
+                    if (bk == 0.0) continue;
+                    for (int i = k + 1; i < m; i++)
+                        refLeft.Data[i + j * m] = Math.FusedMultiplyAdd(-bk, l.Data[i + k * ld], refLeft.Data[i + j * m]);
+                }
+            fixed (double* pl = l.Data, pb = left.Data) Dense.TrsmLeftLowerUnit(m, n, pl, ld, pb, m, 1);
+            Assert.Equal(BitsOf(refLeft.Data), BitsOf(left.Data));
+        }
+        if (n <= 32)
+        {
+            var right = b.Clone();
+            var refRight = b.Clone();
+            for (int i = 0; i < m; i++)
+                for (int j = 0; j < n; j++)
+                {
+                    double s = refRight.Data[i + j * m];
+                    for (int k = 0; k < j; k++)
+                    {
+                        double ljk = l.Data[j + k * ld];
+                        if (ljk != 0.0) s = Math.FusedMultiplyAdd(-ljk, refRight.Data[i + k * m], s);
+                    }
+                    refRight.Data[i + j * m] = s * (1.0 / l.Data[j + j * ld]);
+                }
+            fixed (double* pl = l.Data, pb = right.Data) Dense.TrsmRightLowerTrans(m, n, pl, ld, pb, m, 1);
+            Assert.Equal(BitsOf(refRight.Data), BitsOf(right.Data));
+        }
+    }
+
     private static long[] BitsOf(double[] x) => x.Select(BitConverter.DoubleToInt64Bits).ToArray();
 }
