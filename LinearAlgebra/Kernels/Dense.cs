@@ -322,7 +322,7 @@ internal static unsafe class Dense
             {
                 double* col = a + (long)c * lda;
                 double akc = col[k];
-                if (akc != 0.0) Axpy(m - k - 1, -akc, colk + k + 1, col + k + 1);
+                if (akc != 0.0) FmaInto(m - k - 1, -akc, colk + k + 1, col + k + 1);
             }
         }
     }
