@@ -64,6 +64,7 @@ public static class LinearAlgebraBenchmark
         if (only is "spmv") SpMV();
         if (only is "bits") Bits(sizes, threads);
         if (only is "kernels") KernelRates(sizes, threads, reps);
+        if (only is "bcsstk15") DenseCholeskyOfFile("bcsstk15", threads, reps);
         if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
@@ -153,6 +154,24 @@ public static class LinearAlgebraBenchmark
                 Console.WriteLine($"n={n}: GEMM {h}³ {gemm:F2}, TRSM left-lower-unit {left:F2}, TRSM right-lower-trans {right:F2}, SYRK {syrk:F2}, LU panel {n}×64 {lup:F2} GFLOP/s");
             }
         }
+    }
+
+    // Dense Cholesky of a Matrix Market SPD matrix from ../shared/data/matrices (bcsstk15: n = 3948), seconds and GFLOP/s.
+    private static void DenseCholeskyOfFile(string name, int threads, int reps)
+    {
+        string? dir = FindScript() is { } sc ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sc)!, "..", "..", "..", "shared", "data", "matrices")) : null;
+        string? path = dir is null ? null : Path.Combine(dir, name + ".mtx");
+        if (path is null || !File.Exists(path))
+        {
+            Console.WriteLine($"{name}.mtx not found under ../shared/data/matrices");
+            return;
+        }
+        var a = Optima.LinearAlgebra.IO.MatrixMarket.ReadSparse(path).ToDense();
+        var work = new DenseMatrix(a.Rows, a.Columns);
+        var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads, Overwrite = true };
+        double n = a.Rows;
+        double g = Gflops(n * n * n / 3, reps, () => CholeskyFactorization.Factorize(work, opts), () => a.CopyTo(work));
+        Console.WriteLine($"dense Cholesky of {name} (n = {a.Rows}), threads={threads}: {n * n * n / 3 / g * 1e-9:F2} s, {g:F2} GFLOP/s (best of {reps})");
     }
 
     private static void Bits(List<int> sizes, int threads)
