@@ -2,10 +2,7 @@
 # Installs the Debian packages Optima's tests and benchmarks can use. Idempotent; needs root (or sudo) for apt.
 # Nothing here is required to build: the library itself needs only the .NET 10 SDK.
 set -euo pipefail
-# chromium: the HTML report test renders in headless Chromium. The rest are benchmark peers only (the tests never need
-# them): OpenBLAS through numpy/scipy for `Benchmarks -- linalg`, threadpoolctl to report which OpenBLAS kernel ran,
-# torch for `Benchmarks -- optim` and `mnist`.
-packages=(dataset-fashion-mnist chromium python3-numpy python3-scipy libopenblas0-pthread python3-threadpoolctl python3-torch)
+packages=(dataset-fashion-mnist chromium)   # chromium: the HTML report test renders in headless Chromium; later: python3-scipy …
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
