@@ -14,6 +14,10 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Stochastic.MnistBenchmark.Run),
     ["fit"] = ("curve fitting: 10^6-point two-exponential fit (autodiff vs hand Jacobian vs expression, vs scipy least_squares) and FitMany fits/s (see Benchmarks/Fitting)",
         Optima.Benchmarks.Fitting.FitBenchmark.Run),
+    ["fingerprint"] = ("one line per computation with a hash of its exact bits: NIST, MGH, CG, dense, optimizers, MLP, curve fit (see scripts/fingerprint.sh)",
+        Optima.Benchmarks.Fingerprint.FingerprintBenchmark.Run),
+    ["reduce"] = ("fixed-order reductions (Reproducible.Dot/Sum/SumOfSquares) vs TensorPrimitives: ns per call and ratio",
+        Optima.Benchmarks.Fingerprint.ReduceBenchmark.Run),
 };
 
 if (args.Length == 0 || !modes.TryGetValue(args[0], out var mode))

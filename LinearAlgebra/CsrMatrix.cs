@@ -115,10 +115,14 @@ public sealed class CsrMatrix : ILinearOperator
     /// Builds a canonical CSR matrix from coordinate triplets; duplicate (i, j) entries are summed.
     /// </summary>
     /// <exception cref="ArgumentException">The spans differ in length or an index is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is negative, or the rows are too many for an array of row pointers.</exception>
     public static CsrMatrix FromCoordinates(int rows, int columns, ReadOnlySpan<int> rowIndices, ReadOnlySpan<int> columnIndices, ReadOnlySpan<double> values)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
         ArgumentOutOfRangeException.ThrowIfNegative(columns);
+        // rows + 1 row pointers must fit in an array (rows = int.MaxValue used to overflow into an OverflowException).
+        if (rows >= Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(rows), rows, $"{rows} rows are too many for CSR storage (at most {Array.MaxLength - 1}).");
         if (rowIndices.Length != values.Length || columnIndices.Length != values.Length)
             throw new ArgumentException($"rowIndices ({rowIndices.Length}), columnIndices ({columnIndices.Length}) and values ({values.Length}) must have the same length.", nameof(values));
         int nnz = values.Length;
@@ -403,7 +407,7 @@ public sealed class CsrMatrix : ILinearOperator
         if (UseParallel(out _))
         {
             Multiply(x, y);
-            return System.Numerics.Tensors.TensorPrimitives.Dot(x, y);
+            return Reproducible.Dot(x, y); // the order MultiplyDotRows follows: the same bits with any thread count
         }
         unsafe
         {
@@ -492,24 +496,46 @@ public sealed class CsrMatrix : ILinearOperator
         }
     }
 
-    // Σ_k va[k]·x[ci[k]] over one row: AVX2 gathers for long rows (8 entries per step), scalar with two
-    // accumulators for short ones (a 5-point stencil row gains nothing from a gather).
+    // Σ_k va[k]·x[ci[k]] over one row, in one order on every CPU: a row of 16 or more entries is summed in 8 partial
+    // sums (entry k into sum k mod 8, fused products; AVX2 gathers 8 entries per step, the other paths compute the same
+    // lanes one by one), combined as ((p0+p4)+(p2+p6)) + ((p1+p5)+(p3+p7)); the rest of the row, and every shorter row,
+    // by two alternating plain sums (a 5-point stencil row gains nothing from a gather).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe double RowDot(int k, int end, int* ci, double* va, double* x)
     {
         double s0 = 0, s1 = 0;
-        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported && end - k >= 16)
+        if (end - k >= 16)
         {
-            var acc0 = System.Runtime.Intrinsics.Vector256<double>.Zero;
-            var acc1 = System.Runtime.Intrinsics.Vector256<double>.Zero;
-            for (; k + 8 <= end; k += 8)
+            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
-                var x0 = System.Runtime.Intrinsics.X86.Avx2.GatherVector256(x, System.Runtime.Intrinsics.Vector128.Load(ci + k), 8);
-                var x1 = System.Runtime.Intrinsics.X86.Avx2.GatherVector256(x, System.Runtime.Intrinsics.Vector128.Load(ci + k + 4), 8);
-                acc0 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(va + k), x0, acc0);
-                acc1 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(va + k + 4), x1, acc1);
+                var acc0 = System.Runtime.Intrinsics.Vector256<double>.Zero;
+                var acc1 = System.Runtime.Intrinsics.Vector256<double>.Zero;
+                for (; k + 8 <= end; k += 8)
+                {
+                    var x0 = System.Runtime.Intrinsics.X86.Avx2.GatherVector256(x, System.Runtime.Intrinsics.Vector128.Load(ci + k), 8);
+                    var x1 = System.Runtime.Intrinsics.X86.Avx2.GatherVector256(x, System.Runtime.Intrinsics.Vector128.Load(ci + k + 4), 8);
+                    acc0 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(va + k), x0, acc0);
+                    acc1 = System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(System.Runtime.Intrinsics.Vector256.Load(va + k + 4), x1, acc1);
+                }
+                var t = acc0 + acc1; // (p0+p4, p1+p5, p2+p6, p3+p7)
+                s0 = (t[0] + t[2]) + (t[1] + t[3]);
             }
-            s0 = System.Runtime.Intrinsics.Vector256.Sum(acc0 + acc1);
+            else
+            {
+                double p0 = 0, p1 = 0, p2 = 0, p3 = 0, p4 = 0, p5 = 0, p6 = 0, p7 = 0;
+                for (; k + 8 <= end; k += 8)
+                {
+                    p0 = Math.FusedMultiplyAdd(va[k], x[ci[k]], p0);
+                    p1 = Math.FusedMultiplyAdd(va[k + 1], x[ci[k + 1]], p1);
+                    p2 = Math.FusedMultiplyAdd(va[k + 2], x[ci[k + 2]], p2);
+                    p3 = Math.FusedMultiplyAdd(va[k + 3], x[ci[k + 3]], p3);
+                    p4 = Math.FusedMultiplyAdd(va[k + 4], x[ci[k + 4]], p4);
+                    p5 = Math.FusedMultiplyAdd(va[k + 5], x[ci[k + 5]], p5);
+                    p6 = Math.FusedMultiplyAdd(va[k + 6], x[ci[k + 6]], p6);
+                    p7 = Math.FusedMultiplyAdd(va[k + 7], x[ci[k + 7]], p7);
+                }
+                s0 = ((p0 + p4) + (p2 + p6)) + ((p1 + p5) + (p3 + p7));
+            }
         }
         for (; k + 1 < end; k += 2)
         {
@@ -523,7 +549,8 @@ public sealed class CsrMatrix : ILinearOperator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private unsafe double MultiplyDotRows(int rowStart, int rowEnd, double* x, double* y)
     {
-        double dot = 0;
+        double* lanes = stackalloc double[Reproducible.Lanes];
+        for (int j = 0; j < Reproducible.Lanes; j++) lanes[j] = 0;
         fixed (int* rp = _rowPtr, ci = _colIdx)
         fixed (double* va = _values)
         {
@@ -531,9 +558,9 @@ public sealed class CsrMatrix : ILinearOperator
             {
                 double yi = RowDot(rp[i], rp[i + 1], ci, va, x);
                 y[i] = yi;
-                dot += yi * x[i];
+                Reproducible.Accumulate(lanes, i, x[i], yi); // xᵀy in Reproducible.Dot's order
             }
         }
-        return dot;
+        return Reproducible.Combine(lanes);
     }
 }

@@ -162,14 +162,14 @@ public sealed class DenseMatrix : ILinearOperator
         ThrowIfLengthMismatch(x.Length, Rows, nameof(x));
         ThrowIfLengthMismatch(y.Length, Columns, nameof(y));
         for (int j = 0; j < Columns; j++)
-            y[j] = TensorPrimitives.Dot(_data.AsSpan(j * Rows, Rows), x);
+            y[j] = Reproducible.Dot(_data.AsSpan(j * Rows, Rows), x);
     }
 
     /// <summary>The largest absolute entry (0 for an empty matrix).</summary>
     public double MaxAbs() => _data.Length == 0 ? 0.0 : Math.Abs(TensorPrimitives.MaxMagnitude<double>(_data));
 
     /// <summary>The Frobenius norm, computed without overflow or underflow for extreme entries.</summary>
-    public double FrobeniusNorm() => TensorPrimitives.Norm(_data.AsSpan());
+    public double FrobeniusNorm() => Reproducible.Norm(_data.AsSpan());
 
     /// <summary>True when every entry is finite.</summary>
     public bool IsFinite()

@@ -337,13 +337,25 @@ public static class LinearSolvers
             case LinearSolverKind.ConjugateGradient: r = ConjugateGradient.Solve(a, b, x, io); break;
             default:
                 pk = o.Preconditioner;
-                IPreconditioner? m = pk switch
+                // A matrix that defeats the preconditioner is not positive definite: that is a breakdown of PCG (a
+                // result), not misuse — the preconditioners themselves throw, since they promise a usable factor.
+                if (pk is PreconditionerKind.Jacobi or PreconditionerKind.IncompleteCholesky && NonPositiveDiagonal(csr!) is { } row)
+                    return Breakdown(o, pk, $"row {row} has a diagonal entry ≤ 0 (or none), so the matrix is not positive definite and {NameOf(pk)} cannot be formed", x, b, a, sw);
+                IPreconditioner? m;
+                try
                 {
-                    PreconditionerKind.Jacobi => new JacobiPreconditioner(csr!),
-                    PreconditionerKind.Ssor => new SsorPreconditioner(csr!, o.Omega),
-                    PreconditionerKind.IncompleteCholesky => new IncompleteCholeskyPreconditioner(csr!),
-                    _ => null,
-                };
+                    m = pk switch
+                    {
+                        PreconditionerKind.Jacobi => new JacobiPreconditioner(csr!),
+                        PreconditionerKind.Ssor => new SsorPreconditioner(csr!, o.Omega),
+                        PreconditionerKind.IncompleteCholesky => new IncompleteCholeskyPreconditioner(csr!),
+                        _ => null,
+                    };
+                }
+                catch (ArithmeticException e)
+                {
+                    return Breakdown(o, pk, e.Message, x, b, a, sw);
+                }
                 if (m is IncompleteCholeskyPreconditioner ic && ic.Shift > 0) note = ic.Description;
                 r = m is null ? ConjugateGradient.Solve(a, b, x, io) : ConjugateGradient.Solve(a, m, b, x, io);
                 break;
@@ -363,6 +375,34 @@ public static class LinearSolvers
             Note = note,
         };
     }
+
+    /// <summary>The first row whose diagonal entry is missing or not positive, or null.</summary>
+    private static int? NonPositiveDiagonal(CsrMatrix a)
+    {
+        int[] rp = a.RowPointers, ci = a.ColumnIndices;
+        double[] v = a.Values;
+        for (int i = 0; i < a.Rows; i++)
+        {
+            bool positive = false;
+            for (int k = rp[i]; k < rp[i + 1]; k++)
+                if (ci[k] == i) positive = v[k] > 0;
+            if (!positive) return i;
+        }
+        return null;
+    }
+
+    private static LinearSolveResult Breakdown(LinearSolveOptions o, PreconditionerKind pk, string note, double[] x, ReadOnlySpan<double> b, ILinearOperator a, Stopwatch sw) => new()
+    {
+        Solution = x,
+        Method = o.Method,
+        MethodDescription = pk == PreconditionerKind.IncompleteCholesky ? "PCG(IC(0))" : "PCG(Jacobi)",
+        Preconditioner = pk,
+        Reason = LinearTerminationReason.Breakdown,
+        Iterations = 0,
+        RelativeResidual = RelativeResidual(a, x, b),
+        Elapsed = sw.Elapsed,
+        Note = note,
+    };
 
     private static double RelativeResidual(ILinearOperator a, double[] x, ReadOnlySpan<double> b)
     {

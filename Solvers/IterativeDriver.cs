@@ -59,7 +59,7 @@ public static class IterativeDriver
             if (status == StepStatus.Failed)
             {
                 if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed
-                    && IsMinimizerToWorkingPrecision(state))
+                    && (IsMinimizerToWorkingPrecision(state) || state.GradientWithinRounding()))
                     return Finish(TerminationReason.PrecisionLimit,
                         $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
                 return Finish(state.FailureReason, state.Message);

@@ -44,6 +44,13 @@ public abstract class MethodState
     /// </summary>
     public virtual ReadOnlySpan<double> Gradient => ReadOnlySpan<double>.Empty;
 
+    /// <summary>
+    /// True when the method can tell that its gradient at <see cref="X"/> is at the level of its own rounding error by
+    /// a scale-invariant test of its own (least squares: the cosine between r and every column of J is below √ε);
+    /// the driver then reports <see cref="TerminationReason.PrecisionLimit"/> when no step can make progress. Default false.
+    /// </summary>
+    internal virtual bool GradientWithinRounding() => false;
+
     /// <summary>False for derivative-free methods, whose <see cref="GradientNorm"/> stays NaN. Default true.</summary>
     public virtual bool UsesGradient => true;
 

@@ -41,8 +41,10 @@ internal static partial class Commands
             foreach (var n in names)
                 if (!MethodComparer.IsKnown(n))
                     throw new ArgumentException($"Unknown method '{n}'. Known methods: {string.Join(", ", MethodComparer.KnownMethods)}.");
+            foreach (var n in names) CheckDimension(target.Objective.Dimension, n);
             int iterations = parse.GetValue(maxIter);
             if (iterations < 1) throw new ArgumentException("--max-iter must be at least 1.");
+            CheckLearningRate(parse.GetValue(lr));
             string? plotPath = parse.GetValue(plot), pathsPath = parse.GetValue(paths), reportPath = parse.GetValue(report);
             if (pathsPath is not null && target.Objective.Dimension != 2)
                 throw new ArgumentException($"--paths draws 2-D problems only; {target.Description} has dimension {target.Objective.Dimension}.");
@@ -55,6 +57,7 @@ internal static partial class Commands
                 ReportIterations = live,
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
+                CancellationToken = context.Cancellation,
                 RecordPaths = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
             var progress = new CompareProgress(context.Error, live);
@@ -75,7 +78,8 @@ internal static partial class Commands
             if (pathsPath is not null) File.WriteAllText(pathsPath, pathsSvg);
             if (reportPath is not null) File.WriteAllText(reportPath, ComparisonHtml.Build(result, title, convergenceSvg!, pathsSvg));
 
-            bool anyConverged = result.Runs.Any(r => r.Result?.IsConverged == true);
+            // A cancelled comparison still prints its table, but is not a finished run.
+            bool anyConverged = result.Runs.Any(r => r.Result?.IsConverged == true) && !context.Cancellation.IsCancellationRequested;
             if (parse.GetValue(json))
             {
                 context.WriteJson(new

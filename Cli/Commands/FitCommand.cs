@@ -12,7 +12,7 @@ internal static partial class Commands
     private static Command FitCommand(CliContext context)
     {
         var json = JsonOption();
-        var file = new Argument<string>("data") { Description = "CSV file: a header row of column names, or no header and the columns x, y[, σ]." };
+        var file = new Argument<string>("data") { Description = "CSV file: a header row of column names (each starting with a letter), or no header and the columns x, y[, σ]." };
         var model = new Option<string>("--model") { Description = "The model, e.g. \"b1*(1-exp(-b2*x))\"; identifiers that are not data columns are parameters.", Required = true };
         var start = new Option<string>("--start") { Description = "Start values of every parameter: b1=500,b2=1e-4.", Required = true };
         var xCol = new Option<string?>("--x") { Description = "The x column(s) by name or 1-based number, comma-separated for several variables (default: 'x', else the first column)." };
@@ -57,8 +57,10 @@ internal static partial class Commands
                 if (!Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
                     throw new ArgumentException($"The x column '{v}' is not a valid name for the model; rename it in the header or use --x with a single column (then it is 'x').");
 
-            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
             var parameterNames = identifiers.Where(n => !variables.Contains(n, StringComparer.Ordinal)).ToArray();
+            if (parameterNames.Length == 0)
+                throw new ArgumentException($"--model: '{modelText}' has no parameters to fit (every identifier in it is a data column: {string.Join(", ", variables)}).");
+            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
             foreach (var name in startValues.Keys)
                 if (!parameterNames.Contains(name, StringComparer.Ordinal))
                     throw new ArgumentException(variables.Contains(name, StringComparer.Ordinal)
@@ -78,6 +80,8 @@ internal static partial class Commands
                     var other => throw new ArgumentException($"Unknown --method '{other}'. Known methods: lm, gn, dogleg."),
                 },
                 ConfidenceLevel = parse.GetValue(confidence),
+                CancellationToken = context.Cancellation,
+                Progress = new SlowRunProgress(context.Error, "fit"),
                 Sigma = sigmaIndex is { } si ? table.Values(si) : null,
                 Weights = weightIndex is { } wi ? table.Values(wi) : null,
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,
@@ -275,6 +279,7 @@ internal sealed class CsvTable
     /// <summary>Reads a CSV (comma, semicolon, tab or whitespace separated; '#' comments and blank lines skipped).</summary>
     public static CsvTable Read(string path)
     {
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not a data file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
         var lines = File.ReadAllLines(path);
         string[]? names = null;
@@ -294,6 +299,13 @@ internal sealed class CsvTable
                 bool numeric = fields.All(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
                 if (!numeric)
                 {
+                    // The first row is a header only when every field is a name (starts with a letter or '_');
+                    // a row mixing numbers with a typo ("4.01x") or an empty field is data gone wrong, not a header.
+                    int bad = Array.FindIndex(fields, f => f.Length == 0 || !(char.IsLetter(f[0]) || f[0] == '_'));
+                    if (bad >= 0)
+                        throw new InvalidDataException(fields[bad].Length == 0
+                            ? $"{path}, line {i + 1}: field {bad + 1} is empty. The first row must be all numbers (data) or all column names (a header)."
+                            : $"{path}, line {i + 1}: '{Shorten(fields[bad])}' (field {bad + 1}) is neither a number nor a column name. The first row must be all numbers (data) or all names starting with a letter (a header).");
                     names = fields;
                     header = true;
                     if (names.Distinct().Count() != names.Length) throw new InvalidDataException($"{path}, line {i + 1}: the header repeats a column name.");
@@ -311,11 +323,13 @@ internal sealed class CsvTable
             var row = new double[fields.Length];
             for (int c = 0; c < fields.Length; c++)
                 if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]))
-                    throw new InvalidDataException($"{path}, line {i + 1}: '{fields[c]}' in column {names[c]} is not a number.");
+                    throw new InvalidDataException($"{path}, line {i + 1}: '{Shorten(fields[c])}' in column {Shorten(names[c])} is not a number.");
             rows.Add(row);
             rowLines.Add(i + 1);
         }
         if (names is null || rows.Count == 0) throw new InvalidDataException($"{path}: no data rows.");
         return new CsvTable(path, names, header, rows, rowLines);
     }
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }

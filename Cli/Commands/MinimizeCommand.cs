@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Optima.Problems;
 using Optima.Solvers;
+using Optima.Solvers.Comparison;
 using Optima.Solvers.Stochastic;
 
 namespace Optima.Cli;
@@ -28,12 +29,19 @@ internal static partial class Commands
                 : target.Problem?.StandardStart() ?? throw new ArgumentException("--start is required with --objective (e.g. --start x=-1.2,y=1).");
             string name = parse.GetValue(method)!;
             string? tracePath = parse.GetValue(trace);
+            if (parse.GetValue(maxIter) < 1) throw new ArgumentException($"--max-iter must be at least 1, not {parse.GetValue(maxIter)}.");
+            if (!(parse.GetValue(gtol) >= 0) || double.IsInfinity(parse.GetValue(gtol)))
+                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--gtol must be a finite number ≥ 0, not {parse.GetValue(gtol)}."));
+            CheckLearningRate(parse.GetValue(lr));
+            if (tracePath is not null) RequireWritable(tracePath, "--trace");
             var options = new SolverOptions
             {
                 MaxIterations = parse.GetValue(maxIter),
                 GradientTolerance = parse.GetValue(gtol),
                 RecordHistory = tracePath is not null,
                 RecordPath = tracePath is not null,
+                CancellationToken = context.Cancellation,
+                Progress = new SlowRunProgress(context.Error, "minimize"),
             };
             var result = RunMethod(name, target, x0, options, parse.GetValue(lr));
             if (tracePath is not null) WriteTrace(tracePath, target.VariableNames, result);
@@ -83,21 +91,46 @@ internal static partial class Commands
         return command;
     }
 
+    /// <summary>--lr, when given, is a finite number &gt; 0.</summary>
+    internal static void CheckLearningRate(double? lr)
+    {
+        if (lr is { } g && !(g > 0 && double.IsFinite(g)))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--lr must be a finite number > 0, not {g}."));
+    }
+
     /// <summary>Runs a deterministic method from the registry, or a first-order optimizer full-batch.</summary>
     internal static OptimizationResult RunMethod(string name, ObjectiveSource target, double[] start, SolverOptions options, double? learningRate)
     {
-        if (Optimizers.Names.Contains(name, StringComparer.OrdinalIgnoreCase) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+        if (Optimizers.IsKnown(name) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
             var settings = new OptimizerSettings { LearningRate = learningRate };
             return new OptimizerMinimizer(name.ToLowerInvariant(), settings).Minimize(target.Objective, start, options);
         }
         if (!Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
-            throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Methods.Names.Concat(Optimizers.Names).Distinct())}.");
+            throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", MethodComparer.KnownMethods.Distinct())}.");
         if (learningRate is not null) throw new ArgumentException($"--lr applies to first-order optimizers ({string.Join(", ", Optimizers.Names)}), not to '{name}'.");
+        CheckDimension(target.Objective.Dimension, name);
         var descriptor = Methods.Get(name);
         // Least-squares methods need residuals: library MGH problems have them, expressions do not.
         object problemForMethod = descriptor.Requires == ProblemCapability.LeastSquares && target.Problem is ILeastSquaresProblem ls ? ls : target.Objective;
         return descriptor.Minimize(problemForMethod, start, options);
+    }
+
+    /// <summary>
+    /// Progress on stderr for a run that takes a while: nothing during the first second (short runs stay quiet), then
+    /// one line a second with the iteration, f and ‖∇f‖∞.
+    /// </summary>
+    private sealed class SlowRunProgress(TextWriter error, string what) : IProgress<IterationRecord>
+    {
+        private double _next = 1;
+
+        public void Report(IterationRecord r)
+        {
+            if (r.ElapsedSeconds < _next) return;
+            _next = Math.Floor(r.ElapsedSeconds) + 1;
+            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: iteration {r.Iteration}, f = {r.Value:G10}, ‖∇f‖∞ = {r.GradientNorm:G3}, {r.ElapsedSeconds:F0} s"));
+            error.Flush();
+        }
     }
 
     private static void WriteTrace(string path, IReadOnlyList<string> names, OptimizationResult result)

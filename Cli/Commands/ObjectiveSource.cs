@@ -52,6 +52,34 @@ internal static partial class Commands
         new Option<int?>("--dim") { Description = "Dimension, for scalable library problems." }
     );
 
+    /// <summary>
+    /// The largest --dim a command accepts: a run keeps tens of n-vectors (L-BFGS: 2m + 6), 8·n bytes each, so
+    /// 10⁶ costs a few hundred MB. Larger sizes are refused up front rather than failing after minutes.
+    /// </summary>
+    public const int MaxDimension = 1_000_000;
+
+    /// <summary>
+    /// The largest dimension for a method or check that holds n × n matrices (a Hessian, BFGS's inverse Hessian, a
+    /// square Jacobian): 8·n² bytes each, 200 MB at 5000.
+    /// </summary>
+    public const int MaxDenseDimension = 5_000;
+
+    private static readonly string[] DenseMethods =
+        ["bfgs", "newton", "newton-tr", "newton-tr-dogleg", "gauss-newton", "levenberg", "lm", "dogleg-ls"];
+
+    /// <summary>Refuses a dimension the command cannot hold (<paramref name="method"/> null: any method; "check": the Hessian check).</summary>
+    public static void CheckDimension(int n, string? method)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        if (n > MaxDimension)
+            throw new ArgumentException(string.Create(ci, $"--dim {n} is larger than the {MaxDimension:N0} the CLI runs (each of the tens of vectors a run keeps takes 8·n bytes)."));
+        bool dense = method == "check" || (method is not null && DenseMethods.Contains(method, StringComparer.OrdinalIgnoreCase));
+        if (dense && n > MaxDenseDimension)
+            throw new ArgumentException(method == "check"
+                ? string.Create(ci, $"--dim {n}: the Hessian check forms two dense n × n matrices (8·n² bytes each) and takes n gradient evaluations; it runs up to n = {MaxDenseDimension:N0}.")
+                : string.Create(ci, $"--dim {n}: method '{method}' holds n × n matrices (8·n² bytes each) and runs up to n = {MaxDenseDimension:N0}; use lbfgs, cg-pr or newton-cg for larger problems."));
+    }
+
     public static ObjectiveSource ResolveObjective(ParseResult parse, Option<string?> objective, Option<string?> problem, Option<int?> dim)
     {
         string? expression = parse.GetValue(objective), name = parse.GetValue(problem);
@@ -59,6 +87,7 @@ internal static partial class Commands
             throw new ArgumentException("Give exactly one of --objective EXPR or --problem NAME.");
         if (name is not null)
         {
+            if (parse.GetValue(dim) is { } n) CheckDimension(n, null);
             var p = TestProblems.Get(name, parse.GetValue(dim));
             var names = Enumerable.Range(1, p.Dimension).Select(i => p.Dimension <= 3 ? "xyz"[i - 1].ToString() : $"x{i}").ToArray();
             return new ObjectiveSource(p, $"{p.Name} (n = {p.Dimension})", names, p);

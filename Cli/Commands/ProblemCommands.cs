@@ -53,7 +53,9 @@ internal static partial class Commands
             { problem, dim, at, tol, json };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(dim) is { } n) CheckDimension(n, "check");
             var p = TestProblems.Get(parse.GetValue(problem)!, parse.GetValue(dim));
+            CheckDimension(p.Dimension, "check");
             double[] x = parse.GetValue(at) is { } text ? ParseVector(text, p.Dimension, "--at") : p.StandardStart();
             double tolerance = parse.GetValue(tol);
             var checks = new List<DerivativeCheckResult> { GradientCheck.Run(p, x, tolerance) };

@@ -34,9 +34,19 @@ internal static partial class Commands
                     throw new ArgumentException("--precond applies only to --method pcg.");
             }
             string path = parse.GetValue(matrix)!;
+            // Sizes first: the size lines decide whether the system can be held before any entry is read.
+            var header = MatrixMarket.ReadHeader(path);
+            CheckSize(header, Path.GetFileName(path), kind, new LinearSolveOptions().MaxDenseOrder);
+            string? rhsFile = parse.GetValue(rhs);
+            if (rhsFile is not null)
+            {
+                var rh = MatrixMarket.ReadHeader(rhsFile);
+                if (Math.Min(rh.Rows, rh.Columns) != 1 || Math.Max(rh.Rows, rh.Columns) != header.Rows)
+                    throw new ArgumentException($"--rhs {rhsFile} is {rh.Rows}×{rh.Columns}; b must be a vector of {header.Rows} entries (A has {header.Rows} rows).");
+            }
             CsrMatrix a = MatrixMarket.ReadSparse(path);
             double[] b;
-            if (parse.GetValue(rhs) is { } rhsPath)
+            if (rhsFile is { } rhsPath)
             {
                 b = MatrixMarket.ReadVector(rhsPath);
                 if (b.Length != a.Rows) throw new ArgumentException($"--rhs has {b.Length} entries but A has {a.Rows} rows.");
@@ -95,5 +105,26 @@ internal static partial class Commands
             return r.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Refuses, from the size line alone, a system the method cannot hold or that cannot have a unique solution:
+    /// a direct method's dense copy is limited to <paramref name="maxDenseOrder"/>; every row of a square system
+    /// with a unique solution (and every column of a full-rank least-squares one) holds a stored entry, so a matrix
+    /// declaring more rows than it stores entries is singular. Together with the reader's check that the declared
+    /// entries fit in the file, this bounds the memory by a small multiple of the file's size.
+    /// </summary>
+    private static void CheckSize(MatrixMarketHeader h, string file, LinearSolverKind kind, int maxDenseOrder)
+    {
+        int order = Math.Max(h.Rows, h.Columns);
+        if (!LinearSolvers.IsIterative(kind) && order > maxDenseOrder)
+            throw new ArgumentException($"{file} is {h.Rows}×{h.Columns}: a direct {LinearSolvers.NameOf(kind)} solve holds the matrix densely, up to order {maxDenseOrder}; use an iterative method (cg, pcg, gauss-seidel, ...).");
+        if (kind != LinearSolverKind.Qr && h.Rows != h.Columns)
+            throw new ArgumentException($"{file} is {h.Rows}×{h.Columns}; method {LinearSolvers.NameOf(kind)} needs a square matrix (qr solves least squares).");
+        long stored = h.Symmetry == MatrixMarketSymmetry.General ? h.Entries : 2 * h.Entries;
+        int needed = kind == LinearSolverKind.Qr ? h.Columns : order;
+        if (stored < needed)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{file} is {h.Rows}×{h.Columns} but stores only {h.Entries} entries, so some {(kind == LinearSolverKind.Qr ? "column" : "row")} is empty and the system has no unique solution."));
     }
 }

@@ -99,8 +99,18 @@ internal static partial class Commands
             string runPath = Path.Combine(resumeDir, RunFile);
             if (!File.Exists(Path.Combine(resumeDir, CheckpointFile)) || !File.Exists(runPath))
                 throw new FileNotFoundException($"No checkpoint in '{resumeDir}' (expected {CheckpointFile} and {RunFile}, written by --checkpoint).");
-            previous = JsonSerializer.Deserialize<RunFileContent>(File.ReadAllText(runPath), OptimaCli.Json)
-                ?? throw new InvalidDataException($"'{runPath}' is empty.");
+            try
+            {
+                previous = JsonSerializer.Deserialize<RunFileContent>(File.ReadAllText(runPath), OptimaCli.Json);
+            }
+            catch (JsonException e)
+            {
+                throw new InvalidDataException($"'{runPath}' is not a run file written by --checkpoint: {e.Message}", e);
+            }
+            // The settings are compared below (a string field left null by a damaged file would not match, but the
+            // record itself must be there).
+            if (previous?.Config is null || previous.History is null)
+                throw new InvalidDataException($"'{runPath}' is not a run file written by --checkpoint (no settings or history).");
             var p = previous.Config;
             // Everything but the number of epochs (which a resume may extend) must match the checkpointed run.
             if (p with { Epochs = c.Epochs } != c)
@@ -152,6 +162,7 @@ internal static partial class Commands
             EvaluateSingle = single ? xs => ((Mlp)problem).Evaluate(xs, test) : null,
             Progress = progress,
             CheckpointPath = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
+            CancellationToken = context.Cancellation,
         };
         var trainer = single
             ? new MinibatchTrainer(monitor, opt, ((Mlp)problem).InitialParametersSingle(c.Seed), options)
@@ -224,7 +235,8 @@ internal static partial class Commands
             if (history.Count > 0) o.WriteLine($"test accuracy {last.TestAccuracy.ToString("P2", ci)}");
             if (saveDir is not null) o.WriteLine($"checkpoint    {Path.Combine(saveDir, CheckpointFile)}");
         }
-        return result.Reason is TrainingStopReason.NonFiniteGradient or TrainingStopReason.NonFiniteLoss ? OptimaCli.NotConverged : OptimaCli.Ok;
+        // Cancelled (SIGINT/SIGTERM: the checkpoint, when asked for, holds the point reached), diverged or non-finite: exit 1.
+        return result.Reason == TrainingStopReason.Completed ? OptimaCli.Ok : OptimaCli.NotConverged;
     }
 
     private static string Describe(TrainConfig c) =>
@@ -341,7 +353,7 @@ internal static partial class Commands
         int d = data.FeatureCount, correct = 0;
         for (int i = 0; i < data.Count; i++)
         {
-            double z = System.Numerics.Tensors.TensorPrimitives.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
+            double z = Optima.LinearAlgebra.Reproducible.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
             if ((z > 0.5 ? 1 : 0) == data.Labels[i]) correct++;
         }
         return correct / (double)data.Count;

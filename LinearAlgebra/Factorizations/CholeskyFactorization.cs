@@ -147,7 +147,7 @@ public sealed class CholeskyFactorization : IDenseFactorization
             var below = a.Data.AsSpan(j * n + j, n - j);
             var t = tmp.AsSpan(0, n - j);
             System.Numerics.Tensors.TensorPrimitives.Abs(below, t);
-            sums[j] += System.Numerics.Tensors.TensorPrimitives.Sum<double>(t);
+            sums[j] += Reproducible.Sum(t);
             if (n - j > 1)
                 System.Numerics.Tensors.TensorPrimitives.Add(sums.AsSpan(j + 1, n - j - 1), t[1..], sums.AsSpan(j + 1, n - j - 1));
         }

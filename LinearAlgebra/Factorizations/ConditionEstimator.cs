@@ -57,7 +57,7 @@ public static class ConditionEstimator
         return Math.Max(est, alt);
     }
 
-    private static double Norm1(ReadOnlySpan<double> v) => System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes(v);
+    private static double Norm1(ReadOnlySpan<double> v) => Reproducible.SumOfMagnitudes(v);
 
     private static int ArgMaxAbs(ReadOnlySpan<double> v) => System.Numerics.Tensors.TensorPrimitives.IndexOfMaxMagnitude(v);
 }

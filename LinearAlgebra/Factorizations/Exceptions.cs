@@ -125,7 +125,7 @@ internal static class Check
         double best = 0;
         for (int j = 0; j < a.Columns; j++)
         {
-            double s = System.Numerics.Tensors.TensorPrimitives.SumOfMagnitudes<double>(a.Column(j));
+            double s = Reproducible.SumOfMagnitudes(a.Column(j));
             if (s > best) best = s;
         }
         return best;

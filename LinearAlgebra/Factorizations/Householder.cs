@@ -13,7 +13,7 @@ internal static unsafe class Householder
     {
         if (n <= 0) return 0.0;
         var span = new ReadOnlySpan<double>(x, n);
-        double s = Math.Sqrt(TensorPrimitives.Dot(span, span));
+        double s = Math.Sqrt(Reproducible.SumOfSquares(span));
         if (double.IsFinite(s) && s > 1e-140) return s;
         double scale = Math.Abs(TensorPrimitives.MaxMagnitude(span));
         if (scale == 0.0 || !double.IsFinite(scale)) return scale;

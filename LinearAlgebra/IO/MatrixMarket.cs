@@ -56,33 +56,71 @@ public sealed record MatrixMarketHeader(MatrixMarketFormat Format, string Field,
 /// </summary>
 public static class MatrixMarket
 {
-    /// <summary>Reads a matrix file into CSR form (symmetric storage is expanded to both triangles).</summary>
+    /// <summary>
+    /// Reads a matrix file into CSR form (symmetric storage is expanded to both triangles). Untrusted sizes are
+    /// checked before anything is allocated: the declared entries must fit in the file and be present, and the rows
+    /// at most 4 × the entries + <see cref="MaxEmptyDimension"/>.
+    /// </summary>
     public static CsrMatrix ReadSparse(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
-        return ReadSparse(reader, Path.GetFileName(path));
+        using var reader = Open(path, out long length);
+        return ToCsr(Parse(reader, Path.GetFileName(path), length, out _), Path.GetFileName(path));
     }
 
     /// <summary>Reads a matrix from a text reader into CSR form; <paramref name="sourceName"/> labels error messages.</summary>
     public static CsrMatrix ReadSparse(TextReader reader, string? sourceName = null)
     {
-        var t = Parse(reader, sourceName, out _);
+        return ToCsr(Parse(reader, sourceName, -1, out _), sourceName);
+    }
+
+    /// <summary>
+    /// How large a mostly empty matrix may be: the rows of a sparse matrix (each costs a row pointer) and the
+    /// length of a vector may exceed 4 × the entries stored in the file by at most this much (2²⁰).
+    /// With the entries checked against the file's length, memory stays a small multiple of the file's size plus a
+    /// few MB, whatever the size line declares.
+    /// </summary>
+    public const int MaxEmptyDimension = 1 << 20;
+
+    /// <summary>
+    /// How large a dense matrix read from a coordinate file may be beyond 16 values per stored entry: 2²² values
+    /// (32 MB, e.g. 2048 × 2048).
+    /// </summary>
+    public const int MaxEmptyDenseSize = 1 << 22;
+
+    private static void CheckEmptySpace(long size, Triplets t, long perEntry, long allowance, string what, string? sourceName)
+    {
+        if (size > perEntry * t.Count + allowance)
+            throw new MatrixMarketFormatException(sourceName, 2,
+                $"the size line declares {t.Rows}×{t.Columns} ({size} {what}) but the file stores only {t.Count} entries: at most {perEntry} × entries + {allowance} {what} are read, so a nearly empty matrix cannot claim unbounded memory.");
+    }
+
+    private static CsrMatrix ToCsr(Triplets t, string? sourceName)
+    {
+        // CSR keeps rows + 1 row pointers: a row count that cannot be indexed is refused before anything is allocated.
+        if (t.Rows >= Array.MaxLength)
+            throw new MatrixMarketFormatException(sourceName, 2, $"{t.Rows} rows are too many for sparse (CSR) storage (at most {Array.MaxLength - 1}).");
+        CheckEmptySpace(t.Rows, t, 4, MaxEmptyDimension, "rows", sourceName);
         return CsrMatrix.FromCoordinates(t.Rows, t.Columns, t.I.AsSpan(0, t.Count), t.J.AsSpan(0, t.Count), t.V.AsSpan(0, t.Count));
     }
 
     /// <summary>Reads a matrix file into a dense matrix.</summary>
     public static DenseMatrix ReadDense(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
-        return ReadDense(reader, Path.GetFileName(path));
+        using var reader = Open(path, out long length);
+        return ToDense(Parse(reader, Path.GetFileName(path), length, out _), Path.GetFileName(path));
     }
 
     /// <summary>Reads a matrix from a text reader into a dense matrix (duplicate coordinate entries are summed).</summary>
     public static DenseMatrix ReadDense(TextReader reader, string? sourceName = null)
     {
-        var t = Parse(reader, sourceName, out _);
+        return ToDense(Parse(reader, sourceName, -1, out _), sourceName);
+    }
+
+    private static DenseMatrix ToDense(Triplets t, string? sourceName)
+    {
+        CheckEmptySpace((long)t.Rows * t.Columns, t, 16, MaxEmptyDenseSize, "values in dense form", sourceName);
+        if ((long)t.Rows * t.Columns > Array.MaxLength)
+            throw new MatrixMarketFormatException(sourceName, 2, $"a {t.Rows}×{t.Columns} matrix is too large to hold densely ({(long)t.Rows * t.Columns} values; at most {Array.MaxLength}).");
         var d = new DenseMatrix(t.Rows, t.Columns);
         for (int k = 0; k < t.Count; k++) d.Data[t.I[k] + t.J[k] * t.Rows] += t.V[k];
         return d;
@@ -91,20 +129,36 @@ public static class MatrixMarket
     /// <summary>Reads a vector: an n×1 (or 1×n) matrix in either format.</summary>
     public static double[] ReadVector(string path)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        using var reader = new StreamReader(path);
-        return ReadVector(reader, Path.GetFileName(path));
+        using var reader = Open(path, out long length);
+        return ReadVector(reader, Path.GetFileName(path), length);
     }
 
     /// <summary>Reads a vector from a text reader: an n×1 (or 1×n) matrix in either format.</summary>
-    public static double[] ReadVector(TextReader reader, string? sourceName = null)
+    public static double[] ReadVector(TextReader reader, string? sourceName = null) => ReadVector(reader, sourceName, -1);
+
+    private static double[] ReadVector(TextReader reader, string? sourceName, long length)
     {
-        var t = Parse(reader, sourceName, out var header);
+        var t = Parse(reader, sourceName, length, out var header);
         if (t.Rows != 1 && t.Columns != 1)
             throw new MatrixMarketFormatException(sourceName, 2, $"expected a vector (n×1 or 1×n) but the size is {header.Rows}×{header.Columns}.");
-        var v = new double[Math.Max(t.Rows, t.Columns) * (t.Rows == 0 || t.Columns == 0 ? 0 : 1)];
+        long n = t.Rows == 0 || t.Columns == 0 ? 0 : Math.Max(t.Rows, t.Columns);
+        CheckEmptySpace(n, t, 4, MaxEmptyDimension, "entries", sourceName);
+        var v = new double[n];
         for (int k = 0; k < t.Count; k++) v[t.Columns == 1 ? t.I[k] : t.J[k]] += t.V[k];
         return v;
+    }
+
+    /// <summary>
+    /// Reads only the banner and size line of a file: a caller that must bound what it allocates checks the declared
+    /// size here before reading the entries.
+    /// </summary>
+    public static MatrixMarketHeader ReadHeader(string path)
+    {
+        using var reader = Open(path, out long length);
+        int line = 0;
+        var header = ReadHeaderCore(reader, Path.GetFileName(path), ref line);
+        CheckAgainstLength(header, length, Path.GetFileName(path), line);
+        return header;
     }
 
     /// <summary>Reads only the banner and size line.</summary>
@@ -220,7 +274,8 @@ public static class MatrixMarket
         {
             if (Count == I.Length)
             {
-                int size = Math.Max(16, I.Length * 2);
+                if (Count == Array.MaxLength) throw new InvalidOperationException("More entries than an array can hold.");
+                int size = (int)Math.Min(Array.MaxLength, Math.Max(16L, I.Length * 2L));
                 Array.Resize(ref I, size);
                 Array.Resize(ref J, size);
                 Array.Resize(ref V, size);
@@ -275,11 +330,14 @@ public static class MatrixMarket
         int expected = format == MatrixMarketFormat.Coordinate ? 3 : 2;
         long rows = ParseLong(span, ref pos, source, line, "row count");
         long cols = ParseLong(span, ref pos, source, line, "column count");
-        long entries = format == MatrixMarketFormat.Coordinate ? ParseLong(span, ref pos, source, line, "entry count") : rows * cols;
+        long entries = format == MatrixMarketFormat.Coordinate ? ParseLong(span, ref pos, source, line, "entry count") : 0;
         if (!RestIsBlank(span, pos))
             throw new MatrixMarketFormatException(source, line, $"the size line should hold {expected} integers but has more: '{Truncate(text)}'.");
-        if (rows < 0 || cols < 0 || entries < 0 || rows > int.MaxValue || cols > int.MaxValue)
-            throw new MatrixMarketFormatException(source, line, $"invalid sizes in '{Truncate(text)}'.");
+        if (rows < 0 || cols < 0 || entries < 0)
+            throw new MatrixMarketFormatException(source, line, $"sizes cannot be negative: '{Truncate(text)}'.");
+        if (rows > int.MaxValue || cols > int.MaxValue)
+            throw new MatrixMarketFormatException(source, line, $"a {rows}×{cols} matrix is too large: at most {int.MaxValue} rows and columns.");
+        if (format == MatrixMarketFormat.Array) entries = rows * cols; // both ≤ 2³¹ − 1: the product fits a long
         if (symmetry != MatrixMarketSymmetry.General && rows != cols)
             throw new MatrixMarketFormatException(source, line, $"a {words[4]} matrix must be square but the size is {rows}×{cols}.");
         if (format == MatrixMarketFormat.Array && symmetry == MatrixMarketSymmetry.Symmetric)
@@ -291,14 +349,44 @@ public static class MatrixMarket
         return new MatrixMarketHeader(format, field, symmetry, (int)rows, (int)cols, entries);
     }
 
-    private static Triplets Parse(TextReader reader, string? source, out MatrixMarketHeader header)
+    /// <summary>
+    /// Fewest characters one entry line takes: "i j v" and a line end for coordinate files, "v" and a line end for
+    /// array files (the last line may lack its line end, hence the + 1 in <see cref="CheckAgainstLength"/>).
+    /// </summary>
+    private static int MinEntryChars(MatrixMarketFormat format) => format == MatrixMarketFormat.Coordinate ? 6 : 2;
+
+    /// <summary>The size line's entry count must fit in the rest of a file of known length (in bytes; -1 when unknown).</summary>
+    private static void CheckAgainstLength(MatrixMarketHeader header, long length, string? source, int line)
+    {
+        if (length < 0) return;
+        long most = (length + 1) / MinEntryChars(header.Format);
+        if (header.Entries > most)
+            throw new MatrixMarketFormatException(source, line,
+                $"the size line declares {header.Entries} entries ({header.Rows}×{header.Columns}) but the file has only {length} bytes, room for at most {most}.");
+    }
+
+    private static StreamReader Open(string path, out long length)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not a Matrix Market file.", path);
+        if (!File.Exists(path)) throw new FileNotFoundException($"Matrix Market file not found: {path}", path);
+        var reader = new StreamReader(path);
+        length = reader.BaseStream.CanSeek ? reader.BaseStream.Length : -1;
+        return reader;
+    }
+
+    private static Triplets Parse(TextReader reader, string? source, long length, out MatrixMarketHeader header)
     {
         ArgumentNullException.ThrowIfNull(reader);
         int line = 0;
         header = ReadHeaderCore(reader, source, ref line);
+        CheckAgainstLength(header, length, source, line);
         bool coordinate = header.Format == MatrixMarketFormat.Coordinate;
         var sym = header.Symmetry;
-        int capacity = (int)Math.Min(header.Entries * (sym == MatrixMarketSymmetry.General ? 1 : 2), 1 << 26);
+        // Storage grows with the entries actually read: the size line alone never decides an allocation, unless
+        // the file's length has already shown that the declared entries fit in it.
+        long stored = header.Entries * (sym == MatrixMarketSymmetry.General ? 1 : 2);
+        int capacity = (int)Math.Min(stored, length >= 0 ? 1 << 26 : 4096);
         var t = new Triplets(header.Rows, header.Columns, capacity);
         long read = 0;
         // Array position: column-major over the full matrix, or over the lower triangle when symmetric.

@@ -15,50 +15,12 @@ internal static unsafe class VectorKernels
 
     internal static double Norm(ReadOnlySpan<double> x) => Math.Sqrt(Dot(x, x));
 
-    /// <summary>r ← r − α·q; returns the new rᵀr.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>r ← r − α·q (fused); returns the new rᵀr in the fixed order of <see cref="Reproducible.Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.</summary>
     internal static double UpdateResidual(double alpha, ReadOnlySpan<double> q, Span<double> r)
     {
-        int n = r.Length, i = 0;
-        double s = 0;
+        if (q.Length != r.Length) throw new ArgumentException("UpdateResidual: the vectors differ in length.");
         fixed (double* pq = q, pr = r)
-        {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                var va = Vector512.Create(-alpha);
-                var s0 = Vector512<double>.Zero;
-                var s1 = Vector512<double>.Zero;
-                for (; i <= n - 16; i += 16)
-                {
-                    var r0 = Vector512.FusedMultiplyAdd(va, Vector512.Load(pq + i), Vector512.Load(pr + i));
-                    var r1 = Vector512.FusedMultiplyAdd(va, Vector512.Load(pq + i + 8), Vector512.Load(pr + i + 8));
-                    Vector512.Store(r0, pr + i);
-                    Vector512.Store(r1, pr + i + 8);
-                    s0 = Vector512.FusedMultiplyAdd(r0, r0, s0);
-                    s1 = Vector512.FusedMultiplyAdd(r1, r1, s1);
-                }
-                s = Vector512.Sum(s0 + s1);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                var va = Vector256.Create(-alpha);
-                var s0 = Vector256<double>.Zero;
-                for (; i <= n - 4; i += 4)
-                {
-                    var r0 = Vector256.FusedMultiplyAdd(va, Vector256.Load(pq + i), Vector256.Load(pr + i));
-                    Vector256.Store(r0, pr + i);
-                    s0 = Vector256.FusedMultiplyAdd(r0, r0, s0);
-                }
-                s = Vector256.Sum(s0);
-            }
-            for (; i < n; i++)
-            {
-                double v = pr[i] - alpha * pq[i];
-                pr[i] = v;
-                s += v * v;
-            }
-        }
-        return s;
+            return Reproducible.UpdateAndSquare(r.Length, alpha, pq, pr);
     }
 
     /// <summary>x ← x + α·p, then p ← z + β·p (one pass).</summary>
@@ -93,8 +55,8 @@ internal static unsafe class VectorKernels
             for (; i < n; i++)
             {
                 double pv = pp[i];
-                px[i] += alpha * pv;
-                pp[i] = pz[i] + beta * pv;
+                px[i] = Math.FusedMultiplyAdd(alpha, pv, px[i]); // fused like the vector lanes: the same bits on every CPU
+                pp[i] = Math.FusedMultiplyAdd(beta, pv, pz[i]);
             }
         }
     }

@@ -38,37 +38,9 @@ internal static unsafe class Dense
         for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
     }
 
-    /// <summary>xᵀy over n contiguous entries.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double Dot(int n, double* x, double* y)
-    {
-        int i = 0;
-        double s = 0;
-        if (Vector512.IsHardwareAccelerated && n >= 16)
-        {
-            var s0 = Vector512<double>.Zero;
-            var s1 = Vector512<double>.Zero;
-            for (; i <= n - 16; i += 16)
-            {
-                s0 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i), Vector512.Load(y + i), s0);
-                s1 = Vector512.FusedMultiplyAdd(Vector512.Load(x + i + 8), Vector512.Load(y + i + 8), s1);
-            }
-            s = Vector512.Sum(s0 + s1);
-        }
-        else if (Vector256.IsHardwareAccelerated && n >= 8)
-        {
-            var s0 = Vector256<double>.Zero;
-            var s1 = Vector256<double>.Zero;
-            for (; i <= n - 8; i += 8)
-            {
-                s0 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i), Vector256.Load(y + i), s0);
-                s1 = Vector256.FusedMultiplyAdd(Vector256.Load(x + i + 4), Vector256.Load(y + i + 4), s1);
-            }
-            s = Vector256.Sum(s0 + s1);
-        }
-        for (; i < n; i++) s = Math.FusedMultiplyAdd(x[i], y[i], s);
-        return s;
-    }
+    /// <summary>xᵀy over n contiguous entries, in <see cref="Reproducible"/>'s fixed order (the same bits on every CPU).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static double Dot(int n, double* x, double* y) => Reproducible.Dot(n, x, y);
 
     /// <summary>x *= alpha over n contiguous entries.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

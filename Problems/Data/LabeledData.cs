@@ -72,36 +72,72 @@ public static class Idx
     public static (int[] Dimensions, byte[] Data) ReadBytes(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not an IDX file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"No IDX file at '{path}'.", path);
         using var file = File.OpenRead(path);
         int b0 = file.ReadByte(), b1 = file.ReadByte();
         file.Position = 0;
-        using Stream stream = b0 == 0x1f && b1 == 0x8b ? new GZipStream(file, CompressionMode.Decompress) : file;
+        bool gzip = b0 == 0x1f && b1 == 0x8b;
+        using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
+        return Read(stream, gzip ? -1 : file.Length, path);
+    }
+
+    /// <summary>
+    /// Reads an unsigned-byte IDX stream; <paramref name="length"/> is its length in bytes when known (-1 for a
+    /// decompressing stream), <paramref name="name"/> labels messages. The dimensions are checked against the
+    /// length before the data are allocated; without a length the buffer grows with the bytes actually read.
+    /// </summary>
+    /// <exception cref="InvalidDataException">Not an unsigned-byte IDX stream, too large, or truncated.</exception>
+    public static (int[] Dimensions, byte[] Data) Read(Stream stream, long length, string name)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(name);
         Span<byte> header = stackalloc byte[4];
-        ReadExactly(stream, header, path);
-        if (header[0] != 0 || header[1] != 0) throw new InvalidDataException($"'{path}' is not an IDX file (bad magic number).");
-        if (header[2] != 0x08) throw new InvalidDataException($"'{path}' holds IDX element type 0x{header[2]:x2}; only unsigned bytes (0x08) are supported.");
+        ReadExactly(stream, header, name);
+        if (header[0] != 0 || header[1] != 0) throw new InvalidDataException($"'{name}' is not an IDX file (bad magic number).");
+        if (header[2] != 0x08) throw new InvalidDataException($"'{name}' holds IDX element type 0x{header[2]:x2}; only unsigned bytes (0x08) are supported.");
         int rank = header[3];
-        if (rank < 1 || rank > 4) throw new InvalidDataException($"'{path}' declares {rank} dimensions.");
+        if (rank < 1 || rank > 4) throw new InvalidDataException($"'{name}' declares {rank} dimensions; 1 to 4 are supported.");
         var dims = new int[rank];
         long total = 1;
         for (int i = 0; i < rank; i++)
         {
-            ReadExactly(stream, header, path);
+            ReadExactly(stream, header, name);
             dims[i] = BinaryPrimitives.ReadInt32BigEndian(header);
-            if (dims[i] < 0) throw new InvalidDataException($"'{path}' declares a negative dimension.");
-            total *= dims[i];
+            if (dims[i] < 0) throw new InvalidDataException($"'{name}' declares a negative dimension ({dims[i]}).");
+            total *= dims[i]; // total ≤ Array.MaxLength before, dims[i] < 2³¹: no overflow
+            if (total > Array.MaxLength)
+                throw new InvalidDataException($"'{name}' declares {string.Join(" × ", dims[..(i + 1)])} bytes, more than an array holds.");
         }
-        if (total > Array.MaxLength) throw new InvalidDataException($"'{path}' is too large.");
-        var data = new byte[total];
-        ReadExactly(stream, data, path);
-        return (dims, data);
+        long available = length < 0 ? -1 : length - 4L * (rank + 1);
+        if (available >= 0 && total > available)
+            throw new InvalidDataException($"'{name}' is truncated: its dimensions {string.Join(" × ", dims)} need {total} bytes of data but it has {available}.");
+        if (available >= 0)
+        {
+            var data = new byte[total];
+            ReadExactly(stream, data, name);
+            return (dims, data);
+        }
+        // Unknown length (gzip): grow with what arrives, so a small file declaring a huge size costs little.
+        var buffer = new byte[Math.Min(total, 1 << 20)];
+        int filled = 0;
+        while (filled < total)
+        {
+            if (filled == buffer.Length) Array.Resize(ref buffer, (int)Math.Min(total, 2L * buffer.Length));
+            int got;
+            try { got = stream.Read(buffer, filled, buffer.Length - filled); }
+            catch (InvalidDataException e) { throw new InvalidDataException($"'{name}' is not valid gzip data: {e.Message}", e); }
+            if (got == 0) throw new InvalidDataException($"'{name}' is truncated: its dimensions {string.Join(" × ", dims)} need {total} bytes of data but it has {filled}.");
+            filled += got;
+        }
+        return (dims, buffer);
     }
 
     private static void ReadExactly(Stream s, Span<byte> buffer, string path)
     {
         try { s.ReadExactly(buffer); }
         catch (EndOfStreamException e) { throw new InvalidDataException($"'{path}' is truncated.", e); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"'{path}' is not valid gzip data: {e.Message}", e); }
     }
 }
 
@@ -150,7 +186,11 @@ public static class FashionMnist
         var (ldims, lab) = Idx.ReadBytes(File.Exists(labels) ? labels : labels[..^3]);
         if (idims.Length != 3 || ldims.Length != 1 || idims[0] != ldims[0])
             throw new InvalidDataException($"'{images}' and '{labels}' do not describe the same number of images.");
-        int n = Math.Min(idims[0], Math.Max(1, max)), d = idims[1] * idims[2];
+        if (idims[0] == 0) throw new InvalidDataException($"'{images}' holds no images.");
+        int n = Math.Min(idims[0], Math.Max(1, max)), d = idims[1] * idims[2]; // ≤ the data's length: no overflow
+        if (d == 0) throw new InvalidDataException($"'{images}' holds images of {idims[1]} × {idims[2]} pixels.");
+        for (int i = 0; i < n; i++)
+            if (lab[i] >= 10) throw new InvalidDataException($"'{labels}': label {lab[i]} of image {i + 1} is outside 0–9.");
         var x = new double[(long)n * d];
         for (long i = 0; i < x.Length; i++) x[i] = pixels[i] * (1.0 / 255.0);
         var y = new int[n];

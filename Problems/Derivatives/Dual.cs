@@ -372,11 +372,9 @@ public readonly struct Dual<T> : IFloatingPointIeee754<Dual<T>>, IMinMaxValue<Du
                T.FusedMultiplyAdd(left.Derivative, right.Value,
                                   T.FusedMultiplyAdd(left.Value, right.Derivative, addend.Derivative)));
 
+    // Fused, not an estimate: MultiplyAddEstimate's bits depend on whether the CPU has FMA.
     [MethodImpl(Inline)]
-    public static Dual<T> MultiplyAddEstimate(Dual<T> left, Dual<T> right, Dual<T> addend)
-        => new(T.MultiplyAddEstimate(left.Value, right.Value, addend.Value),
-               T.MultiplyAddEstimate(left.Derivative, right.Value,
-                                     T.MultiplyAddEstimate(left.Value, right.Derivative, addend.Derivative)));
+    public static Dual<T> MultiplyAddEstimate(Dual<T> left, Dual<T> right, Dual<T> addend) => FusedMultiplyAdd(left, right, addend);
 
     /// <summary>v₁ + (v₂ − v₁)·t: derivative (1 − t)·v₁′ + t·v₂′ + (v₂ − v₁)·t′.</summary>
     public static Dual<T> Lerp(Dual<T> value1, Dual<T> value2, Dual<T> amount)

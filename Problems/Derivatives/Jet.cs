@@ -399,11 +399,10 @@ public readonly struct Jet : IFloatingPointIeee754<Jet>, IMinMaxValue<Jet>
                Vector512.FusedMultiplyAdd(left.Partials, Vector512.Create(right.Value),
                    Vector512.FusedMultiplyAdd(Vector512.Create(left.Value), right.Partials, addend.Partials)));
 
+    // Fused, not an estimate: MultiplyAddEstimate rounds twice without FMA hardware and once with it, so its bits
+    // would change with the CPU (generic code such as polynomial evaluation reaches it through INumber).
     [MethodImpl(Inline)]
-    public static Jet MultiplyAddEstimate(Jet left, Jet right, Jet addend)
-        => new(double.MultiplyAddEstimate(left.Value, right.Value, addend.Value),
-               Vector512.MultiplyAddEstimate(left.Partials, Vector512.Create(right.Value),
-                   Vector512.MultiplyAddEstimate(Vector512.Create(left.Value), right.Partials, addend.Partials)));
+    public static Jet MultiplyAddEstimate(Jet left, Jet right, Jet addend) => FusedMultiplyAdd(left, right, addend);
 
     /// <summary>v₁ + (v₂ − v₁)·t: partials (1 − t)·v₁′ + t·v₂′ + (v₂ − v₁)·t′.</summary>
     public static Jet Lerp(Jet value1, Jet value2, Jet amount)

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using Optima.LinearAlgebra;
 using Optima.Problems.Data;
 
 namespace Optima.Problems.Models;
@@ -44,10 +45,10 @@ public sealed class LinearRegression : IFiniteSumObjective
         double sum = 0;
         for (int i = 0; i < Count; i++)
         {
-            double r = TensorPrimitives.Dot(x[.._d], _x.AsSpan(i * _d, _d)) + x[_d] - _y[i];
+            double r = Reproducible.Dot(x[.._d], _x.AsSpan(i * _d, _d)) + x[_d] - _y[i];
             sum += 0.5 * r * r;
         }
-        return sum / Count + 0.5 * _l2 * TensorPrimitives.SumOfSquares(x[.._d]);
+        return sum / Count + 0.5 * _l2 * Reproducible.SumOfSquares(x[.._d]);
     }
 
     /// <inheritdoc/>
@@ -65,13 +66,13 @@ public sealed class LinearRegression : IFiniteSumObjective
         {
             if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(batch), i, $"Batch index {i} is outside [0, {Count}).");
             var xi = _x.AsSpan(i * _d, _d);
-            double r = TensorPrimitives.Dot(x[.._d], xi) + x[_d] - _y[i];
+            double r = Reproducible.Dot(x[.._d], xi) + x[_d] - _y[i];
             sum += 0.5 * r * r;
             TensorPrimitives.FusedMultiplyAdd(xi, r * scale, gradient[.._d], gradient[.._d]);
             gradient[_d] += r * scale;
         }
         if (_l2 > 0) TensorPrimitives.FusedMultiplyAdd(x[.._d], _l2, gradient[.._d], gradient[.._d]);
-        return sum * scale + 0.5 * _l2 * TensorPrimitives.SumOfSquares(x[.._d]);
+        return sum * scale + 0.5 * _l2 * Reproducible.SumOfSquares(x[.._d]);
     }
 }
 
@@ -111,10 +112,10 @@ public sealed class LogisticRegression : IFiniteSumObjective
         double sum = 0;
         for (int i = 0; i < Count; i++)
         {
-            double z = TensorPrimitives.Dot(x[..d], _data.Sample(i)) + x[d];
+            double z = Reproducible.Dot(x[..d], _data.Sample(i)) + x[d];
             sum += Softplus(z) - _data.Labels[i] * z;
         }
-        return sum / Count + 0.5 * _l2 * TensorPrimitives.SumOfSquares(x[..d]);
+        return sum / Count + 0.5 * _l2 * Reproducible.SumOfSquares(x[..d]);
     }
 
     /// <inheritdoc/>
@@ -133,7 +134,7 @@ public sealed class LogisticRegression : IFiniteSumObjective
         {
             if ((uint)i >= (uint)Count) throw new ArgumentOutOfRangeException(nameof(batch), i, $"Batch index {i} is outside [0, {Count}).");
             var xi = _data.Sample(i);
-            double z = TensorPrimitives.Dot(x[..d], xi) + x[d];
+            double z = Reproducible.Dot(x[..d], xi) + x[d];
             int y = _data.Labels[i];
             sum += Softplus(z) - y * z;
             double r = (Sigmoid(z) - y) * scale;
@@ -141,7 +142,7 @@ public sealed class LogisticRegression : IFiniteSumObjective
             gradient[d] += r;
         }
         if (_l2 > 0) TensorPrimitives.FusedMultiplyAdd(x[..d], _l2, gradient[..d], gradient[..d]);
-        return sum * scale + 0.5 * _l2 * TensorPrimitives.SumOfSquares(x[..d]);
+        return sum * scale + 0.5 * _l2 * Reproducible.SumOfSquares(x[..d]);
     }
 
     /// <summary>Fraction of samples whose predicted class (z &gt; 0 ⇒ 1) equals the label.</summary>
@@ -150,7 +151,7 @@ public sealed class LogisticRegression : IFiniteSumObjective
         Guard.Length(x.Length, Dimension, nameof(x));
         int d = _data.FeatureCount, correct = 0;
         for (int i = 0; i < Count; i++)
-            if ((TensorPrimitives.Dot(x[..d], _data.Sample(i)) + x[d] > 0 ? 1 : 0) == _data.Labels[i]) correct++;
+            if ((Reproducible.Dot(x[..d], _data.Sample(i)) + x[d] > 0 ? 1 : 0) == _data.Labels[i]) correct++;
         return correct / (double)Count;
     }
 

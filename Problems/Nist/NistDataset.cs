@@ -95,6 +95,7 @@ public sealed partial record NistDataset
     public static NistDataset Load(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not a NIST .dat file.", path);
         if (!File.Exists(path)) throw new FileNotFoundException($"NIST data file not found: {path}", path);
         return Parse(File.ReadAllText(path), Path.GetFileName(path));
     }
@@ -113,7 +114,8 @@ public sealed partial record NistDataset
         ArgumentNullException.ThrowIfNull(text);
         string[] lines = text.Replace("\r\n", "\n").Replace('\r', '\n').Split('\n');
         var nameAt = Find(lines, "Dataset Name:") ?? throw Error(source, 1, "no 'Dataset Name:' line");
-        string name = lines[nameAt.Line][(nameAt.Column + "Dataset Name:".Length)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+        string name = lines[nameAt.Line][(nameAt.Column + "Dataset Name:".Length)..].Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
+            ?? throw Error(source, nameAt.Line + 1, "the dataset name is missing after 'Dataset Name:'");
 
         var difficulty = lines.FirstOrDefault(l => l.Contains("Level of Difficulty", StringComparison.Ordinal)) switch
         {
@@ -168,8 +170,8 @@ public sealed partial record NistDataset
 
         double rss = Labelled(lines, "Residual Sum of Squares:", source);
         double rsd = Labelled(lines, "Residual Standard Deviation:", source);
-        int dof = (int)Labelled(lines, "Degrees of Freedom:", source);
-        int n = (int)Labelled(lines, "Number of Observations:", source);
+        int dof = Count(lines, "Degrees of Freedom:", source);
+        int n = Count(lines, "Number of Observations:", source);
 
         // Data: the second "Data:" line carries the column names (y first), numbers follow.
         int header = -1;
@@ -179,6 +181,13 @@ public sealed partial record NistDataset
         string[] columns = lines[header]["Data:".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (columns[0] != "y") throw Error(source, header + 1, $"the first data column is '{columns[0]}', not y");
         int p = columns.Length - 1;
+        // The declared count is checked against the lines present before it sizes anything.
+        int present = lines.Length - header - 1;
+        if (n > present)
+        {
+            int at = Find(lines, "Number of Observations:")!.Value.Line + 1;
+            throw Error(source, at, $"the file declares {n} observations but only {present} lines follow the data header");
+        }
         var y = new List<double>(n);
         var x = Enumerable.Range(0, p).Select(_ => new List<double>(n)).ToArray();
         for (int i = header + 1; i < lines.Length; i++)
@@ -191,6 +200,9 @@ public sealed partial record NistDataset
             for (int k = 0; k < p; k++) x[k].Add(Number(fields[k + 1], source, i));
         }
         if (y.Count != n) throw Error(source, header + 1, $"the header says {n} observations but {y.Count} data rows follow");
+        if (logResponse)
+            for (int i = 0; i < y.Count; i++)
+                if (!(y[i] > 0)) throw Error(source, header + 1, $"the model fits log(y), but observation {i + 1} has y = {y[i].ToString(CultureInfo.InvariantCulture)} ≤ 0");
         // Rat43's file states 9 degrees of freedom for 15 observations and 4 parameters; its certified residual
         // standard deviation is √(RSS/11), so n − p is the value to use. The discrepancy is kept as a note.
         string? note = dof == n - names.Count ? null
@@ -223,10 +235,21 @@ public sealed partial record NistDataset
             return Number(lines[found.Line][(found.Column + label.Length)..].Trim(), source, found.Line);
         }
 
+        // A count: a whole number in [0, int.MaxValue) written as digits (NIST writes "14"); "6.5", "-5" and
+        // 370270763006 are refused with the file and line rather than cast.
+        static int Count(string[] lines, string label, string source)
+        {
+            var found = Find(lines, label) ?? throw Error(source, 1, $"no '{label}' line");
+            string text = lines[found.Line][(found.Column + label.Length)..].Trim();
+            if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long v) || v >= int.MaxValue)
+                throw Error(source, found.Line + 1, $"'{label.TrimEnd(':')}' must be a whole number from 0 to {int.MaxValue - 1}, not '{(text.Length > 40 ? text[..40] + "..." : text)}'");
+            return (int)v;
+        }
+
         static double Number(string s, string source, int line) =>
             double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && double.IsFinite(v)
                 ? v
-                : throw Error(source, line + 1, $"'{s}' is not a number");
+                : throw Error(source, line + 1, $"'{(s.Length > 40 ? s[..40] + "..." : s)}' is not a finite number");
     }
 
     /// <summary>

@@ -186,12 +186,15 @@ public static class MethodComparer
 {
     private static readonly string[] GradientScale = ["gd-fixed", "sgd", "momentum", "heavy-ball", "nesterov", "sgdw"];
 
-    /// <summary>Every name <see cref="Run"/> accepts: the deterministic registry, then the first-order optimizers.</summary>
-    public static IReadOnlyList<string> KnownMethods => [.. Methods.Names, .. Optimizers.Names];
+    /// <summary>
+    /// Every name <see cref="Run"/> accepts: the deterministic registry, then the first-order optimizers, then
+    /// "lookahead:NAME" (any optimizer wrapped in Lookahead, as <see cref="Optimizers.Create"/> and training accept it).
+    /// </summary>
+    public static IReadOnlyList<string> KnownMethods => [.. Methods.Names, .. Optimizers.Names, Optimizers.LookaheadPrefix + "NAME"];
 
     /// <summary>True when <paramref name="name"/> is a method <see cref="Run"/> accepts (case-insensitive).</summary>
     public static bool IsKnown(string name) =>
-        KnownMethods.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase);
+        Methods.Names.Contains(name.Trim(), StringComparer.OrdinalIgnoreCase) || Optimizers.IsKnown(name);
 
     /// <summary>The family of a method name: "first-order", "quasi-Newton", "second-order" or "least squares".</summary>
     /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
@@ -345,13 +348,20 @@ public static class MethodComparer
     {
         var ci = CultureInfo.InvariantCulture;
         if (fixedRate is { } f) return (f, string.Create(ci, $"γ = {f:G3} (given)"));
+        // Lookahead takes its inner optimizer's step: the same rule applies.
+        while (name.StartsWith(Optimizers.LookaheadPrefix, StringComparison.Ordinal)) name = name[Optimizers.LookaheadPrefix.Length..].Trim();
         if (GradientScale.Contains(name))
             return (1 / lipschitz, string.Create(ci, $"γ = 1/L̂ = {1 / lipschitz:G3} (L̂ = {lipschitz:G3} = λmax of ∇²f(x₀))"));
         if (name == "adadelta") return (null, "γ = 1 (default; Adadelta is scale-free)");
-        double d = Math.Max(Math.Max(MaxAbs(start), MaxAbs(gradient) / lipschitz), 1e-3);
+        // A NaN or infinite gradient at the start (sqrt(x²+y²) or 1/x at 0) says nothing about the scale: D̂ then comes
+        // from x₀ alone, so γ stays finite and the method itself reports the non-finite value it meets.
+        double gradientScale = MaxAbs(gradient) / lipschitz;
+        bool finiteGradient = double.IsFinite(gradientScale);
+        double d = Math.Max(Math.Max(MaxAbs(start), finiteGradient ? gradientScale : 0), 1e-3);
+        string scale = finiteGradient ? "max(‖x₀‖∞, ‖∇f(x₀)‖∞/L̂)" : "max(‖x₀‖∞, 1e-3), as ∇f(x₀) is not finite";
         if (name is "rmsprop" or "rmsprop-centred")
-            return (d / 100, string.Create(ci, $"γ = D̂/100 = {d / 100:G3} (D̂ = max(‖x₀‖∞, ‖∇f(x₀)‖∞/L̂) = {d:G3}; RMSProp's first step is γ/√(1−α) = 10γ)"));
-        return (d / 10, string.Create(ci, $"γ = D̂/10 = {d / 10:G3} (D̂ = max(‖x₀‖∞, ‖∇f(x₀)‖∞/L̂) = {d:G3})"));
+            return (d / 100, string.Create(ci, $"γ = D̂/100 = {d / 100:G3} (D̂ = {scale} = {d:G3}; RMSProp's first step is γ/√(1−α) = 10γ)"));
+        return (d / 10, string.Create(ci, $"γ = D̂/10 = {d / 10:G3} (D̂ = {scale} = {d:G3})"));
     }
 
     private static MethodRun Finish((string Name, string Family, string Description, bool Applicable, string? Why, double? Lr, string? Rule, OptimizationResult? Result) r,

@@ -177,7 +177,7 @@ internal static class Statistics
             for (int c = 0; c < q; c++)
             {
                 var col = jw.Column(c);
-                double dot = TensorPrimitives.Dot(col, transformed), norm = TensorPrimitives.Dot(col, col);
+                double dot = Reproducible.Dot(col, transformed), norm = Reproducible.SumOfSquares(col);
                 if (norm > 0 && rnorm > 0) cosine = Math.Max(cosine, Math.Abs(dot) / (Math.Sqrt(norm) * rnorm));
             }
         }

@@ -66,7 +66,13 @@ internal abstract class LineSearchState : MethodState
             double slope0 = Vec.Dot(G, D);
             if (!(slope0 < 0) && attempt == 0 && ResetAfterFailure()) continue;
             Line.Reset(X, D);
-            var result = slope0 < 0
+            // A first trial step that over- or underflowed (a direction of norm ∞ or 1e-320) is a failed search at the
+            // limit of double precision, not misuse of the line search.
+            var result = slope0 < 0 && !(initial > 0 && double.IsFinite(initial) && double.IsFinite(slope0))
+                ? new LineSearchResult(0, Value, slope0, 0, LineSearchStatus.StepAtMinimum, double.IsFinite(slope0)
+                    ? $"The first trial step {initial:G3} is not a positive finite number: the direction's scale is beyond double precision."
+                    : $"The slope ∇fᵀd overflows to {slope0:G3} (‖∇f‖∞ = {GradientNorm:G3}): the problem's scale is beyond what a line search in double precision can handle; rescale the variables.")
+                : slope0 < 0
                 ? LineSearch.Search(Line, Value, slope0, initial)
                 : new LineSearchResult(0, Value, slope0, 0, LineSearchStatus.NotDescentDirection,
                     $"The search direction is not a descent direction (∇fᵀd = {slope0:G6}).");

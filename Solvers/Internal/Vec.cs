@@ -2,15 +2,20 @@ using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using Optima.LinearAlgebra;
 
 namespace Optima.Solvers.Internal;
 
-/// <summary>Small vector kernels used by the methods (SIMD through TensorPrimitives; nothing allocates).</summary>
-internal static class Vec
+/// <summary>
+/// Small vector kernels used by the methods (nothing allocates). Reductions go through <see cref="Reproducible"/>'s
+/// fixed order and element-wise updates are exact or fused, so every result is the same bits on every CPU.
+/// </summary>
+internal static unsafe class Vec
 {
-    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => TensorPrimitives.Dot(a, b);
+    public static double Dot(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => Reproducible.Dot(a, b);
 
-    public static double Norm2(ReadOnlySpan<double> a) => TensorPrimitives.Norm(a);
+    /// <summary>‖a‖₂ in the fixed order, without overflow or underflow (a gradient of x² + 1e155·y² has a finite norm).</summary>
+    public static double Norm2(ReadOnlySpan<double> a) => Reproducible.Norm(a);
 
     public static double MaxAbs(ReadOnlySpan<double> a)
     {
@@ -23,6 +28,8 @@ internal static class Vec
         return m;
     }
 
+    // TensorPrimitives.MultiplyAdd rounds the product and the sum separately on every ISA (checked under the
+    // DOTNET_EnableAVX512/AVX2/HWIntrinsic knobs), so it is exact-per-element and safe here.
     /// <summary>y ← y + a·x.</summary>
     public static void Axpy(double a, ReadOnlySpan<double> x, Span<double> y) => TensorPrimitives.MultiplyAdd(x, a, y, y);
 
@@ -39,36 +46,19 @@ internal static class Vec
     public static void Subtract(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Span<double> z) => TensorPrimitives.Subtract(x, y, z);
 
     /// <summary>
-    /// Adds sᵀg, yᵀg, sᵀz and yᵀz to the four sums in one pass that reads each vector once (the L-BFGS history pass is
-    /// bandwidth-bound: s and y stream from memory, g and z are blocks in L1).
+    /// Adds sᵀg, yᵀg, sᵀz and yᵀz (each in <see cref="Reproducible"/>'s order) to the four sums, reading s and y once
+    /// (the L-BFGS history pass is bandwidth-bound: s and y stream from memory, g and z are blocks in L1).
     /// </summary>
     public static void Dot4(ReadOnlySpan<double> s, ReadOnlySpan<double> y, ReadOnlySpan<double> g, ReadOnlySpan<double> z,
         ref double sg, ref double yg, ref double sz, ref double yz)
     {
         int n = s.Length;
         if (y.Length != n || g.Length != n || z.Length != n) throw new ArgumentException("Dot4: the vectors differ in length.");
-        ref double rs = ref MemoryMarshal.GetReference(s);
-        ref double ry = ref MemoryMarshal.GetReference(y);
-        ref double rg = ref MemoryMarshal.GetReference(g);
-        ref double rz = ref MemoryMarshal.GetReference(z);
-        int width = Vector<double>.Count, i = 0;
-        Vector<double> a0 = default, a1 = default, a2 = default, a3 = default;
-        for (; i <= n - width; i += width)
+        double t0, t1, t2, t3;
+        fixed (double* ps = s, py = y, pg = g, pz = z)
         {
-            Vector<double> vs = Load(ref rs, i), vy = Load(ref ry, i), vg = Load(ref rg, i), vz = Load(ref rz, i);
-            a0 = Vector.FusedMultiplyAdd(vs, vg, a0);
-            a1 = Vector.FusedMultiplyAdd(vy, vg, a1);
-            a2 = Vector.FusedMultiplyAdd(vs, vz, a2);
-            a3 = Vector.FusedMultiplyAdd(vy, vz, a3);
-        }
-        double t0 = Vector.Sum(a0), t1 = Vector.Sum(a1), t2 = Vector.Sum(a2), t3 = Vector.Sum(a3);
-        for (; i < n; i++)
-        {
-            double si = Unsafe.Add(ref rs, i), yi = Unsafe.Add(ref ry, i), gi = Unsafe.Add(ref rg, i), zi = Unsafe.Add(ref rz, i);
-            t0 += si * gi;
-            t1 += yi * gi;
-            t2 += si * zi;
-            t3 += yi * zi;
+            Reproducible.DotPair(n, ps, pg, pz, out t0, out t2);
+            Reproducible.DotPair(n, py, pg, pz, out t1, out t3);
         }
         sg += t0;
         yg += t1;
@@ -76,32 +66,12 @@ internal static class Vec
         yz += t3;
     }
 
-    /// <summary>sᵀs, sᵀy and yᵀy in one pass.</summary>
+    /// <summary>sᵀs, sᵀy and yᵀy in one pass (each in <see cref="Reproducible"/>'s order).</summary>
     public static void Dot3(ReadOnlySpan<double> s, ReadOnlySpan<double> y, out double ss, out double sy, out double yy)
     {
         int n = s.Length;
         if (y.Length != n) throw new ArgumentException("Dot3: the vectors differ in length.");
-        ref double rs = ref MemoryMarshal.GetReference(s);
-        ref double ry = ref MemoryMarshal.GetReference(y);
-        int width = Vector<double>.Count, i = 0;
-        Vector<double> a0 = default, a1 = default, a2 = default;
-        for (; i <= n - width; i += width)
-        {
-            Vector<double> vs = Load(ref rs, i), vy = Load(ref ry, i);
-            a0 = Vector.FusedMultiplyAdd(vs, vs, a0);
-            a1 = Vector.FusedMultiplyAdd(vs, vy, a1);
-            a2 = Vector.FusedMultiplyAdd(vy, vy, a2);
-        }
-        ss = Vector.Sum(a0);
-        sy = Vector.Sum(a1);
-        yy = Vector.Sum(a2);
-        for (; i < n; i++)
-        {
-            double si = Unsafe.Add(ref rs, i), yi = Unsafe.Add(ref ry, i);
-            ss += si * si;
-            sy += si * yi;
-            yy += yi * yi;
-        }
+        fixed (double* ps = s, py = y) Reproducible.Dot3(n, ps, py, out ss, out sy, out yy);
     }
 
     /// <summary>d ← d + a·x + b·y in one pass.</summary>

@@ -175,8 +175,8 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int 
                 if (_crossPending && sk != nw) Vec.Dot4(s, y, g, yn, ref row[sk], ref row[m + sk], ref row[2 * m + sk], ref row[3 * m + sk]);
                 else
                 {
-                    row[sk] = TensorPrimitives.Dot(s, g);
-                    row[m + sk] = TensorPrimitives.Dot(y, g);
+                    row[sk] = Vec.Dot(s, g);
+                    row[m + sk] = Vec.Dot(y, g);
                 }
             }
         }

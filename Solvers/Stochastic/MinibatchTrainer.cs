@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
@@ -48,9 +49,17 @@ public sealed record TrainingOptions
     /// <summary>Receives one record per finished epoch (on the training thread).</summary>
     public IProgress<EpochRecord>? Progress { get; init; }
 
+    /// <summary>
+    /// Stop with <see cref="TrainingStopReason.Diverged"/> when a step's mean minibatch loss exceeds this factor times
+    /// max(1, |the first step's mean loss|) of the <see cref="MinibatchTrainer.Run"/> call. Default 1e8 (a loss that has
+    /// grown by eight orders of magnitude is a learning rate that is too large, not training); +∞ turns it off.
+    /// </summary>
+    public double DivergenceFactor { get; init; } = 1e8;
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
     public void Validate()
     {
+        if (!(DivergenceFactor > 1)) throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "DivergenceFactor must be > 1 (+∞ turns the check off).");
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (AccumulationSteps < 1) throw new ArgumentOutOfRangeException(nameof(AccumulationSteps), AccumulationSteps, "AccumulationSteps must be at least 1.");
@@ -79,6 +88,9 @@ public enum TrainingStopReason
 
     /// <summary>A minibatch loss was NaN or ±∞; no step was taken with it.</summary>
     NonFiniteLoss,
+
+    /// <summary>A minibatch loss grew beyond <see cref="TrainingOptions.DivergenceFactor"/> times the first one; no step was taken with it.</summary>
+    Diverged,
 }
 
 /// <summary>One finished epoch.</summary>
@@ -220,6 +232,7 @@ public sealed class MinibatchTrainer
         TrainingStopReason? stop = null;
         string? message = null;
         var epochClock = new Stopwatch();
+        double firstLoss = double.NaN; // the reference of the divergence check: this call's first mean minibatch loss
         while (_epoch < _options.Epochs && stop is null)
         {
             if (!_epochStarted)
@@ -245,6 +258,15 @@ public sealed class MinibatchTrainer
                 {
                     stop = TrainingStopReason.NonFiniteLoss;
                     message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
+                    break;
+                }
+                double meanLoss = lossSum / Math.Max(1, total);
+                if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(meanLoss);
+                else if (meanLoss > _options.DivergenceFactor * Math.Max(1, firstLoss))
+                {
+                    stop = TrainingStopReason.Diverged;
+                    message = string.Create(CultureInfo.InvariantCulture,
+                        $"The minibatch loss {meanLoss:G3} at step {_steps + 1} (epoch {_epoch + 1}) is more than {_options.DivergenceFactor:G3} times the first one ({firstLoss:G3}): the run diverged (try a smaller learning rate); no step was taken.");
                     break;
                 }
                 if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
@@ -410,7 +432,15 @@ public sealed class MinibatchTrainer
             for (int i = 0; i < x.Length; i++) x[i] = r.ReadDouble();
             var xs = new float[_xs.Length];
             for (int i = 0; i < xs.Length; i++) xs[i] = r.ReadSingle();
-            if (position < 0 || position > perm.Length || epoch < 0 || steps < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
+            if (position < 0 || position > perm.Length || epoch < 0 || steps < 0 || epochTerms < 0) throw new InvalidDataException("The checkpoint's counters are corrupt.");
+            if ((rng[0] | rng[1] | rng[2] | rng[3]) == 0) throw new InvalidDataException("The checkpoint's random-generator state is corrupt (all zero).");
+            // The order of the terms must be a permutation: an index out of range would fail mid-run instead of here.
+            var seen = new bool[perm.Length];
+            foreach (int k in perm)
+            {
+                if ((uint)k >= (uint)perm.Length || seen[k]) throw new InvalidDataException("The checkpoint's order of the terms is corrupt (not a permutation).");
+                seen[k] = true;
+            }
             _optimizer.LoadState(r);
             _rng.SetState(rng);
             perm.CopyTo(_perm, 0);
@@ -421,6 +451,11 @@ public sealed class MinibatchTrainer
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The checkpoint is truncated.", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            // BinaryReader's own complaints (a negative or malformed string length) mean a corrupt file.
+            throw new InvalidDataException($"The checkpoint is corrupt: {e.Message}", e);
         }
 
         static void Expect(int saved, int expected, string what)

@@ -352,6 +352,8 @@ public sealed class ChainOptimizer : IOptimizer
             if (n != ParameterCount) throw new InvalidDataException($"The saved state is for {n} parameters; this optimizer has {ParameterCount}.");
             long step = reader.ReadInt64();
             double lr = reader.ReadDouble();
+            if (step < 0 || !(double.IsFinite(lr) && lr >= 0))
+                throw new InvalidDataException($"The saved state of '{name}' is corrupt: step {step}, learning rate {lr}.");
             int vectors = reader.ReadInt32();
             if (vectors != State.VectorCount) throw new InvalidDataException($"The saved state has {vectors} buffers; '{Name}' with these settings has {State.VectorCount}.");
             var data = new double[State.Vectors.Length][];
@@ -388,6 +390,10 @@ public sealed class ChainOptimizer : IOptimizer
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The optimizer state is truncated.", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new InvalidDataException($"The optimizer state is corrupt: {e.Message}", e);
         }
     }
 
@@ -514,6 +520,7 @@ public sealed class Lookahead : IOptimizer
             if (k != K || alpha != Alpha) throw new InvalidDataException($"The saved Lookahead has k = {k}, α = {alpha}; this one k = {K}, α = {Alpha}.");
             long steps = reader.ReadInt64();
             bool init = reader.ReadBoolean();
+            if (steps < 0) throw new InvalidDataException($"The saved Lookahead state is corrupt: {steps} fast steps.");
             int n = reader.ReadInt32();
             if (n != ParameterCount) throw new InvalidDataException($"The saved state is for {n} parameters; this optimizer has {ParameterCount}.");
             var slow = new double[_slow.Length];
@@ -529,6 +536,10 @@ public sealed class Lookahead : IOptimizer
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException("The optimizer state is truncated.", e);
+        }
+        catch (Exception e) when (e is IOException or FormatException)
+        {
+            throw new InvalidDataException($"The optimizer state is corrupt: {e.Message}", e);
         }
     }
 }

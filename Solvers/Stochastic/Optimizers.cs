@@ -110,9 +110,25 @@ public static class Optimizers
     /// <summary>The registered names, in catalogue order.</summary>
     public static IReadOnlyList<string> Names { get; } = Catalogue.Select(c => c.Name).ToArray();
 
+    /// <summary>The prefix that wraps an optimizer in <see cref="Lookahead"/>: "lookahead:adam".</summary>
+    public const string LookaheadPrefix = "lookahead:";
+
+    /// <summary>True when <see cref="Create"/> accepts <paramref name="name"/>: a registered name, or one behind "lookahead:" (case-insensitive).</summary>
+    public static bool IsKnown(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return false;
+        string key = Normalise(name);
+        while (key.StartsWith(LookaheadPrefix, StringComparison.Ordinal)) key = key[LookaheadPrefix.Length..].Trim();
+        return Names.Contains(key, StringComparer.Ordinal);
+    }
+
     /// <summary>A one-line description of <paramref name="name"/> with its defaults.</summary>
     public static string Describe(string name)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        string key = Normalise(name);
+        if (key.StartsWith(LookaheadPrefix, StringComparison.Ordinal))
+            return $"Lookahead (k = 5, α = 0.5) around {Describe(key[LookaheadPrefix.Length..])}";
         foreach (var (n, d) in Catalogue)
             if (string.Equals(n, Normalise(name), StringComparison.Ordinal)) return d;
         throw Unknown(name);
@@ -125,9 +141,19 @@ public static class Optimizers
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var s = settings ?? new OptimizerSettings();
         string key = Normalise(name);
-        if (key.StartsWith("lookahead:", StringComparison.Ordinal))
-            return new Lookahead(Create(key["lookahead:".Length..], parameterCount, s with { LookaheadSteps = null }),
+        if (key.StartsWith(LookaheadPrefix, StringComparison.Ordinal))
+            return new Lookahead(Create(key[LookaheadPrefix.Length..], parameterCount, s with { LookaheadSteps = null }),
                 s.LookaheadSteps ?? 5, s.LookaheadAlpha);
+
+        // A momentum given to an optimizer without one would be silently ignored, and a NaN one (NaN > 0 is false)
+        // silently turned off: both are refused.
+        if (s.Momentum is { } mu0)
+        {
+            if (!(mu0 >= 0 && mu0 < 1))
+                throw new ArgumentException($"The momentum must lie in [0, 1), but is {mu0.ToString(CultureInfo.InvariantCulture)}.", nameof(settings));
+            if (key is not ("sgd" or "momentum" or "nesterov" or "sgdw" or "heavy-ball" or "rmsprop" or "rmsprop-centred") && Catalogue.Any(c => c.Name == key))
+                throw new ArgumentException($"A momentum does not apply to {key}; it applies to sgd, momentum, heavy-ball, nesterov, sgdw, rmsprop and rmsprop-centred.", nameof(settings));
+        }
 
         var chain = new List<GradientTransform>();
         if (s.ClipNorm is { } cn) chain.Add(new ClipByGlobalNorm(cn));

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using Optima.LinearAlgebra;
 
 namespace Optima.Solvers.Stochastic;
 
@@ -60,7 +61,7 @@ public sealed class ClipByGlobalNorm : GradientTransform
     /// <inheritdoc/>
     public override void BeginStep(long step, double learningRate, ReadOnlySpan<double> gradient)
     {
-        double norm = TensorPrimitives.Norm(gradient);
+        double norm = Reproducible.Norm(gradient); // fixed order: the same scale on every CPU
         _scale = Math.Min(1.0, _max / (norm + 1e-6));
     }
 
@@ -74,7 +75,7 @@ public sealed class ClipByGlobalNorm : GradientTransform
         {
             var part = gradient.Slice(i, Math.Min(block, gradient.Length - i));
             Lane.Widen(part, wide);
-            sum += TensorPrimitives.SumOfSquares(wide[..part.Length]);
+            sum += Reproducible.SumOfSquares(wide[..part.Length]);
         }
         _scale = Math.Min(1.0, _max / (Math.Sqrt(sum) + 1e-6));
     }

@@ -77,6 +77,29 @@ public class LinearSolversFacadeTests
         Assert.Contains("not positive definite", ch.Note);
     }
 
+    [Theory]
+    [InlineData("ic0")]
+    [InlineData("jacobi")]
+    public void Pcg_OnAnIndefiniteMatrix_IsABreakdownResult_NotAnException(string preconditioner)
+    {
+        // IC(0) breaks down for every diagonal shift on [[1, 1e12], [1e12, 1]]; a negative diagonal defeats both.
+        Assert.True(LinearSolvers.TryParsePreconditioner(preconditioner, out var pk));
+        var options = new LinearSolveOptions { Method = LinearSolverKind.PreconditionedConjugateGradient, Preconditioner = pk };
+        var hopeless = CsrMatrix.FromDense(DenseMatrix.FromRows(new double[,] { { 1, 1e12 }, { 1e12, 1 } }));
+        if (pk == PreconditionerKind.IncompleteCholesky)
+        {
+            var r = LinearSolvers.Solve(hopeless, [1.0, 1.0], options);
+            Assert.Equal(LinearTerminationReason.Breakdown, r.Reason);
+            Assert.Contains("IC(0) broke down", r.Note);
+            Assert.False(r.IsConverged);
+        }
+        var negative = CsrMatrix.FromDense(DenseMatrix.FromRows(new double[,] { { 2, 1 }, { 1, -3 } }));
+        var n = LinearSolvers.Solve(negative, [1.0, 1.0], options);
+        Assert.Equal(LinearTerminationReason.Breakdown, n.Reason);
+        Assert.Contains("row 1", n.Note);
+        Assert.Equal(2, n.Solution.Length);
+    }
+
     [Fact]
     public void ModifiedCholesky_OnIndefinite_ReportsTheShift()
     {

@@ -184,6 +184,37 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_learning_rate_far_too_large_stops_with_Diverged_before_the_loss_overflows()
+    {
+        var data = Clusters(150, 5, 3, 9);
+        var model = new Mlp(data, [6], maxDegreeOfParallelism: 1);
+        var x0 = model.InitialParameters(1);
+        var opts = new TrainingOptions { Epochs = 5, BatchSize = 10, Seed = 5 };
+        var diverged = new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 1e30 }), x0, opts).Run();
+        Assert.Equal(TrainingStopReason.Diverged, diverged.Reason);
+        Assert.Contains("diverged", diverged.Message);
+        Assert.All(diverged.Parameters, v => Assert.True(double.IsFinite(v)));
+        // A sensible rate trains through, and the check can be turned off.
+        Assert.Equal(TrainingStopReason.Completed, new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 0.01 }), x0, opts).Run().Reason);
+        var unchecked_ = new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 1e30 }), x0,
+            opts with { DivergenceFactor = double.PositiveInfinity }).Run();
+        Assert.NotEqual(TrainingStopReason.Diverged, unchecked_.Reason);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension), x0, opts with { DivergenceFactor = 1 }));
+    }
+
+    [Fact]
+    public void A_momentum_is_validated_and_refused_where_it_does_not_apply()
+    {
+        Assert.Throws<ArgumentException>(() => Optimizers.Create("sgd", 2, new() { Momentum = double.NaN }));
+        Assert.Throws<ArgumentException>(() => Optimizers.Create("nesterov", 2, new() { Momentum = -0.1 }));
+        Assert.Throws<ArgumentException>(() => Optimizers.Create("adam", 2, new() { Momentum = 0.9 }));
+        Assert.Throws<ArgumentException>(() => Optimizers.Create("lookahead:nadam", 2, new() { Momentum = 0.5 }));
+        Assert.Equal("lookahead(sgd)", Optimizers.Create("lookahead:sgd", 2, new() { Momentum = 0.5 }).Name);
+        Assert.True(Optimizers.IsKnown("Lookahead:ADAM"));
+        Assert.False(Optimizers.IsKnown("lookahead:bfgs"));
+    }
+
+    [Fact]
     public void Save_restore_continue_equals_an_uninterrupted_run_bit_for_bit()
     {
         var data = Clusters(150, 5, 3, 9);

@@ -1,0 +1,334 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.Intrinsics;
+using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.Factorizations;
+using Optima.LinearAlgebra.IO;
+using Optima.Problems.Data;
+using Optima.Problems.Expressions;
+using Optima.Problems.Library;
+using Optima.Problems.Models;
+using Optima.Problems.Nist;
+using Optima.Solvers;
+using Optima.Solvers.Fitting;
+using Optima.Solvers.Stochastic;
+using Optima.Tests.Derivatives;
+
+namespace Optima.Benchmarks.Fingerprint;
+
+/// <summary>
+/// `fingerprint` mode: runs a fixed set of computations — the NIST StRD fits (expression and autodiff paths), the MGH
+/// table's methods, CG/PCG on a real matrix, dense LU/Cholesky/QR solves, every first-order optimizer (float64 and
+/// float32), a short MLP training run and a curve fit with statistics — and prints one line per item: its name, a
+/// 64-bit hash of the exact bits of its results, and its termination reason. The same line on two machines (or under
+/// two DOTNET_Enable* settings) means the same bits; scripts/fingerprint.sh diffs them across ISA settings.
+/// Options: --threads N (compute threads where a run takes them; default all cores); --data DIR (the shared data
+/// folder; default ../shared/data beside the repository).
+/// </summary>
+public static class FingerprintBenchmark
+{
+    public static int Run(string[] args)
+    {
+        int threads = -1;
+        string? data = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--threads": threads = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--data": data = args[++i]; break;
+                case "--isa": Console.WriteLine(Isa()); return 0;
+                default: Console.Error.WriteLine($"unknown option '{args[i]}'"); return 2;
+            }
+        }
+        data ??= FindData();
+        var clock = Stopwatch.StartNew();
+        Console.Error.WriteLine($"# {Isa()}, threads {threads}");
+        Reductions();
+        if (data is not null) Nist(Path.Combine(data, "nist"));
+        else Console.WriteLine("nist: SKIPPED (no shared data)");
+        Mgh();
+        if (data is not null) Iterative(Path.Combine(data, "matrices"), threads);
+        Laplacian(threads);
+        Dense(threads);
+        FirstOrder(threads);
+        Mlp(threads);
+        CurveFitWithStatistics();
+        LargeFit(threads);
+        Console.Error.WriteLine($"# {clock.Elapsed.TotalSeconds:F1} s");
+        return 0;
+    }
+
+    private static string Isa() => $"Vector512 {Vector512.IsHardwareAccelerated}, Vector256 {Vector256.IsHardwareAccelerated}, " +
+        $"Vector128 {Vector128.IsHardwareAccelerated}, FMA {System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}";
+
+    private static string? FindData()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "..", "shared", "data");
+            if (Directory.Exists(Path.Combine(candidate, "nist"))) return Path.GetFullPath(candidate);
+        }
+        return null;
+    }
+
+    private static void Line(string item, Hash h, string reason) => Console.WriteLine($"{item,-40} {h.Value:x16} {reason}");
+
+    private static void Reductions()
+    {
+        var rng = new Random(12345);
+        var h = new Hash();
+        foreach (int n in new[] { 1, 7, 16, 33, 100, 1000, 4099 })
+        {
+            var x = new double[n];
+            var y = new double[n];
+            for (int i = 0; i < n; i++) { x[i] = rng.NextDouble() * 2 - 1; y[i] = rng.NextDouble() * 1e3 - 400; }
+            h.Add(Reproducible.Dot(x, y)).Add(Reproducible.Sum(y)).Add(Reproducible.SumOfSquares(x)).Add(Reproducible.SumOfMagnitudes(y)).Add(Reproducible.Norm(y));
+        }
+        Line("reductions", h, "-");
+    }
+
+    private static void Nist(string dir)
+    {
+        foreach (var d in NistDataset.LoadAll(dir))
+        {
+            var expression = new Hash();
+            var autodiff = new Hash();
+            var reasons = new List<string>();
+            var model = new GenericExpressionModel(Expression.Parse(d.Model), d.PredictorNames, d.ParameterNames);
+            for (int s = 1; s <= 2; s++)
+            {
+                var o = NistRunner.Run(d, s);
+                AddFit(expression, o.Fit);
+                var jets = CurveFit.Fit(model, d.Predictors, d.Response, d.Start(s));
+                AddFit(autodiff, jets);
+                reasons.Add($"{o.Fit.Reason}/{jets.Reason}");
+            }
+            Line($"nist {d.Name} expression", expression, reasons[0].Split('/')[0] + "," + reasons[1].Split('/')[0]);
+            Line($"nist {d.Name} autodiff", autodiff, reasons[0].Split('/')[1] + "," + reasons[1].Split('/')[1]);
+        }
+    }
+
+    private static void AddFit(Hash h, FitResult f)
+    {
+        h.Add(f.Parameters).Add(f.StandardErrors).Add(f.ResidualSumOfSquares).Add(f.Cost).Add(f.Iterations).Add(f.GradientCosine).Add(f.RSquared);
+        foreach (double c in f.Covariance) h.Add(c);
+        h.Add(f.LowerConfidence).Add(f.UpperConfidence).Add(f.Residuals);
+    }
+
+    private static void Mgh()
+    {
+        var options = new SolverOptions { GradientTolerance = 1e-10, MaxIterations = 5000, MaxEvaluations = 20_000 };
+        var problems = TestProblems.LeastSquares().Where(p => p.Name.StartsWith("mgh-", StringComparison.Ordinal) && p.KnownMinimum is not null).ToArray();
+        foreach (var method in new[] { "bfgs", "lbfgs", "newton-tr", "lm" })
+            foreach (var info in problems)
+            {
+                var h = new Hash();
+                var reasons = new List<string>();
+                foreach (double factor in new[] { 1.0, 10.0 })
+                {
+                    var p = TestProblems.Get(info.Name, info.Dimension);
+                    var x0 = p.StandardStart();
+                    for (int k = 0; k < x0.Length; k++) x0[k] *= factor;
+                    var r = Methods.Minimize(method, p, x0, options);
+                    h.Add(r.Solution).Add(r.Value).Add(r.GradientNorm).Add(r.Iterations).Add(r.Evaluations.Objective);
+                    reasons.Add(r.Reason.ToString());
+                }
+                Line($"mgh {method} {info.Name}", h, string.Join(",", reasons));
+            }
+    }
+
+    private static void Iterative(string dir, int threads)
+    {
+        foreach (var name in new[] { "bcsstk15", "1138_bus" })
+        {
+            string path = Path.Combine(dir, name + ".mtx");
+            if (!File.Exists(path)) { Console.WriteLine($"cg {name}: SKIPPED (no file)"); continue; }
+            var a = MatrixMarket.ReadSparse(path);
+            var b = new double[a.Rows];
+            for (int i = 0; i < b.Length; i++) b[i] = 1.0 + (i % 7) * 0.25;
+            foreach (var (label, pre) in new[] { ("cg", PreconditionerKind.None), ("pcg-ic", PreconditionerKind.IncompleteCholesky), ("pcg-jacobi", PreconditionerKind.Jacobi) })
+            {
+                var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
+                {
+                    Method = pre == PreconditionerKind.None ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
+                    Preconditioner = pre, Tolerance = 1e-10, MaxIterations = 400,
+                    MaxDegreeOfParallelism = threads,
+                });
+                var h = new Hash().Add(r.Solution).Add(r.Iterations).Add(r.RelativeResidual);
+                Line($"{label} {name}", h, r.Reason.ToString());
+            }
+        }
+    }
+
+    // A 5-point Laplacian on a 250×250 grid: 312 000 non-zeros, above CsrMatrix.ParallelThreshold, so the
+    // parallel sparse product runs (and must give the one-thread bits).
+    private static void Laplacian(int threads)
+    {
+        const int g = 250;
+        int n = g * g;
+        var ri = new List<int>();
+        var ci = new List<int>();
+        var va = new List<double>();
+        for (int i = 0; i < g; i++)
+            for (int j = 0; j < g; j++)
+            {
+                int k = i * g + j;
+                ri.Add(k); ci.Add(k); va.Add(4.0);
+                if (i > 0) { ri.Add(k); ci.Add(k - g); va.Add(-1.0); }
+                if (i < g - 1) { ri.Add(k); ci.Add(k + g); va.Add(-1.0); }
+                if (j > 0) { ri.Add(k); ci.Add(k - 1); va.Add(-1.0); }
+                if (j < g - 1) { ri.Add(k); ci.Add(k + 1); va.Add(-1.0); }
+            }
+        var a = CsrMatrix.FromCoordinates(n, n, ri.ToArray(), ci.ToArray(), va.ToArray());
+        var b = new double[n];
+        for (int k = 0; k < n; k++) b[k] = Math.Sin(0.01 * k);
+        var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
+        {
+            Method = LinearSolverKind.ConjugateGradient, Tolerance = 1e-10, MaxIterations = 150, MaxDegreeOfParallelism = threads,
+        });
+        Line("cg laplacian 250x250 (parallel spmv)", new Hash().Add(r.Solution).Add(r.Iterations).Add(r.RelativeResidual), r.Reason.ToString());
+    }
+
+    // A fit with more rows than FitProblem.LargeRows: the parallel (streamed-QR) evaluation path.
+    private static void LargeFit(int threads)
+    {
+        int m = 6000;
+        var x = new double[m];
+        var y = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            x[i] = i * 1e-3;
+            y[i] = 2.5 * Math.Exp(-1.3 * x[i]) + 0.3 * x[i] + 0.001 * Math.Sin(7.0 * i);
+        }
+        var f = CurveFit.Fit("a*exp(-b*x) + c*x", x, y, [1.0, 1.0, 0.0], new FitOptions { Threads = threads > 0 ? threads : null });
+        var h = new Hash();
+        AddFit(h, f);
+        Line("curvefit 6000 rows (parallel path)", h, f.Reason.ToString());
+    }
+
+    private static void Dense(int threads)
+    {
+        const int n = 300;
+        var rng = new Random(7);
+        var a = new DenseMatrix(n, n);
+        var spd = new DenseMatrix(n, n);
+        var tall = new DenseMatrix(n + 40, n);
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n; i++) a[i, j] = rng.NextDouble() - 0.5;
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < n + 40; i++) tall[i, j] = rng.NextDouble() - 0.5;
+        // SPD: AᵀA + n·I through the library's GEMM.
+        DenseBlas.Gemm(1.0, a, true, a, false, 0.0, spd, threads);
+        for (int i = 0; i < n; i++) spd[i, i] += n;
+        var b = new double[n];
+        var bt = new double[n + 40];
+        for (int i = 0; i < n; i++) b[i] = Math.Sin(i + 1.0);
+        for (int i = 0; i < bt.Length; i++) bt[i] = Math.Cos(i + 1.0);
+        var options = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads };
+        Line("gemm AtA 300", new Hash().Add(spd.Data), "-");
+        Line("lu 300", new Hash().Add(LuFactorization.Factorize(a, options).Solve(b)), "-");
+        Line("cholesky 300", new Hash().Add(CholeskyFactorization.Factorize(spd, options).Solve(b)), "-");
+        Line("qr 340x300", new Hash().Add(QrFactorization.Factorize(tall, options).Solve(bt)), "-");
+        Line("frobenius", new Hash().Add(a.FrobeniusNorm()).Add(spd.FrobeniusNorm()), "-");
+    }
+
+    private static LabeledData Classes(int count, int features, int classes, ulong seed)
+    {
+        var rng = new Random((int)seed);
+        var x = new double[count * features];
+        var labels = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            int c = i % classes;
+            labels[i] = c;
+            for (int j = 0; j < features; j++) x[i * features + j] = rng.NextDouble() - 0.5 + (j % classes == c ? 0.8 : 0.0);
+        }
+        return new LabeledData(x, features, labels, classes);
+    }
+
+    private static void FirstOrder(int threads)
+    {
+        var data = Classes(256, 12, 3, 3);
+        var model = new Mlp(data, [10], threads);
+        double[] start = model.InitialParameters(5);
+        var start32 = Array.ConvertAll(start, v => (float)v);
+        var options = new TrainingOptions { Epochs = 100, MaxSteps = 200, BatchSize = 32, Seed = 11 };
+        foreach (var name in Optimizers.Names)
+        {
+            var r64 = Training.Run(model, start, name, options);
+            Line($"optimizer {name} float64", new Hash().Add(r64.Parameters).Add(r64.Steps), r64.Reason.ToString());
+            var r32 = Training.Run(model, start32, name, options);
+            var h = new Hash();
+            foreach (float v in r32.SingleParameters!) h.Add(v);
+            Line($"optimizer {name} float32", h.Add(r32.Steps), r32.Reason.ToString());
+        }
+        // Clipping by the global norm and weight decay go through the reductions too.
+        var clipped = Training.Run(model, start, "adamw", options, new OptimizerSettings { ClipNorm = 0.5 });
+        Line("optimizer adamw clip-norm float64", new Hash().Add(clipped.Parameters), clipped.Reason.ToString());
+        var regression = new LinearRegression(data.Features, data.FeatureCount, Array.ConvertAll(data.Labels, l => (double)l), l2: 1e-3);
+        var lr = Training.Run(regression, new double[regression.Dimension], "sgd", options);
+        Line("optimizer sgd linear-regression", new Hash().Add(lr.Parameters), lr.Reason.ToString());
+    }
+
+    private static void Mlp(int threads)
+    {
+        var data = Classes(600, 20, 4, 9);
+        var model = new Mlp(data, [32, 16], threads);
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 50, Seed = 2 };
+        var r = Training.Run(model, model.InitialParameters(1), "adam", options);
+        var h = new Hash().Add(r.Parameters);
+        foreach (var e in r.History) h.Add(e.TrainLoss);
+        Line("mlp 20-32-16-4 adam", h, r.Reason.ToString());
+        var r32 = Training.Run(model, Array.ConvertAll(model.InitialParameters(1), v => (float)v), "adam", options);
+        var h32 = new Hash();
+        foreach (float v in r32.SingleParameters!) h32.Add(v);
+        Line("mlp 20-32-16-4 adam float32", h32, r32.Reason.ToString());
+    }
+
+    private static void CurveFitWithStatistics()
+    {
+        int m = 200;
+        var x = new double[m];
+        var y = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            x[i] = i * 0.05;
+            y[i] = 3.0 * Math.Exp(-0.7 * x[i]) + 0.5 * Math.Sin(3 * x[i]) + 0.2 + 0.01 * Math.Sin(17.0 * i);
+        }
+        var f = CurveFit.Fit("a*exp(-b*x) + c*sin(d*x) + e", x, y, [1.0, 1.0, 1.0, 2.8, 0.0]);
+        var h = new Hash();
+        AddFit(h, f);
+        Line("curvefit exp+sin statistics", h, f.Reason.ToString());
+    }
+
+    /// <summary>FNV-1a over the exact bits of the values added.</summary>
+    private sealed class Hash
+    {
+        public ulong Value { get; private set; } = 14695981039346656037UL;
+
+        public Hash Add(long bits)
+        {
+            ulong v = Value;
+            for (int k = 0; k < 8; k++)
+            {
+                v ^= (ulong)(bits >> (8 * k)) & 0xff;
+                v *= 1099511628211UL;
+            }
+            Value = v;
+            return this;
+        }
+
+        public Hash Add(double x) => Add(BitConverter.DoubleToInt64Bits(x));
+
+        public Hash Add(float x) => Add(BitConverter.SingleToInt32Bits(x));
+
+        public Hash Add(int x) => Add((long)x);
+
+        public Hash Add(ReadOnlySpan<double> xs)
+        {
+            foreach (double x in xs) Add(x);
+            return this;
+        }
+    }
+}
