@@ -12,6 +12,7 @@ namespace Optima.Benchmarks.LinearAlgebra;
 /// (Debian's, through numpy/scipy), side by side in one run; then CG on the 2-D Poisson matrix against scipy's cg.
 /// Options: --sizes 1000,2000  --threads 1  --reps 3  --grid 1000 (CG: grid² unknowns)  --tol 1e-8
 ///          --only all|dense|gemm|cg|spmv|bits  --skip-mathnet  --skip-python  --python /usr/bin/python3
+/// `--cpu-time` (one thread only) times the thread's CPU seconds on both sides instead of wall-clock seconds.
 /// `--only bits` prints a hash of the bits of GEMM, LU, Cholesky and QR results for each size: run it under
 /// DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=128, DOTNET_EnableAVX2=0 and with other thread counts,
 /// and the hashes must not change.
@@ -42,6 +43,7 @@ public static class LinearAlgebraBenchmark
                     case "--skip-mathnet": skipMathNet = true; break;
                     case "--skip-python": skipPython = true; break;
                     case "--python": python = args[++i]; break;
+                    case "--cpu-time": s_cpuTime = true; break;
                     default: throw new FormatException($"unknown option {args[i]}");
                 }
             }
@@ -49,6 +51,11 @@ public static class LinearAlgebraBenchmark
         catch (Exception e) when (e is FormatException or IndexOutOfRangeException)
         {
             Console.Error.WriteLine($"linalg: {e.Message}");
+            return 2;
+        }
+        if (s_cpuTime && threads != 1)
+        {
+            Console.Error.WriteLine("linalg: --cpu-time needs --threads 1 (it times the calling thread)");
             return 2;
         }
         if (!File.Exists(python)) skipPython = true;
@@ -75,7 +82,7 @@ public static class LinearAlgebraBenchmark
         Dictionary<(string, int), double> openBlas = new();
         if (py is { } p)
         {
-            foreach (var line in RunPython(p.Python, p.Script, threads, $"dense {string.Join(',', sizes)} {reps}"))
+            foreach (var line in RunPython(p.Python, p.Script, threads, $"dense {string.Join(',', sizes)} {reps}{(s_cpuTime ? " cpu" : "")}"))
             {
                 using var doc = JsonDocument.Parse(line);
                 var r = doc.RootElement;
@@ -312,6 +319,24 @@ public static class LinearAlgebraBenchmark
 
     private static string Ratio(double a, double? b) => b is { } x && x > 0 ? (a / x).ToString("F2", CultureInfo.InvariantCulture) + "×" : "-";
 
+    // --cpu-time: time the calling thread's CPU seconds (CLOCK_THREAD_CPUTIME_ID) instead of wall-clock seconds, on
+    // both sides (python: time.thread_time), so a machine shared with other jobs does not count their time slices.
+    private static bool s_cpuTime;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec ts);
+
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    private static double Now()
+    {
+        if (s_cpuTime && ClockGetTime(3, out var ts) == 0) return ts.Seconds + ts.Nanoseconds * 1e-9;
+        return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+    }
+
     private static double Gflops(double flops, int reps, Action action, Action? setup = null)
     {
         // Warm-up: JIT tiering, pack buffers, page faults; at least 1 call and about 0.3 s.
@@ -325,9 +350,9 @@ public static class LinearAlgebraBenchmark
         for (int r = 0; r < reps; r++)
         {
             setup?.Invoke();
-            var sw = Stopwatch.StartNew();
+            double t0 = Now();
             action();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            best = Math.Min(best, Now() - t0);
         }
         return flops / best * 1e-9;
     }
