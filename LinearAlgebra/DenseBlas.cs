@@ -5,7 +5,7 @@ namespace Optima.LinearAlgebra;
 /// <summary>Level-3 dense operations on <see cref="DenseMatrix"/> backed by Optima's blocked SIMD GEMM kernel.</summary>
 public static class DenseBlas
 {
-    /// <summary>The micro-kernel in use on this machine, e.g. "AVX-512 16x8".</summary>
+    /// <summary>The micro-kernel in use on this machine, e.g. "Vector512/FMA 16x8".</summary>
     public static string KernelDescription => Kernels.Gemm.KernelName;
 
     /// <summary>
@@ -60,7 +60,7 @@ public static class DenseBlas
         ReadOnlySpan<float> b, int ldb, bool transposeB, float beta, Span<float> c, int ldc, int maxDegreeOfParallelism = -1)
         => SpanGemm(m, n, k, alpha, a, lda, transposeA, b, ldb, transposeB, beta, c, ldc, maxDegreeOfParallelism);
 
-    /// <summary>The single-precision micro-kernel in use on this machine, e.g. "AVX-512 32x8".</summary>
+    /// <summary>The single-precision micro-kernel in use on this machine, e.g. "Vector512/FMA 32x8".</summary>
     public static string SingleKernelDescription => Kernels.Gemm.KernelNameOf<float>();
 
     private static void SpanGemm<T>(int m, int n, int k, T alpha, ReadOnlySpan<T> a, int lda, bool transposeA,

@@ -11,7 +11,11 @@ namespace Optima.Benchmarks.LinearAlgebra;
 /// `linalg` mode: GFLOP/s of dense LU, Cholesky and QR (R only) for Optima, MathNet (managed) and OpenBLAS
 /// (Debian's, through numpy/scipy), side by side in one run; then CG on the 2-D Poisson matrix against scipy's cg.
 /// Options: --sizes 1000,2000  --threads 1  --reps 3  --grid 1000 (CG: grid² unknowns)  --tol 1e-8
-///          --only all|dense|gemm|cg  --skip-mathnet  --skip-python  --python /usr/bin/python3
+///          --only all|dense|gemm|cg|spmv|bits  --skip-mathnet  --skip-python  --python /usr/bin/python3
+/// `--cpu-time` (one thread only) times the thread's CPU seconds on both sides instead of wall-clock seconds.
+/// `--only bits` prints a hash of the bits of GEMM, LU, Cholesky and QR results for each size: run it under
+/// DOTNET_EnableAVX512=0, DOTNET_PreferredVectorBitWidth=128, DOTNET_EnableAVX2=0 and with other thread counts,
+/// and the hashes must not change.
 /// </summary>
 public static class LinearAlgebraBenchmark
 {
@@ -39,6 +43,7 @@ public static class LinearAlgebraBenchmark
                     case "--skip-mathnet": skipMathNet = true; break;
                     case "--skip-python": skipPython = true; break;
                     case "--python": python = args[++i]; break;
+                    case "--cpu-time": s_cpuTime = true; break;
                     default: throw new FormatException($"unknown option {args[i]}");
                 }
             }
@@ -48,14 +53,25 @@ public static class LinearAlgebraBenchmark
             Console.Error.WriteLine($"linalg: {e.Message}");
             return 2;
         }
+        if (s_cpuTime && threads != 1)
+        {
+            Console.Error.WriteLine("linalg: --cpu-time needs --threads 1 (it times the calling thread)");
+            return 2;
+        }
         if (!File.Exists(python)) skipPython = true;
         string? script = FindScript();
         if (script is null) skipPython = true;
 
         Console.WriteLine($"Optima linear algebra benchmark: threads={threads}, kernel={DenseBlas.KernelDescription} (float {DenseBlas.SingleKernelDescription}), " +
-                          $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, cores={Environment.ProcessorCount}");
+                          $"Vector512={System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated}, Vector256={System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}, " +
+                          $"FMA={System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported}, cores={Environment.ProcessorCount}" +
+                          string.Concat(Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_Enable", StringComparison.Ordinal) || k == "DOTNET_PreferredVectorBitWidth")
+                              .Order().Select(k => $", {k}={Environment.GetEnvironmentVariable(k)}")));
         if (only is "all" or "dense" or "gemm") Dense(sizes, threads, reps, only == "gemm", skipMathNet, skipPython ? null : (python, script!));
         if (only is "spmv") SpMV();
+        if (only is "bits") Bits(sizes, threads);
+        if (only is "kernels") KernelRates(sizes, threads, reps);
+        if (only is "bcsstk15") DenseCholeskyOfFile("bcsstk15", threads, reps);
         if (only is "all" or "cg") Cg(grid, tol, threads, skipPython ? null : (python, script!));
         return 0;
     }
@@ -66,10 +82,15 @@ public static class LinearAlgebraBenchmark
         Dictionary<(string, int), double> openBlas = new();
         if (py is { } p)
         {
-            foreach (var line in RunPython(p.Python, p.Script, threads, $"dense {string.Join(',', sizes)} {reps}"))
+            foreach (var line in RunPython(p.Python, p.Script, threads, $"dense {string.Join(',', sizes)} {reps}{(s_cpuTime ? " cpu" : "")}"))
             {
                 using var doc = JsonDocument.Parse(line);
                 var r = doc.RootElement;
+                if (r.TryGetProperty("info", out var info))
+                {
+                    Console.WriteLine($"  peer: {info.GetString()} (OPENBLAS_CORETYPE={Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") ?? "unset"})");
+                    continue;
+                }
                 openBlas[(r.GetProperty("op").GetString()!, r.GetProperty("n").GetInt32())] = r.GetProperty("gflops").GetDouble();
             }
         }
@@ -112,6 +133,82 @@ public static class LinearAlgebraBenchmark
             Console.WriteLine($"{r.Op,-9}{r.N,6}{r.Optima,10:F2}{Fmt(r.MathNet),10}{Fmt(r.OpenBlas),10}{Ratio(r.Optima, r.OpenBlas),11}{Ratio(r.Optima, r.MathNet),13}");
         Console.WriteLine("QR flops are 4n³/3 (R only: Householder vectors kept, Q not formed), as scipy's qr(mode='r').");
         Console.WriteLine();
+    }
+
+    // GFLOP/s of the building blocks the factorizations spend their time in, at the shapes of a top-level split.
+    private static unsafe void KernelRates(List<int> sizes, int threads, int reps)
+    {
+        foreach (int n in sizes)
+        {
+            int h = n / 2;
+            var l = Random(h, h, 1);
+            for (int i = 0; i < h; i++) l.Data[i + i * h] = 4;
+            var b = Random(h, h, 2);
+            var work = new DenseMatrix(h, h);
+            var panel = Random(n, 64, 3);
+            var pwork = new DenseMatrix(n, 64);
+            var ipiv = new int[64];
+            double cube = (double)h * h * h;
+            fixed (double* pl = l.Data, pw = work.Data, pp = pwork.Data)
+            fixed (int* ip = ipiv)
+            {
+                var pl2 = pl; var pw2 = pw; var pp2 = pp; var ip2 = ip;
+                double gemm = Gflops(2 * cube, reps, () => Optima.LinearAlgebra.Kernels.Gemm.Update(h, h, h, -1.0, pl2, h, false, pl2, h, true, pw2, h, threads), () => b.CopyTo(work));
+                double left = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.TrsmLeftLowerUnit(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double right = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.TrsmRightLowerTrans(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double syrk = Gflops(cube, reps, () => Optima.LinearAlgebra.Kernels.Dense.SyrkLowerMinus(h, h, pl2, h, pw2, h, threads), () => b.CopyTo(work));
+                double lup = Gflops(64.0 * 64 * (n - 64.0 / 3), reps, () => Optima.LinearAlgebra.Kernels.Dense.LuRecursive(n, 64, pp2, n, ip2, threads), () => panel.CopyTo(pwork));
+                Console.WriteLine($"n={n}: GEMM {h}³ {gemm:F2}, TRSM left-lower-unit {left:F2}, TRSM right-lower-trans {right:F2}, SYRK {syrk:F2}, LU panel {n}×64 {lup:F2} GFLOP/s");
+            }
+        }
+    }
+
+    // Dense Cholesky of a Matrix Market SPD matrix from ../shared/data/matrices (bcsstk15: n = 3948), seconds and GFLOP/s.
+    private static void DenseCholeskyOfFile(string name, int threads, int reps)
+    {
+        string? dir = FindScript() is { } sc ? Path.GetFullPath(Path.Combine(Path.GetDirectoryName(sc)!, "..", "..", "..", "shared", "data", "matrices")) : null;
+        string? path = dir is null ? null : Path.Combine(dir, name + ".mtx");
+        if (path is null || !File.Exists(path))
+        {
+            Console.WriteLine($"{name}.mtx not found under ../shared/data/matrices");
+            return;
+        }
+        var a = Optima.LinearAlgebra.IO.MatrixMarket.ReadSparse(path).ToDense();
+        var work = new DenseMatrix(a.Rows, a.Columns);
+        var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads, Overwrite = true };
+        double n = a.Rows;
+        double g = Gflops(n * n * n / 3, reps, () => CholeskyFactorization.Factorize(work, opts), () => a.CopyTo(work));
+        Console.WriteLine($"dense Cholesky of {name} (n = {a.Rows}), threads={threads}: {n * n * n / 3 / g * 1e-9:F2} s, {g:F2} GFLOP/s (best of {reps})");
+    }
+
+    private static void Bits(List<int> sizes, int threads)
+    {
+        var opts = new DenseFactorizationOptions { MaxDegreeOfParallelism = threads };
+        Console.WriteLine("FNV-1a 64 hashes of the result bits (the same on every ISA and thread count):");
+        foreach (int n in sizes)
+        {
+            var a = Random(n, n, 42);
+            var spd = Spd(n, 43);
+            var c = new DenseMatrix(n, n);
+            DenseBlas.Gemm(1, a, false, spd, true, 0, c, threads);
+            var lu = LuFactorization.Factorize(a, opts);
+            var chol = CholeskyFactorization.Factorize(spd, opts);
+            var qr = QrFactorization.Factorize(a, opts);
+            Console.WriteLine($"  n={n,5}  GEMM {Hash(c.Data):x16}  LU {Hash(lu.Factors.Data, lu.Pivots.ToArray().Select(p => (double)p).ToArray()):x16}  " +
+                              $"Cholesky {Hash(chol.L.Data):x16}  QR {Hash(qr.Factors.Data, qr.Tau.ToArray()):x16}");
+        }
+
+        static ulong Hash(params double[][] parts)
+        {
+            ulong h = 14695981039346656037UL;
+            foreach (var part in parts)
+                foreach (double v in part)
+                {
+                    ulong bits = (ulong)BitConverter.DoubleToInt64Bits(v);
+                    for (int b = 0; b < 8; b++) { h ^= (bits >> (8 * b)) & 0xff; h *= 1099511628211UL; }
+                }
+            return h;
+        }
     }
 
     private static void Cg(int grid, double tol, int threads, (string Python, string Script)? py)
@@ -222,6 +319,24 @@ public static class LinearAlgebraBenchmark
 
     private static string Ratio(double a, double? b) => b is { } x && x > 0 ? (a / x).ToString("F2", CultureInfo.InvariantCulture) + "×" : "-";
 
+    // --cpu-time: time the calling thread's CPU seconds (CLOCK_THREAD_CPUTIME_ID) instead of wall-clock seconds, on
+    // both sides (python: time.thread_time), so a machine shared with other jobs does not count their time slices.
+    private static bool s_cpuTime;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec ts);
+
+    private struct TimeSpec
+    {
+        public long Seconds, Nanoseconds;
+    }
+
+    private static double Now()
+    {
+        if (s_cpuTime && ClockGetTime(3, out var ts) == 0) return ts.Seconds + ts.Nanoseconds * 1e-9;
+        return Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
+    }
+
     private static double Gflops(double flops, int reps, Action action, Action? setup = null)
     {
         // Warm-up: JIT tiering, pack buffers, page faults; at least 1 call and about 0.3 s.
@@ -235,9 +350,9 @@ public static class LinearAlgebraBenchmark
         for (int r = 0; r < reps; r++)
         {
             setup?.Invoke();
-            var sw = Stopwatch.StartNew();
+            double t0 = Now();
             action();
-            best = Math.Min(best, sw.Elapsed.TotalSeconds);
+            best = Math.Min(best, Now() - t0);
         }
         return flops / best * 1e-9;
     }

@@ -9,11 +9,11 @@ cd "$(dirname "$0")/../.."
 threads="${1:-1}"
 shift || true
 
-if ! /usr/bin/python3 -c 'import numpy, scipy' 2>/dev/null; then
-    echo "installing python3-numpy, python3-scipy, libopenblas0-pthread ..." >&2
+if ! /usr/bin/python3 -c 'import numpy, scipy, threadpoolctl' 2>/dev/null; then
+    echo "installing python3-numpy, python3-scipy, libopenblas0-pthread, python3-threadpoolctl ..." >&2
     SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
     $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-numpy python3-scipy libopenblas0-pthread >/dev/null
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-numpy python3-scipy libopenblas0-pthread python3-threadpoolctl >/dev/null
 fi
 /usr/bin/python3 - <<'PY' >&2
 import numpy, scipy

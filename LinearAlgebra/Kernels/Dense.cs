@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
@@ -95,13 +96,16 @@ internal static unsafe class Dense
         if (m <= 0 || n <= 0) return;
         if (m <= TrsmBase)
         {
-            for (int j = 0; j < n; j++)
+            int j = 0;
+            if (VectorFma)
+                for (; j + 4 <= n; j += 4) LeftLowerUnitBase4(m, l, ldl, b + (long)j * ldb, ldb);
+            for (; j < n; j++)
             {
                 double* bj = b + (long)j * ldb;
                 for (int k = 0; k < m - 1; k++)
                 {
                     double bk = bj[k];
-                    if (bk != 0.0) Axpy(m - k - 1, -bk, l + k + 1 + (long)k * ldl, bj + k + 1);
+                    if (bk != 0.0) FmaInto(m - k - 1, -bk, l + k + 1 + (long)k * ldl, bj + k + 1);
                 }
             }
             return;
@@ -112,6 +116,92 @@ internal static unsafe class Dense
         TrsmLeftLowerUnit(m2, n, l + m1 + (long)m1 * ldl, ldl, b + m1, ldb, threads);
     }
 
+    // Whether Vector<double> runs FMA in hardware (else the scalar Math.FusedMultiplyAdd is the faster route). Either
+    // way every element gets the same fused operations in the same order: the choice changes speed, not bits.
+    private static readonly bool VectorFma = Vector.IsHardwareAccelerated && Gemm.NativeKind != Gemm.Scalar;
+
+    /// <summary>y[i] = fma(alpha, x[i], y[i]) for i &lt; n (one rounding per entry, like every FMA path here).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FmaInto(int n, double alpha, double* x, double* y)
+    {
+        int i = 0;
+        if (VectorFma)
+        {
+            var va = new Vector<double>(alpha);
+            for (; i <= n - Vector<double>.Count; i += Vector<double>.Count)
+                Vector.Store(Vector.FusedMultiplyAdd(va, Vector.Load(x + i), Vector.Load(y + i)), y + i);
+        }
+        for (; i < n; i++) y[i] = Math.FusedMultiplyAdd(alpha, x[i], y[i]);
+    }
+
+    // Four columns of the m ≤ TrsmBase unit lower solve at once, so each L column is loaded once for four right-hand
+    // sides. Per element the same updates as one column at a time: b_ij = fma(−b_kj, l_ik, b_ij) for k ascending,
+    // skipped where b_kj = 0.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void LeftLowerUnitBase4(int m, double* l, int ldl, double* b, int ldb)
+    {
+        double* b0 = b, b1 = b + ldb, b2 = b + 2L * ldb, b3 = b + 3L * ldb;
+        int w = Vector<double>.Count;
+        for (int k = 0; k < m - 1; k++)
+        {
+            double x0 = b0[k], x1 = b1[k], x2 = b2[k], x3 = b3[k];
+            double* lk = l + k + 1 + (long)k * ldl;
+            int len = m - k - 1, o = k + 1;
+            if (x0 == 0.0 || x1 == 0.0 || x2 == 0.0 || x3 == 0.0)
+            {
+                if (x0 != 0.0) FmaInto(len, -x0, lk, b0 + o);
+                if (x1 != 0.0) FmaInto(len, -x1, lk, b1 + o);
+                if (x2 != 0.0) FmaInto(len, -x2, lk, b2 + o);
+                if (x3 != 0.0) FmaInto(len, -x3, lk, b3 + o);
+                continue;
+            }
+            Vector<double> v0 = new(-x0), v1 = new(-x1), v2 = new(-x2), v3 = new(-x3);
+            int i = 0;
+            for (; i <= len - w; i += w)
+            {
+                var li = Vector.Load(lk + i);
+                Vector.Store(Vector.FusedMultiplyAdd(v0, li, Vector.Load(b0 + o + i)), b0 + o + i);
+                Vector.Store(Vector.FusedMultiplyAdd(v1, li, Vector.Load(b1 + o + i)), b1 + o + i);
+                Vector.Store(Vector.FusedMultiplyAdd(v2, li, Vector.Load(b2 + o + i)), b2 + o + i);
+                Vector.Store(Vector.FusedMultiplyAdd(v3, li, Vector.Load(b3 + o + i)), b3 + o + i);
+            }
+            for (; i < len; i++)
+            {
+                double li = lk[i];
+                b0[o + i] = Math.FusedMultiplyAdd(-x0, li, b0[o + i]);
+                b1[o + i] = Math.FusedMultiplyAdd(-x1, li, b1[o + i]);
+                b2[o + i] = Math.FusedMultiplyAdd(-x2, li, b2[o + i]);
+                b3[o + i] = Math.FusedMultiplyAdd(-x3, li, b3[o + i]);
+            }
+        }
+    }
+
+    // Two vectors of rows of the n ≤ TrsmBase right solve, all n columns, in registers: x_ij = (b_ij − Σ_k l_jk·x_ik)·(1/l_jj)
+    // with the same fused updates in the same order (k ascending, zeros skipped) as the column-at-a-time path.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RightLowerTransBaseRows(int n, double* l, int ldl, double* b, int ldb)
+    {
+        int w = Vector<double>.Count;
+        for (int j = 0; j < n; j++)
+        {
+            double* bj = b + (long)j * ldb;
+            var acc0 = Vector.Load(bj);
+            var acc1 = Vector.Load(bj + w);
+            for (int k = 0; k < j; k++)
+            {
+                double ljk = l[j + (long)k * ldl];
+                if (ljk == 0.0) continue;
+                var c = new Vector<double>(-ljk);
+                double* bk = b + (long)k * ldb;
+                acc0 = Vector.FusedMultiplyAdd(c, Vector.Load(bk), acc0);
+                acc1 = Vector.FusedMultiplyAdd(c, Vector.Load(bk + w), acc1);
+            }
+            var inv = new Vector<double>(1.0 / l[j + (long)j * ldl]);
+            Vector.Store(acc0 * inv, bj);
+            Vector.Store(acc1 * inv, bj + w);
+        }
+    }
+
     /// <summary>B[m×n] ← B·L⁻ᵀ with L n×n lower triangular, non-unit (recursive, GEMM-rich).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void TrsmRightLowerTrans(int m, int n, double* l, int ldl, double* b, int ldb, int threads)
@@ -119,15 +209,22 @@ internal static unsafe class Dense
         if (m <= 0 || n <= 0) return;
         if (n <= TrsmBase)
         {
+            int i0 = 0;
+            if (VectorFma)
+                for (int w2 = 2 * Vector<double>.Count; i0 + w2 <= m; i0 += w2) RightLowerTransBaseRows(n, l, ldl, b + i0, ldb);
+            int rows = m - i0;
+            if (rows == 0) return;
+            double* br = b + i0;
             for (int j = 0; j < n; j++)
             {
-                double* bj = b + (long)j * ldb;
+                double* bj = br + (long)j * ldb;
                 for (int k = 0; k < j; k++)
                 {
                     double ljk = l[j + (long)k * ldl];
-                    if (ljk != 0.0) Axpy(m, -ljk, b + (long)k * ldb, bj);
+                    if (ljk != 0.0) FmaInto(rows, -ljk, br + (long)k * ldb, bj);
                 }
-                Scale(m, 1.0 / l[j + (long)j * ldl], bj);
+                double inv = 1.0 / l[j + (long)j * ldl];
+                for (int i = 0; i < rows; i++) bj[i] *= inv;
             }
             return;
         }
@@ -197,7 +294,7 @@ internal static unsafe class Dense
             {
                 double* col = a + (long)c * lda;
                 double akc = col[k];
-                if (akc != 0.0) Axpy(m - k - 1, -akc, colk + k + 1, col + k + 1);
+                if (akc != 0.0) FmaInto(m - k - 1, -akc, colk + k + 1, col + k + 1);
             }
         }
     }

@@ -30,6 +30,30 @@ internal sealed record KernelParts(OptimizerState State, int CoreBase, double L2
 /// </remarks>
 internal abstract class FusedKernel
 {
+    /// <summary>
+    /// Whether every entry of the gradient is finite, scanned from the last entry to the first: the step's update pass
+    /// then starts on the entries the scan touched last, still in cache, so on a vector larger than the cache a step
+    /// reads part of the gradient once from memory instead of twice (the refusal itself needs the whole scan first).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool AllFiniteBackward<T>(ReadOnlySpan<T> x) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Vector<T> a0 = Vector<T>.Zero, a1 = a0, a2 = a0, a3 = a0, zero = a0;
+        int width = Vector<T>.Count;
+        var vectors = MemoryMarshal.Cast<T, Vector<T>>(x);
+        for (int i = vectors.Length * width; i < x.Length; i++) if (!T.IsFinite(x[i])) return false;
+        int k = vectors.Length;
+        for (; k >= 4; k -= 4) // x·0 is 0 for a finite x and NaN otherwise; four independent chains
+        {
+            a0 += vectors[k - 1] * zero;
+            a1 += vectors[k - 2] * zero;
+            a2 += vectors[k - 3] * zero;
+            a3 += vectors[k - 4] * zero;
+        }
+        for (; k > 0; k--) a0 += vectors[k - 1] * zero;
+        return Vector.EqualsAll((a0 + a1) + (a2 + a3), Vector<T>.Zero);
+    }
+
     /// <summary>A short description, e.g. "fused adam".</summary>
     public abstract string Name { get; }
 

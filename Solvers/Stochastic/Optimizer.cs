@@ -247,7 +247,7 @@ public sealed class ChainOptimizer : IOptimizer
     public bool Step(Span<double> parameters, ReadOnlySpan<double> gradient)
     {
         CheckStep(OptimizerPrecision.Float64, parameters.Length, gradient.Length);
-        if (!Vec.AllFinite(gradient)) return false;
+        if (!FusedKernel.AllFiniteBackward(gradient)) return false;
         long t = State.Step + 1;
         foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
         if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);
@@ -260,7 +260,7 @@ public sealed class ChainOptimizer : IOptimizer
     public bool Step(Span<float> parameters, ReadOnlySpan<float> gradient)
     {
         CheckStep(OptimizerPrecision.Float32, parameters.Length, gradient.Length);
-        if (!Vec.AllFinite(gradient)) return false;
+        if (!FusedKernel.AllFiniteBackward(gradient)) return false;
         long t = State.Step + 1;
         foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
         if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);

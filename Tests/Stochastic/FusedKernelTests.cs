@@ -139,6 +139,27 @@ public class FusedKernelTests
     }
 
     [Fact]
+    public void The_backward_finiteness_scan_finds_any_nonfinite_entry_at_any_length()
+    {
+        Prop.ForAll(Gen.Choose(0, 200).ToArbitrary(), Gen.Choose(0, 1_000_000).ToArbitrary(), (n, seed) =>
+        {
+            var rng = new Random(seed);
+            var x = Enumerable.Range(0, n).Select(_ => (rng.NextDouble() - 0.5) * Math.Pow(10, rng.Next(-300, 300))).ToArray();
+            var xf = x.Select(v => (float)(v % 1e30)).ToArray();
+            bool ok = FusedKernel.AllFiniteBackward<double>(x) && FusedKernel.AllFiniteBackward<float>(xf);
+            if (n > 0)
+            {
+                int at = rng.Next(n);
+                double bad = (seed % 3) switch { 0 => double.NaN, 1 => double.PositiveInfinity, _ => double.NegativeInfinity };
+                x[at] = bad;
+                xf[at] = (float)bad;
+                ok &= !FusedKernel.AllFiniteBackward<double>(x) && !FusedKernel.AllFiniteBackward<float>(xf);
+            }
+            return ok.Label($"n = {n}, seed = {seed}");
+        }).QuickCheckThrowOnFailure();
+    }
+
+    [Fact]
     public void A_nonfinite_float32_gradient_is_refused_by_both_paths_with_nothing_changed()
     {
         const int n = 1003;
