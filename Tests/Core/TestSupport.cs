@@ -1,13 +1,30 @@
 using FsCheck;
 using FsCheck.Fluent;
+using Microsoft.FSharp.Core;
 
 namespace Optima.Tests;
 
 /// <summary>Shared helpers: FsCheck configuration, generators, and the location of ../shared data.</summary>
 public static class TestSupport
 {
-    /// <summary>FsCheck settings for properties run inside [Fact]s: throw (with the counter-example) on failure.</summary>
-    public static Config Quick(int maxTests = 100) => Config.QuickThrowOnFailure.WithMaxTest(maxTests);
+    /// <summary>The seed of every property's random stream unless <c>OPTIMA_PROPERTY_SEED</c> says otherwise.</summary>
+    public const ulong DefaultPropertySeed = 20261204;
+
+    /// <summary>
+    /// FsCheck settings for properties run inside [Fact]s: throw (with the counter-example) on failure. The cases come
+    /// from a fixed seed, so a suite's verdict never depends on the draw (a statistical bound such as "within 5σ" fails
+    /// for some draws, and a CI run must not be one of them); <c>OPTIMA_PROPERTY_SEED=N</c> runs another stream and
+    /// <c>OPTIMA_PROPERTY_SEED=random</c> a fresh one per property, to explore by hand.
+    /// </summary>
+    public static Config Quick(int maxTests = 100)
+    {
+        var config = Config.QuickThrowOnFailure.WithMaxTest(maxTests);
+        string? setting = Environment.GetEnvironmentVariable("OPTIMA_PROPERTY_SEED");
+        if (setting == "random") return config;
+        ulong seed = string.IsNullOrEmpty(setting) ? DefaultPropertySeed : ulong.Parse(setting, System.Globalization.CultureInfo.InvariantCulture);
+        var replay = new Replay(new Rnd(seed), FSharpOption<int>.None);
+        return config.WithReplay(FSharpOption<Replay>.Some(replay));
+    }
 
     /// <summary>A double uniformly drawn from [lo, hi].</summary>
     public static Gen<double> Uniform(double lo, double hi) =>

@@ -15,7 +15,7 @@ public class DualTests
 {
     // ------------------------------------------------------------------ helpers
 
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(100);
+    private static readonly Config Quick = TestSupport.Quick(100);
 
     /// <summary>Uniform doubles in [lo, hi] (a million grid points, so shrinking stays in range).</summary>
     private static Gen<double> Range(double lo, double hi)

@@ -22,7 +22,7 @@ public class JetTests(ITestOutputHelper output)
 {
     private const int N = 5;
 
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(100);
+    private static readonly Config Quick = TestSupport.Quick(100);
 
     private static bool SameBits(double a, double b)
         => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b) || (double.IsNaN(a) && double.IsNaN(b));
@@ -276,7 +276,7 @@ public class JetTests(ITestOutputHelper output)
         string[] names = ["p0", "p1", "p2", "p3", "p4"];
         int checkedByDifferences = 0, total = 0;
         var gen = from text in RandomExpression(4) from x in Uniform(0.2, 2) from p in Uniform(0.2, 2).ArrayOf(N) select (text, x, p);
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(400), Prop.ForAll(Arb.From(gen), t =>
+        Check.One(TestSupport.Quick(400), Prop.ForAll(Arb.From(gen), t =>
         {
             var (text, x, p) = t;
             var model = new GenericExpressionModel(Expression.Parse(text), ["x"], names);

@@ -94,7 +94,7 @@ public class KernelBitsTests
     public void Every_gemm_kernel_gives_the_reference_bits_for_random_shapes()
     {
         // Sizes cross every tile remainder (MR up to 32, NR 4/6/8) and k crosses the KC = 256 depth block.
-        FsCheck.Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Gen.Choose(1, 41).ToArbitrary(), Gen.Choose(1, 19).ToArbitrary(), Gen.Choose(0, 100000).ToArbitrary(), (m, n, seed) =>
+        FsCheck.Check.One(TestSupport.Quick(40), Prop.ForAll(Gen.Choose(1, 41).ToArbitrary(), Gen.Choose(1, 19).ToArbitrary(), Gen.Choose(0, 100000).ToArbitrary(), (m, n, seed) =>
         {
             int k = seed % 4 == 0 ? 250 + seed % 270 : 1 + seed % 40;
             string why = CompareGemm<double>(m, n, k, seed, 1);

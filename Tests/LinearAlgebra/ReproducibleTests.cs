@@ -13,7 +13,7 @@ namespace Optima.Tests.LinearAlgebra;
 /// </summary>
 public class ReproducibleTests
 {
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(200);
+    private static readonly Config Quick = TestSupport.Quick(200);
 
     // The documented order, written as plainly as possible: entry i into partial sum i mod 16, then the pairwise tree.
     private static double Reference(ReadOnlySpan<double> x, ReadOnlySpan<double> y, Func<double, double, double, double> step)

@@ -51,7 +51,7 @@ public class TestProblemLibraryTests
 
     private static readonly double MachineEpsilon = Math.ScaleB(1.0, -52);
 
-    private static readonly Config Quick = Config.QuickThrowOnFailure.WithMaxTest(60);
+    private static readonly Config Quick = TestSupport.Quick(60);
 
     public static IEnumerable<object[]> AllNames => TestProblems.Names.Select(n => new object[] { n });
 
@@ -356,7 +356,7 @@ public class TestProblemLibraryTests
     [Fact]
     public void Quadratic_has_the_requested_spectrum_and_is_reproducible()
     {
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(25), Prop.ForAll(
+        Check.One(TestSupport.Quick(25), Prop.ForAll(
             Arb.From(Gen.Choose(2, 12).SelectMany(n => Gen.Choose(0, 6).SelectMany(e => Gen.Choose(0, 1000),
                 (e, seed) => (N: n, Kappa: Math.Pow(10, e), Seed: seed)))),
             c =>
@@ -486,7 +486,7 @@ public class TestProblemLibraryTests
         double tol = GradientToleranceOverrides.GetValueOrDefault(name, GradientTolerance);
         var g = new double[n];
         var gn = new double[n];
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(10), Prop.ForAll(PointsIn(p), x =>
+        Check.One(TestSupport.Quick(10), Prop.ForAll(PointsIn(p), x =>
         {
             p.ValueAndGradient(x, g);
             FiniteDifferences.Gradient(view, view.ToScaled(x), gn);
