@@ -6,8 +6,8 @@ namespace Optima.Problems.Expressions;
 /// </summary>
 /// <remarks>
 /// Accuracy, measured against mpmath at 50 digits (Tests/Expressions/SpecialFunctionTests.cs holds the references):
-/// erf and erfc within a few ulps (series with all-positive terms below 2.5, a contracted continued fraction above,
-/// e^(−x²) with x² split exactly by FMA); gamma within ~1e-15 relative (Lanczos, g = 7, 9 terms, with reflection
+/// erf within 3 ulps and erfc within 4 ulps on 6000 random points in [−1, 27] (Taylor series below ½, above it a
+/// contracted continued fraction evaluated backward, e^(−x²) with x² split exactly by FMA); gamma within ~1e-15 relative (Lanczos, g = 7, 9 terms, with reflection
 /// below ½); lgamma within ~1e-15 absolute, so with no relative accuracy promised right at its zeros 1 and 2;
 /// digamma and trigamma within ~1e-15 (recurrence up to 10, then the asymptotic series).
 /// </remarks>
@@ -21,8 +21,7 @@ public static class SpecialFunctions
     {
         if (double.IsNaN(x)) return x;
         double a = Math.Abs(x);
-        if (a < 0.5) return SmallErf(x);
-        if (a < 2.5) return Math.CopySign(MidErf(a), x);
+        if (a < ContinuedFractionFrom) return SmallErf(x);
         if (a >= 6) return Math.CopySign(1.0, x);
         return Math.CopySign(1 - ContinuedFractionErfc(a), x);
     }
@@ -31,7 +30,7 @@ public static class SpecialFunctions
     public static double Erfc(double x)
     {
         if (double.IsNaN(x)) return x;
-        if (x < 1) return 1 - Erf(x); // ≥ 0.157 here, so at most ~3 bits lost
+        if (x < ContinuedFractionFrom) return 1 - Erf(x); // ≥ 0.48 here, so under a bit lost
         if (x > 27.3) return 0;
         return ContinuedFractionErfc(x);
     }
@@ -50,41 +49,21 @@ public static class SpecialFunctions
         return TwoOverSqrtPi * sum;
     }
 
-    /// <summary>erf(a) = 2/√π e^(−a²) Σ 2ⁿa^(2n+1)/(1·3·…·(2n+1)), all terms positive (½ ≤ a &lt; 2.5).</summary>
-    private static double MidErf(double a)
-    {
-        double a2 = a * a, term = a, sum = a;
-        for (int n = 1; n < 200; n++)
-        {
-            term *= 2 * a2 / (2 * n + 1);
-            sum += term;
-            if (term < 1e-17 * sum) break;
-        }
-        return TwoOverSqrtPi * ExpMinusSquare(a) * sum;
-    }
+    // From ½: backward depth ≤ 460 there (~2 µs); erfc ≥ 0.48 below, so 1 − erf loses under a bit.
+    private const double ContinuedFractionFrom = 0.5;
 
     /// <summary>
     /// erfc(x) = 2x e^(−x²)/√π / (2x²+1 − 1·2/(2x²+5 − 3·4/(2x²+9 − …))), the even contraction of the Laplace
-    /// continued fraction, evaluated by the modified Lentz method (x ≥ ½).
+    /// continued fraction, evaluated backward from a fixed depth (x ≥ ½). Backward evaluation is exact to the last bit
+    /// here, where forward (Lentz) evaluation stopped on a unit ratio while still ~60 ulps off near x = 1. The depth
+    /// is ~1.3 times the forward iterations measured to convergence (95 at x = 1, 44 at 1.5, 20 at 2.5, 11 at 4).
     /// </summary>
     private static double ContinuedFractionErfc(double x)
     {
-        const double Tiny = 1e-300;
-        double b0 = 2 * x * x + 1;
-        double f = b0, c = b0, d = 0;
-        for (int n = 1; n < 5000; n++)
-        {
-            double an = -(2.0 * n - 1) * (2.0 * n), bn = b0 + 4.0 * n;
-            d = bn + an * d;
-            if (d == 0) d = Tiny;
-            c = bn + an / c;
-            if (c == 0) c = Tiny;
-            d = 1 / d;
-            double delta = c * d;
-            f *= delta;
-            if (delta == 1) break; // a relative test stops a slowly converging fraction early
-        }
-        return 2 * x * OneOverSqrtPi * ExpMinusSquare(x) / f;
+        double b0 = 2 * x * x + 1, t = 0;
+        int depth = 20 + (int)(110 / (x * x));
+        for (int n = depth; n >= 1; n--) t = -(2.0 * n - 1) * (2.0 * n) / (b0 + 4.0 * n + t);
+        return 2 * x * OneOverSqrtPi * ExpMinusSquare(x) / (b0 + t);
     }
 
     /// <summary>e^(−x²) with x² = h + l split exactly (FMA), so the rounding of x² is not magnified by large x².</summary>

@@ -22,17 +22,20 @@ public class SpecialFunctionTests
     [InlineData(1.7, 0.9837904585907745, 0.01620954140922544)]
     [InlineData(3.2, 0.9999939742388483, 6.025761151762088e-06)]
     [InlineData(-0.7, -0.6778011938374184, 1.6778011938374184)]
+    [InlineData(0.55, 0.563323366325109, 0.436676633674891)]
+    [InlineData(1.049058388941483, 0.8620829666134967, 0.13791703338650327)] // forward Lentz evaluation was 66 ulps off here
+    [InlineData(5.5, 0.9999999999999927, 7.357847917974398e-15)]
     public void Erf_and_erfc_match_mpmath_within_a_few_ulps(double x, double erf, double erfc)
     {
         Assert.True(Ulps(erf, SpecialFunctions.Erf(x)) <= 4, $"erf({x}) = {SpecialFunctions.Erf(x):R}");
-        Assert.True(Ulps(erfc, SpecialFunctions.Erfc(x)) <= 16, $"erfc({x}) = {SpecialFunctions.Erfc(x):R}");
+        Assert.True(Ulps(erfc, SpecialFunctions.Erfc(x)) <= 6, $"erfc({x}) = {SpecialFunctions.Erfc(x):R}");
     }
 
     [Theory]
     [InlineData(4.5, 1.9661604415428876e-10)]
     [InlineData(12.3, 9.029925149482068e-68)]
     public void Erfc_keeps_its_relative_accuracy_in_the_tail(double x, double erfc) =>
-        Assert.True(Ulps(erfc, SpecialFunctions.Erfc(x)) <= 16, $"erfc({x}) = {SpecialFunctions.Erfc(x):R}");
+        Assert.True(Ulps(erfc, SpecialFunctions.Erfc(x)) <= 6, $"erfc({x}) = {SpecialFunctions.Erfc(x):R}");
 
     [Theory]
     [InlineData(0.3, 2.991568987687591, 1.0957979948180756, -3.502524222200133, 12.245364546107732)]
