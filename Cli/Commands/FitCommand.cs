@@ -13,8 +13,8 @@ internal static partial class Commands
     {
         var json = JsonOption();
         var file = new Argument<string>("data") { Description = "CSV file: a header row of column names (each starting with a letter), or no header and the columns x, y[, σ]." };
-        var model = new Option<string>("--model") { Description = "The model, e.g. \"b1*(1-exp(-b2*x))\"; identifiers that are not data columns are parameters.", Required = true };
-        var start = new Option<string>("--start") { Description = "Start values of every parameter: b1=500,b2=1e-4.", Required = true };
+        var model = new Option<string>("--model") { Description = "The model, e.g. \"b1*(1-exp(-b2*x))\"; identifiers that are not data columns are parameters. Or a sum of built-in models (gaussian, lorentzian, pseudovoigt, exponential, logistic, step, powerlaw, polynomialN, linear, constant), e.g. \"gaussian+linear\", whose start values are guessed from the data.", Required = true };
+        var start = new Option<string?>("--start") { Description = "Start values of every parameter: b1=500,b2=1e-4. For built-in models optional: the values given replace those guessed from the data." };
         var xCol = new Option<string?>("--x") { Description = "The x column(s) by name or 1-based number, comma-separated for several variables (default: 'x', else the first column)." };
         var yCol = new Option<string?>("--y") { Description = "The y column by name or number (default: 'y', else the second column)." };
         var sigmaCol = new Option<string?>("--sigma") { Description = "A column of standard deviations σ > 0 (default: a column named 'sigma', or the third column of a file without header)." };
@@ -42,6 +42,9 @@ internal static partial class Commands
             string path = parse.GetValue(file)!;
             var table = CsvTable.Read(path);
             string modelText = parse.GetValue(model)!;
+            // A sum of built-in model names (gaussian+linear) is the library's expression, with guessed starts.
+            CompositeModel? builtIn = BuiltInModels.IsModelSum(modelText) ? BuiltInModels.Parse(modelText) : null;
+            if (builtIn is not null) modelText = builtIn.Expression;
             Expression expression;
             try { expression = Expression.Parse(modelText); }
             catch (ExpressionParseException e) { throw new ArgumentException($"--model: {e.Message}", e); }
@@ -69,7 +72,10 @@ internal static partial class Commands
             var parameterNames = identifiers.Where(n => !variables.Contains(n, StringComparer.Ordinal)).ToArray();
             if (parameterNames.Length == 0)
                 throw new ArgumentException($"--model: '{modelText}' has no parameters to fit (every identifier in it is a data column: {string.Join(", ", variables)}).");
-            var startValues = ParseAssignments(parse.GetValue(start)!, "--start");
+            string? startText = parse.GetValue(start);
+            if (startText is null && builtIn is null)
+                throw new ArgumentException("--start is required for a model expression (it is optional only for built-in models such as --model gaussian+linear, whose start values are guessed from the data).");
+            var startValues = startText is null ? new Dictionary<string, double>(StringComparer.Ordinal) : ParseAssignments(startText, "--start");
             foreach (var name in startValues.Keys)
                 if (!parameterNames.Contains(name, StringComparer.Ordinal))
                     throw new ArgumentException(variables.Contains(name, StringComparer.Ordinal)
@@ -113,6 +119,13 @@ internal static partial class Commands
                         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{path}, line {table.Lines[i]}: σ = {sigma[i]} must be > 0."));
             var columns = xIndex.Select(table.Values).ToArray();
             var y = table.Values(yIndex);
+            if (builtIn is not null)
+            {
+                if (columns.Length != 1) throw new ArgumentException("Built-in models have one variable x; give a single --x column.");
+                var guessed = builtIn.Guess(columns[0], y);
+                foreach (var (name, value) in startValues) guessed[name] = value; // --start overrides the guesses
+                startValues = guessed;
+            }
             var fit = CurveFit.Fit(modelText, variables, columns, y, startValues, options);
 
             bool scalarModel = variables.Length == 1;

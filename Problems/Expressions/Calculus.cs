@@ -259,7 +259,15 @@ internal static class Calculus
                         MathFunction.Cosh => Mul(Call(MathFunction.Sinh, u), du),
                         MathFunction.Tanh => Mul(Sub(One, Sq(e)), du),
                         MathFunction.Abs => Mul(Call(MathFunction.Sign, u), du),
-                        _ => Zero, // sign
+                        // erf′ = 2/√π·e^(−u²), erfc′ = −erf′
+                        MathFunction.Erf => Mul(Mul(new NumberExpression(2 / Math.Sqrt(Math.PI)), Call(MathFunction.Exp, Neg(Sq(u)))), du),
+                        MathFunction.Erfc => Neg(Mul(Mul(new NumberExpression(2 / Math.Sqrt(Math.PI)), Call(MathFunction.Exp, Neg(Sq(u)))), du)),
+                        MathFunction.Gamma => Mul(Mul(e, Call(MathFunction.Digamma, u)), du),
+                        MathFunction.Lgamma => Mul(Call(MathFunction.Digamma, u), du),
+                        MathFunction.Digamma => Mul(Call(MathFunction.Trigamma, u), du),
+                        MathFunction.Trigamma => throw new NotSupportedException(
+                            "trigamma cannot be differentiated symbolically (lgamma has exact first and second derivatives, no third)."),
+                        _ => Zero, // sign, step
                     };
                 }
                 default:

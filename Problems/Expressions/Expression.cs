@@ -36,6 +36,22 @@ public enum MathFunction
     Abs,
     /// <summary>Sign: −1, 0 or 1 (NaN for NaN); its derivative is 0.</summary>
     Sign,
+    /// <summary>The error function erf(x) = 2/√π ∫₀ˣ e^(−t²) dt (<see cref="SpecialFunctions.Erf"/>).</summary>
+    Erf,
+    /// <summary>The complementary error function 1 − erf(x), accurate in its tail (<see cref="SpecialFunctions.Erfc"/>).</summary>
+    Erfc,
+    /// <summary>The gamma function Γ(x) (<see cref="SpecialFunctions.Gamma"/>); its derivative is Γ(x)·ψ(x).</summary>
+    Gamma,
+    /// <summary>log|Γ(x)| (<see cref="SpecialFunctions.Lgamma"/>); its derivative is digamma.</summary>
+    Lgamma,
+    /// <summary>The digamma function ψ(x) = d/dx log Γ(x) (also written <c>psi</c>); its derivative is trigamma.</summary>
+    Digamma,
+    /// <summary>The trigamma function ψ′(x). It cannot be differentiated symbolically (no third derivative of lgamma):
+    /// <see cref="Expression.Differentiate"/> throws <see cref="NotSupportedException"/> for it.</summary>
+    Trigamma,
+    /// <summary>The unit step: 0 for x &lt; 0, 1 for x ≥ 0 (NaN for NaN). Its derivative is taken as 0 everywhere,
+    /// at 0 too (where the true derivative is a Dirac delta), as for <see cref="Sign"/>.</summary>
+    Step,
 }
 
 /// <summary>The binary operators of the model expression language.</summary>
@@ -64,8 +80,15 @@ public enum BinaryOperator
 /// right-associative and binding tighter than unary minus (<c>-x^2</c> = −(x²), <c>2^3^2</c> = 2⁹); unary minus and
 /// plus; parentheses (square brackets are accepted too, as the NIST StRD files write <c>exp[-b1*x]</c>); calls of
 /// exp, log (natural; alias ln), log10, sqrt, sin, cos, tan, asin, acos, atan (alias arctan), sinh, cosh, tanh, abs,
-/// sign, and pow(a, b). The one named constant is <c>pi</c>; there is deliberately no constant <c>e</c> (it is a
-/// common parameter name) — write <c>exp(1)</c> for Euler's number.</para>
+/// sign, erf, erfc, gamma, lgamma, digamma (alias psi), trigamma, step, pow(a, b), min(a, b) and max(a, b). The one
+/// named constant is <c>pi</c>; there is deliberately no constant <c>e</c> (it is a common parameter name, as in
+/// existing models <c>a*exp(-e*x)</c>, and a name that meant a constant in one model and a parameter in another would
+/// change a model's meaning silently) — write <c>exp(1)</c> for Euler's number.</para>
+/// <para><b>min and max</b> are rewritten when parsed, without a node kind of their own:
+/// <c>min(a, b)</c> = <c>a*step(b - a) + b*(1 - step(b - a))</c> and <c>max(a, b)</c> = <c>a*step(a - b) + b*(1 - step(a - b))</c>.
+/// That is exactly a or b (a product by 1 plus a product by 0) whenever a, b and their difference are finite, a on
+/// ties, and differentiates exactly: ∂min/∂a = step(b − a), 1 on ties, ∂min/∂b = 1 − step(b − a). An infinite operand
+/// gives NaN (∞·0). They print in the rewritten form.</para>
 /// <para><b>Equality.</b> Trees compare structurally (<see cref="Equals(Expression)"/>), and <see cref="ToString"/>
 /// prints text that parses back to an equal tree. A negated number is always stored as a negative number.</para>
 /// <para><b>Semantics.</b> IEEE double arithmetic as <see cref="Math"/> computes it; a domain error gives NaN, never
@@ -246,7 +269,7 @@ public abstract class Expression : IEquatable<Expression>
     public static Expression Call(MathFunction function, Expression argument)
     {
         ArgumentNullException.ThrowIfNull(argument);
-        if (function < MathFunction.Exp || function > MathFunction.Sign) throw new ArgumentOutOfRangeException(nameof(function));
+        if (function < MathFunction.Exp || function > MathFunction.Step) throw new ArgumentOutOfRangeException(nameof(function));
         return new CallExpression(function, argument);
     }
 
@@ -542,14 +565,21 @@ internal static class ExpressionMath
         MathFunction.Cosh => Math.Cosh(x),
         MathFunction.Tanh => Math.Tanh(x),
         MathFunction.Abs => Math.Abs(x),
-        _ => Sign(x),
+        MathFunction.Sign => Sign(x),
+        MathFunction.Erf => SpecialFunctions.Erf(x),
+        MathFunction.Erfc => SpecialFunctions.Erfc(x),
+        MathFunction.Gamma => SpecialFunctions.Gamma(x),
+        MathFunction.Lgamma => SpecialFunctions.Lgamma(x),
+        MathFunction.Digamma => SpecialFunctions.Digamma(x),
+        MathFunction.Trigamma => SpecialFunctions.Trigamma(x),
+        _ => SpecialFunctions.Step(x),
     };
 
     /// <summary>The static method compiled code calls for <paramref name="f"/>.</summary>
     public static System.Reflection.MethodInfo MethodOf(MathFunction f)
     {
         string name = f.ToString();
-        var type = f == MathFunction.Sign ? typeof(ExpressionMath) : typeof(Math);
+        var type = f == MathFunction.Sign ? typeof(ExpressionMath) : f > MathFunction.Sign ? typeof(SpecialFunctions) : typeof(Math);
         return type.GetMethod(name, [typeof(double)]) ?? throw new InvalidOperationException($"Math.{name}(double) not found.");
     }
 }

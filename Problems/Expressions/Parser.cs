@@ -61,10 +61,16 @@ internal sealed class Parser
         ["asin"] = MathFunction.Asin, ["acos"] = MathFunction.Acos, ["atan"] = MathFunction.Atan, ["arctan"] = MathFunction.Atan,
         ["sinh"] = MathFunction.Sinh, ["cosh"] = MathFunction.Cosh, ["tanh"] = MathFunction.Tanh,
         ["abs"] = MathFunction.Abs, ["sign"] = MathFunction.Sign,
+        ["erf"] = MathFunction.Erf, ["erfc"] = MathFunction.Erfc, ["gamma"] = MathFunction.Gamma, ["lgamma"] = MathFunction.Lgamma,
+        ["digamma"] = MathFunction.Digamma, ["psi"] = MathFunction.Digamma, ["trigamma"] = MathFunction.Trigamma,
+        ["step"] = MathFunction.Step,
     };
 
+    /// <summary>The two-argument functions: pow, and min and max (rewritten with step; see <see cref="Expression"/>).</summary>
+    private static bool IsBinaryFunction(string name) => name is "pow" or "min" or "max";
+
     /// <summary>The function names (with pow), for messages.</summary>
-    internal static readonly string KnownFunctions = string.Join(", ", Functions.Keys.Append("pow").Order(StringComparer.Ordinal));
+    internal static readonly string KnownFunctions = string.Join(", ", Functions.Keys.Append("pow").Append("min").Append("max").Order(StringComparer.Ordinal));
 
     internal static string NameOf(MathFunction f) => f.ToString().ToLowerInvariant();
 
@@ -73,7 +79,7 @@ internal sealed class Parser
         if (string.IsNullOrEmpty(name) || !(char.IsAsciiLetter(name[0]) || name[0] == '_')) return false;
         foreach (char c in name)
             if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
-        return name != "pi" && name != "pow" && !Functions.ContainsKey(name);
+        return name != "pi" && !IsBinaryFunction(name) && !Functions.ContainsKey(name);
     }
 
     private enum Kind { Number, Name, Plus, Minus, Star, Slash, Caret, Open, Close, Comma, End }
@@ -211,7 +217,7 @@ internal sealed class Parser
                 string name = _text.Substring(t.Start, t.Length);
                 if (Peek.Kind == Kind.Open) return ParseCall(t, name);
                 if (name == "pi") return Expression.Pi;
-                if (name == "pow" || Functions.ContainsKey(name))
+                if (IsBinaryFunction(name) || Functions.ContainsKey(name))
                     throw Error($"'{name}' is a function: write {name}(...)", t);
                 return new IdentifierExpression(name);
             }
@@ -237,7 +243,7 @@ internal sealed class Parser
 
     private Expression ParseCall(Token nameToken, string name)
     {
-        bool isPow = name == "pow";
+        bool isPow = IsBinaryFunction(name);
         if (!isPow && !Functions.ContainsKey(name))
             throw Error(name == "pi" ? "'pi' is a constant, not a function" : $"unknown function '{name}' (known functions: {KnownFunctions})", nameToken);
         var open = Next();
@@ -255,9 +261,22 @@ internal sealed class Parser
         int arity = isPow ? 2 : 1;
         if (args.Count != arity)
             throw Error($"{name} takes {arity} argument{(arity == 1 ? "" : "s")} but was given {args.Count}", nameToken);
-        return isPow
-            ? new BinaryExpression(BinaryOperator.Power, args[0], args[1])
-            : new CallExpression(Functions[name], args[0]);
+        return name switch
+        {
+            "pow" => new BinaryExpression(BinaryOperator.Power, args[0], args[1]),
+            "min" => Choose(args[0], args[1], new BinaryExpression(BinaryOperator.Subtract, args[1], args[0])),
+            "max" => Choose(args[0], args[1], new BinaryExpression(BinaryOperator.Subtract, args[0], args[1])),
+            _ => new CallExpression(Functions[name], args[0]),
+        };
+    }
+
+    /// <summary>a·step(d) + b·(1 − step(d)): a where d ≥ 0, else b (min with d = b − a, max with d = a − b).</summary>
+    private static Expression Choose(Expression a, Expression b, Expression d)
+    {
+        var s = new CallExpression(MathFunction.Step, d);
+        return new BinaryExpression(BinaryOperator.Add,
+            new BinaryExpression(BinaryOperator.Multiply, a, s),
+            new BinaryExpression(BinaryOperator.Multiply, b, new BinaryExpression(BinaryOperator.Subtract, new NumberExpression(1), s)));
     }
 
     private static List<Token> Lex(string text)

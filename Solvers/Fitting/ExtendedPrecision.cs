@@ -204,6 +204,12 @@ internal static class ExtendedEvaluator
         MathFunction.Sin => DoubleDouble.Linearised(Math.Sin, Math.Cos, a),
         MathFunction.Cos => DoubleDouble.Linearised(Math.Cos, x => -Math.Sin(x), a),
         MathFunction.Atan => DoubleDouble.Linearised(Math.Atan, x => 1 / (1 + x * x), a),
+        // The special functions to double accuracy at a.Hi, carried to first order in a.Lo (as sin, cos, atan).
+        MathFunction.Erf => DoubleDouble.Linearised(SpecialFunctions.Erf, x => 1.1283791670955126 * Math.Exp(-x * x), a),
+        MathFunction.Erfc => DoubleDouble.Linearised(SpecialFunctions.Erfc, x => -1.1283791670955126 * Math.Exp(-x * x), a),
+        MathFunction.Gamma => DoubleDouble.Linearised(SpecialFunctions.Gamma, x => SpecialFunctions.Gamma(x) * SpecialFunctions.Digamma(x), a),
+        MathFunction.Lgamma => DoubleDouble.Linearised(SpecialFunctions.Lgamma, SpecialFunctions.Digamma, a),
+        MathFunction.Digamma => DoubleDouble.Linearised(SpecialFunctions.Digamma, SpecialFunctions.Trigamma, a),
         _ => Expression.Call(f, Expression.Number(a.ToDouble())).Evaluate(static _ => double.NaN),
     };
 }

@@ -262,13 +262,17 @@ public sealed class FitResult
         sb.AppendLine(ci, $"Jacobian rank          {JacobianRank}");
         sb.AppendLine();
         string level = (ConfidenceLevel * 100).ToString("G4", ci) + "%";
-        sb.AppendLine(ci, $"{"parameter",-12} {"value",-22} {"std. error",-14} {"rel. error",-10} {level + " interval (t = " + TQuantile.ToString("G5", ci) + ")",-40} ");
+        // The name column widens for long names (gaussian_amplitude in a built-in model sum), 12 at least as before.
+        int w = Math.Max(12, ParameterNames.Select(n => n.Length).DefaultIfEmpty(0).Max());
+        sb.Append("parameter".PadRight(w));
+        sb.AppendLine(ci, $" {"value",-22} {"std. error",-14} {"rel. error",-10} {level + " interval (t = " + TQuantile.ToString("G5", ci) + ")",-40} ");
         for (int k = 0; k < Parameters.Length; k++)
         {
             string note = IsFixed[k] ? "fixed" : AtBound[k] ? "at bound" : "";
             double rel = StandardErrors[k] / Math.Abs(Parameters[k]);
             string interval = IsFixed[k] || AtBound[k] ? "" : string.Create(ci, $"[{LowerConfidence[k]:G10}, {UpperConfidence[k]:G10}]");
-            sb.AppendLine(ci, $"{ParameterNames[k],-12} {Parameters[k],-22:G15} {StandardErrors[k],-14:G6} {(IsFixed[k] || AtBound[k] ? "" : (rel * 100).ToString("F3", ci) + "%"),-10} {interval,-40} {note}");
+            sb.Append(ParameterNames[k].PadRight(w));
+            sb.AppendLine(ci, $" {Parameters[k],-22:G15} {StandardErrors[k],-14:G6} {(IsFixed[k] || AtBound[k] ? "" : (rel * 100).ToString("F3", ci) + "%"),-10} {interval,-40} {note}");
         }
         int p = Parameters.Length;
         if (p > 1)
@@ -277,7 +281,7 @@ public sealed class FitResult
             sb.AppendLine("Correlation matrix");
             for (int i = 0; i < p; i++)
             {
-                sb.Append(ci, $"{ParameterNames[i],-12}");
+                sb.Append(ParameterNames[i].PadRight(w));
                 for (int j = 0; j <= i; j++) sb.Append(ci, $" {Correlation[i, j],7:F3}");
                 sb.AppendLine();
             }

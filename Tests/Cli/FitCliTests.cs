@@ -223,4 +223,34 @@ public sealed class FitCliTests : IDisposable
         Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1", "--x", "0:1:1").Code);
         Assert.Equal(2, CliTests.Run("eval", "--model", "a*x", "--params", "a=1").Code);
     }
+
+    [Fact]
+    public void A_built_in_model_sum_fits_without_start_values_and_start_overrides_a_guess()
+    {
+        var ci = CultureInfo.InvariantCulture;
+        var lines = new List<string> { "x,y" };
+        for (int i = 0; i < 101; i++)
+        {
+            double t = i * 0.08, y = 12 / (0.7 * Math.Sqrt(2 * Math.PI)) * Math.Exp(-(t - 3.2) * (t - 3.2) / (2 * 0.49)) + 0.3 * t + 1.0 + 0.05 * Math.Sin(17.3 * i);
+            lines.Add(string.Create(ci, $"{t:R},{y:R}"));
+        }
+        string csv = Write("peak.csv", string.Join("\n", lines) + "\n");
+        var (code, output, error) = CliTests.Run("fit", csv, "--model", "gaussian+linear", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var p = doc.RootElement.GetProperty("parameters").EnumerateArray().ToDictionary(e => e.GetProperty("name").GetString()!);
+        Assert.Equal(5, p.Count);
+        Assert.Equal(12.00295962, p["gaussian_amplitude"].GetProperty("value").GetDouble(), 1e-6); // lmfit 1.1.0, BuiltInModelTests
+        Assert.Equal(0.3003176696, p["linear_slope"].GetProperty("value").GetDouble(), 1e-8);
+
+        (code, output, error) = CliTests.Run("fit", csv, "--model", "gaussian+linear", "--start", "gaussian_center=3", "--json");
+        Assert.True(code == 0, error);
+        using var again = JsonDocument.Parse(output);
+        var start = again.RootElement.GetProperty("parameters").EnumerateArray().First(e => e.GetProperty("name").GetString() == "gaussian_center");
+        Assert.Equal(3.0, start.GetProperty("start").GetDouble());
+
+        (code, _, error) = CliTests.Run("fit", csv, "--model", "a*x + b");
+        Assert.NotEqual(0, code);
+        Assert.Contains("--start is required", error);
+    }
 }

@@ -97,7 +97,9 @@ internal sealed class GenericExpressionModel : IFitModel
                     MathFunction.Cosh => T.Cosh(a),
                     MathFunction.Tanh => T.Tanh(a),
                     MathFunction.Abs => T.Abs(a),
-                    _ => T.IsNaN(a) ? T.NaN : T.CreateChecked(T.Sign(a)),
+                    MathFunction.Sign => T.IsNaN(a) ? T.NaN : T.CreateChecked(T.Sign(a)),
+                    // erf, gamma & co. have no generic-math counterpart on jets/duals: fail loudly, not as sign.
+                    _ => throw new NotSupportedException($"{c.FunctionName} has no generic-math (jet) form in this test model."),
                 };
             }
             default:

@@ -152,7 +152,7 @@ public class ParserTests
         { "1 +", 4, "unexpected end of input" },
         { "(x", 3, "expected ')' to close '(' at column 1" },
         { "x))", 2, "unexpected ')'" },
-        { "foo(x)", 1, "unknown function 'foo' (known functions: abs, acos, arctan, asin, atan, cos, cosh, exp, ln, log, log10, pow, sign, sin, sinh, sqrt, tan, tanh)" },
+        { "foo(x)", 1, "unknown function 'foo' (known functions: abs, acos, arctan, asin, atan, cos, cosh, digamma, erf, erfc, exp, gamma, lgamma, ln, log, log10, max, min, pow, psi, sign, sin, sinh, sqrt, step, tan, tanh, trigamma)" },
         { "2 ** * 3", 6, "unexpected '*'" },
         { "exp(1,2)", 1, "exp takes 1 argument but was given 2" },
         { "pow(2)", 1, "pow takes 2 arguments but was given 1" },
