@@ -90,7 +90,10 @@ public static partial class OptimaCli
             if (json)
             {
                 string text = output.ToString()!;
-                if (text.Length > 0) stdout.Write(text);
+                // --help and --version print text by nature: under --json that text travels inside one document.
+                if (parse.Action is System.CommandLine.Help.HelpAction) WriteDocument(stdout, new TextDocument(Help: text));
+                else if (parse.CommandResult.Command is RootCommand && parse.Tokens.Any(t => t.Value == "--version")) WriteDocument(stdout, new TextDocument(Version: text.Trim()));
+                else if (text.Length > 0) stdout.Write(text);
                 else
                 {
                     // Every command writes its document; one that did not is a bug, still answered in JSON.
@@ -137,6 +140,16 @@ public static partial class OptimaCli
     /// <param name="Line">The 1-based line of <paramref name="File"/> at fault, when known.</param>
     /// <param name="Column">The 1-based column of an expression's syntax error, when known.</param>
     public sealed record ErrorDocument(string Error, string Kind, int ExitCode, string? Option, string? File, int? Line, int? Column);
+
+    /// <summary>The document that carries <c>--help</c> or <c>--version</c> text under --json.</summary>
+    /// <param name="Help">The help text, when --help was asked for.</param>
+    /// <param name="Version">The version, when --version was asked for.</param>
+    public sealed record TextDocument(
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Help = null,
+        [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Version = null);
+
+    private static void WriteDocument(TextWriter stdout, TextDocument document) =>
+        stdout.WriteLine(JsonSerializer.Serialize(document, Json));
 
     private static void WriteError(TextWriter stdout, ErrorDocument document) =>
         stdout.WriteLine(JsonSerializer.Serialize(document, Json));

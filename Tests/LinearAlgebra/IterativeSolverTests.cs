@@ -24,7 +24,7 @@ public class IterativeSolverTests(ITestOutputHelper output)
             var res = ConjugateGradient.Solve(a, b, x, new IterativeOptions { Tolerance = 1e-10 });
             bool residualOk = Generators.ResidualNorm(a, x, b) <= 1e-9 * Generators.Norm(b);
             return res.IsConverged && res.Iterations <= n && residualOk;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public class IterativeSolverTests(ITestOutputHelper output)
                 ok &= res.IsConverged && Generators.MaxAbsDiff(x, exact) <= 1e-9 * scale;
             }
             return ok;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public class IterativeSolverTests(ITestOutputHelper output)
                 ok &= res.IsConverged && Generators.MaxAbsDiff(x, exact) <= 1e-9 * Math.Max(1, Generators.Norm(exact));
             }
             return ok;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public class QrAndModifiedCholeskyTests
                     }
                 }
             return true;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Fact]
@@ -121,7 +121,7 @@ public class QrAndModifiedCholeskyTests
             bool upper = true;
             for (int j = 0; j < n; j++) for (int i = j + 1; i < k; i++) upper &= r[i, j] == 0.0;
             return orthonormal && reconstruct && upper;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Theory]
@@ -220,7 +220,7 @@ public class QrAndModifiedCholeskyTests
             // A + E is positive definite: plain Cholesky must succeed on it.
             bool spd = CholeskyFactorization.TryFactorize(ae, out _) is not null;
             return factors && positive && spd;
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
         var indefinite = DenseMatrix.FromRows(new double[,] { { 1, 2 }, { 2, 1 } });
         var f = ModifiedCholeskyFactorization.Factorize(indefinite);
         Assert.True(f.IsModified);

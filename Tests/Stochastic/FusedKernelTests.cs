@@ -75,7 +75,7 @@ public class FusedKernelTests
                         if (BitConverter.DoubleToInt64Bits(fused.State.Vectors[k][i]) != BitConverter.DoubleToInt64Bits(chain.State.Vectors[k][i])) return false.Label($"{name}: state {k}");
             }
             return true.ToProperty();
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
 
     [Fact]
     public void Float32_fused_kernels_equal_the_float32_chain_bit_for_bit() =>
@@ -104,7 +104,7 @@ public class FusedKernelTests
                         if (BitConverter.SingleToInt32Bits(fused.State.SingleVectors[k][i]) != BitConverter.SingleToInt32Bits(chain.State.SingleVectors[k][i])) return false.Label($"{name}: state {k}");
             }
             return true.ToProperty();
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
 
     [Fact]
     public void Chains_without_a_fused_form_report_none_and_clipping_disables_fusion()
@@ -156,7 +156,7 @@ public class FusedKernelTests
                 ok &= !FusedKernel.AllFiniteBackward<double>(x) && !FusedKernel.AllFiniteBackward<float>(xf);
             }
             return ok.Label($"n = {n}, seed = {seed}");
-        }).QuickCheckThrowOnFailure();
+        }).Check(TestSupport.Quick());
     }
 
     [Fact]
