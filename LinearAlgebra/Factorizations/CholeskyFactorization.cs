@@ -48,7 +48,7 @@ public sealed class CholeskyFactorization : IDenseFactorization
         }
         failedColumn = failed;
         if (failed >= 0) return null;
-        // Clear the strictly upper triangle (SYRK may have written into it) so L is a proper lower factor.
+        // Clear the strictly upper triangle (the input's, left untouched) so L is a proper lower factor.
         for (int j = 1; j < n; j++) Array.Clear(l.Data, j * n, j);
         return new CholeskyFactorization(l, normOne);
     }

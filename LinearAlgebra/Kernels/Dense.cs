@@ -235,14 +235,18 @@ internal static unsafe class Dense
         TrsmRightLowerTrans(m, n2, l + n1 + (long)n1 * ldl, ldl, b + (long)n1 * ldb, ldb, threads);
     }
 
-    /// <summary>Lower triangle of C[n×n] -= A[n×k]·Aᵀ (the strictly upper part of diagonal blocks may be touched).</summary>
+    /// <summary>Lower triangle of C[n×n] -= A[n×k]·Aᵀ (the strictly upper triangle is not touched).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void SyrkLowerMinus(int n, int k, double* a, int lda, double* c, int ldc, int threads)
     {
         if (n <= 0 || k <= 0) return;
-        if (n <= SyrkBase)
+        // One GEMM that skips the tiles above the diagonal (so its packing is amortised over the whole triangle); when
+        // it would run in parallel, the recursion instead, whose square off-diagonal GEMMs share out evenly. Either way
+        // every element gets the GEMM's operations over the full k: the same bits.
+        int t = threads > 0 ? threads : Environment.ProcessorCount;
+        if (n <= SyrkBase || t == 1 || (long)n * n * k < Gemm.ParallelFlopThreshold)
         {
-            Gemm.Update(n, n, k, -1.0, a, lda, false, a, lda, true, c, ldc, threads);
+            Gemm.Update(n, n, k, -1.0, a, lda, false, a, lda, true, c, ldc, threads, lowerOnly: true);
             return;
         }
         int n1 = n / 2, n2 = n - n1;

@@ -25,7 +25,7 @@ internal static unsafe class Gemm
     internal const int KC = 256;
     internal const int NC = 4096;
     private const int MCDefault = 192;
-    private const long ParallelFlopThreshold = 1L << 22; // m·n·k from which the ic loop is spread over threads
+    internal const long ParallelFlopThreshold = 1L << 22; // m·n·k from which the ic loop is spread over threads
     private const int MaxTile = 32 * 8; // largest MR·NR over the supported types
 
     /// <summary>Kernel kinds (values of <see cref="NativeKind"/>).</summary>
@@ -103,11 +103,13 @@ internal static unsafe class Gemm
 
     /// <summary>
     /// C[m×n] += alpha · op(A)[m×k] · op(B)[k×n]. op(A) = A or Aᵀ (A stored k×m when transposed), likewise B.
-    /// <typeparamref name="T"/> is <see cref="double"/> or <see cref="float"/>.
+    /// <typeparamref name="T"/> is <see cref="double"/> or <see cref="float"/>. With <paramref name="lowerOnly"/> only
+    /// the lower triangle of C (row ≥ column, C square) is updated: micro-tiles wholly above it are skipped and those
+    /// that straddle it write their lower part only (the SYRK case, about half the flops).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Update<T>(int m, int n, int k, T alpha,
-        T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc, int maxThreads)
+        T* a, int lda, bool transA, T* b, int ldb, bool transB, T* c, int ldc, int maxThreads, bool lowerOnly = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (m <= 0 || n <= 0 || k <= 0 || alpha == T.Zero) return;
@@ -135,7 +137,7 @@ internal static unsafe class Gemm
                 int blocks = (m + mc - 1) / mc;
                 if (parallel && blocks > 1)
                 {
-                    var job = new BlockJob<T>(kind, mc, kc, nc, m, alpha, a, lda, transA, packB, c + (long)jc * ldc, ldc, pc);
+                    var job = new BlockJob<T>(kind, mc, kc, nc, m, alpha, a, lda, transA, packB, c + (long)jc * ldc, ldc, pc, lowerOnly ? jc : -1);
                     // The allocation-light fork-join team (a few µs per call less than Parallel.For, which the many
                     // mid-sized GEMMs of a recursive factorization feel); busy or nested, it runs the blocks here.
                     ForkJoin.Run(blocks, job.Run, threads);
@@ -143,28 +145,31 @@ internal static unsafe class Gemm
                 else
                 {
                     for (int ic = 0; ic < m; ic += mc)
-                        Block(kind, ic, Math.Min(mc, m - ic), kc, nc, alpha, a, lda, transA, packB, c + (long)jc * ldc, ldc, pc);
+                        Block(kind, ic, Math.Min(mc, m - ic), kc, nc, alpha, a, lda, transA, packB, c + (long)jc * ldc, ldc, pc, lowerOnly ? jc : -1);
                 }
             }
         }
     }
 
-    private sealed class BlockJob<T>(int kind, int mc, int kc, int nc, int m, T alpha, T* a, int lda, bool transA, T* packB, T* c, int ldc, int pc)
+    private sealed class BlockJob<T>(int kind, int mc, int kc, int nc, int m, T alpha, T* a, int lda, bool transA, T* packB, T* c, int ldc, int pc, int lowerFrom)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Run(int block)
         {
             int ic = block * mc;
-            Block(kind, ic, Math.Min(mc, m - ic), kc, nc, alpha, a, lda, transA, packB, c, ldc, pc);
+            Block(kind, ic, Math.Min(mc, m - ic), kc, nc, alpha, a, lda, transA, packB, c, ldc, pc, lowerFrom);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block<T>(int kind, int ic, int mcb, int kc, int nc, T alpha, T* a, int lda, bool transA,
-        T* packB, T* c, int ldc, int pc) where T : unmanaged, IFloatingPointIeee754<T>
+        T* packB, T* c, int ldc, int pc, int lowerFrom) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int mr = Mr<T>(kind), nr = Nr(kind);
+        // lowerFrom ≥ 0 (the column offset jc of this panel): only tiles that hold an element on or below the diagonal
+        // (row ≥ column) are computed, the SYRK case. A tile computed gives each element the same operations as ever.
+        if (lowerFrom >= 0 && ic + mcb - 1 < lowerFrom) return;
         T* packA = EnsureA<T>(RoundUp(mcb, mr) * kc);
         PackA(kind, mcb, kc, a, lda, transA, ic, pc, alpha, packA);
         T* tile = stackalloc T[MaxTile];
@@ -172,23 +177,34 @@ internal static unsafe class Gemm
         {
             int ncols = Math.Min(nr, nc - jr);
             T* bp = packB + (long)jr * kc;
-            for (int ir = 0; ir < mcb; ir += mr)
+            int ir0 = 0;
+            if (lowerFrom >= 0)
+            {
+                // First row sliver whose last row reaches column lowerFrom + jr (row ic + ir + mr − 1 ≥ that column).
+                int col0 = lowerFrom + jr - ic;
+                if (col0 >= mcb) break;
+                ir0 = Math.Max(0, col0) / mr * mr;
+            }
+            for (int ir = ir0; ir < mcb; ir += mr)
             {
                 int nrows = Math.Min(mr, mcb - ir);
                 T* ap = packA + (long)ir * kc;
                 T* cp = c + (ic + ir) + (long)jr * ldc;
-                if (nrows == mr && ncols == nr)
+                // Element (i, j) of this tile lies above the diagonal iff i < below + j.
+                int below = lowerFrom >= 0 ? lowerFrom + jr - ic - ir : int.MinValue / 2;
+                if (nrows == mr && ncols == nr && below + nr - 1 <= 0)
                 {
                     MicroKernel(kind, kc, ap, bp, cp, ldc);
                 }
                 else
                 {
                     // −0 is the identity of +: the tile then holds each accumulator exactly (signed zeros included),
-                    // so an edge element gets c += acc like an interior one.
+                    // so an edge element gets c += acc like an interior one. A tile straddling the diagonal (lowerOnly)
+                    // writes only its elements on or below it.
                     new Span<T>(tile, mr * nr).Fill(T.NegativeZero);
                     MicroKernel(kind, kc, ap, bp, tile, mr);
                     for (int j = 0; j < ncols; j++)
-                        for (int i = 0; i < nrows; i++)
+                        for (int i = Math.Max(0, below + j); i < nrows; i++)
                             cp[i + (long)j * ldc] += tile[i + j * mr];
                 }
             }

@@ -203,6 +203,37 @@ public class KernelBitsTests
     }
 
     [Theory]
+    [InlineData(131, 300, 1)] // one lower-only GEMM, two KC blocks
+    [InlineData(230, 97, 2)]  // two threads above the parallel threshold: the recursion
+    [InlineData(7, 5, 1)]     // smaller than one tile
+    public unsafe void Syrk_updates_exactly_the_lower_triangle_with_the_bits_of_the_full_gemm(int n, int k, int threads)
+    {
+        var a = RandomMatrix(n, k, 11);
+        var c0 = RandomMatrix(n, n, 12);
+        foreach (int kind in Kinds)
+        {
+            var full = c0.Clone();
+            var syrk = c0.Clone();
+            WithKernel(kind, () =>
+            {
+                fixed (double* pa = a.Data, pf = full.Data, ps = syrk.Data)
+                {
+                    Gemm.Update(n, n, k, -1.0, pa, n, false, pa, n, true, pf, n, 1);
+                    Dense.SyrkLowerMinus(n, k, pa, n, ps, n, threads);
+                }
+                return 0;
+            });
+            for (int j = 0; j < n; j++)
+                for (int i = 0; i < n; i++)
+                {
+                    double expected = i >= j ? full[i, j] : c0[i, j];
+                    Assert.True(BitConverter.DoubleToInt64Bits(expected) == BitConverter.DoubleToInt64Bits(syrk[i, j]),
+                        $"kind {kind}, ({i}, {j}): {syrk[i, j]} vs {expected}");
+                }
+        }
+    }
+
+    [Theory]
     [InlineData(29, 31, 1)]
     [InlineData(67, 13, 2)]
     [InlineData(203, 29, 3)]
