@@ -7,17 +7,22 @@ cd "$(dirname "$0")/.."
 # Packages the tests use when present (tests that need them report themselves skipped otherwise).
 bash scripts/setup.sh || echo "warning: optional test dependencies could not be installed; dependent tests will skip" >&2
 
+# Sums dotnet test's per-assembly summaries in a log ("Passed!  - Failed: 0, Passed: 30, Skipped: 0, Total: 30 …")
+# and prints "passed failed skipped".
+summarize() {
+  awk '
+    /(Passed|Failed)! +- +Failed:/ {
+      for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
+        if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
+    }
+    END { printf "%d %d %d\n", p, f, s }' "$1"
+}
+
 log=$(mktemp)
 dotnet test Solvers.sln -c Release "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# Sum the per-assembly summaries ("Passed!  - Failed: 0, Passed: 30, Skipped: 0, Total: 30 …").
-read -r passed failed skipped < <(awk '
-  /(Passed|Failed)! +- +Failed:/ {
-    for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
-      if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-  }
-  END { printf "%d %d %d\n", p, f, s }' "$log")
+read -r passed failed skipped < <(summarize "$log")
 rm -f "$log"
 
 # Same bits on every CPU (Docs/reproducibility.md): the fingerprint under every narrower ISA setting and one thread,
@@ -30,12 +35,7 @@ if [ "$status" -eq 0 ]; then
     log=$(mktemp)
     DOTNET_EnableAVX512=0 dotnet test Tests/Optima.Tests.csproj -c Release --no-build "$@" >"$log" 2>&1
     narrow=$?
-    read -r p2 f2 s2 < <(awk '
-      /(Passed|Failed)! +- +Failed:/ {
-        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1));
-          if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
-      }
-      END { printf "%d %d %d\n", p, f, s }' "$log")
+    read -r p2 f2 s2 < <(summarize "$log")
     echo "under DOTNET_EnableAVX512=0: ${p2} passed, ${f2} failed, ${s2} skipped"
     if [ "$narrow" -ne 0 ] || [ "$p2" -eq 0 ]; then
       grep -E '^\s+Failed |Error Message' -A3 "$log" | head -60 >&2
