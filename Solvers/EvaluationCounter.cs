@@ -16,7 +16,7 @@ public sealed class EvaluationCounter
     /// <summary>Residual-and-Jacobian evaluations.</summary>
     public long Jacobians;
 
-    /// <summary>Evaluations that count against <see cref="SolverOptions.MaxEvaluations"/>: f, f+∇f, r and r+J calls.</summary>
+    /// <summary>Evaluations that count against <see cref="RunOptions.MaxEvaluations"/>: f, f+∇f, r and r+J calls.</summary>
     public long Objective => Values + Gradients + Residuals + Jacobians;
 
     /// <summary>An immutable snapshot.</summary>

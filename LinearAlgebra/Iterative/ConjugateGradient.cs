@@ -42,10 +42,10 @@ public static class ConjugateGradient
         {
             x.Clear();
             history.Add(0);
-            return IterativeResult.Create(method, LinearTerminationReason.Converged, 0, 0, options, history, "b = 0, so x = 0");
+            return IterativeResult.Create(method, TerminationReason.ResidualTolerance, 0, 0, options, history, "b = 0, so x = 0");
         }
         if (options.CheckSymmetry && a is CsrMatrix csrCheck && !csrCheck.IsSymmetric(1e-12))
-            return IterativeResult.Create(method, LinearTerminationReason.Breakdown, 0, double.NaN, options, history,
+            return IterativeResult.Create(method, TerminationReason.NumericalFailure, 0, double.NaN, options, history,
                 "the matrix is not symmetric; CG needs a symmetric positive definite operator");
 
         var r = new double[n];
@@ -59,8 +59,8 @@ public static class ConjugateGradient
         double r0 = Math.Sqrt(rr);
         double rel = r0 / bnorm;
         history.Add(rel);
-        if (!double.IsFinite(rr)) return IterativeResult.Create(method, LinearTerminationReason.NonFinite, 0, rel, options, history, null);
-        if (rel <= options.Tolerance) return IterativeResult.Create(method, LinearTerminationReason.Converged, 0, rel, options, history, null);
+        if (!double.IsFinite(rr)) return IterativeResult.Create(method, TerminationReason.NonFiniteValue, 0, rel, options, history, null);
+        if (rel <= options.Tolerance) return IterativeResult.Create(method, TerminationReason.ResidualTolerance, 0, rel, options, history, null);
 
         double rz;
         if (m is null) rz = rr;
@@ -69,18 +69,19 @@ public static class ConjugateGradient
             m.Apply(r, z);
             rz = VectorKernels.Dot(r, z);
             if (!(rz > 0))
-                return IterativeResult.Create(method, double.IsNaN(rz) ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, 0, rel, options, history,
+                return IterativeResult.Create(method, double.IsNaN(rz) ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, 0, rel, options, history,
                     "rᵀM⁻¹r ≤ 0: the preconditioner is not positive definite");
         }
         z.AsSpan().CopyTo(p);
 
         for (int it = 1; it <= limit; it++)
         {
+            if (options.Interrupted(history) is { } stop) return IterativeResult.Create(method, stop, it - 1, rel, options, history, null);
             double pq = csr is not null ? csr.MultiplyDot(p, q) : ApplyDot(a, p, q);
             if (!(pq > 0))
             {
                 bool nan = double.IsNaN(pq) || double.IsInfinity(pq);
-                return IterativeResult.Create(method, nan ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, it - 1, rel, options, history,
+                return IterativeResult.Create(method, nan ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, it - 1, rel, options, history,
                     nan ? "pᵀA·p is not finite" : $"pᵀA·p = {pq:G3} ≤ 0: the operator is not positive definite");
             }
             double alpha = rz / pq;
@@ -90,17 +91,17 @@ public static class ConjugateGradient
             if (!double.IsFinite(rr))
             {
                 VectorKernels.Axpy(alpha, p, x);
-                return IterativeResult.Create(method, LinearTerminationReason.NonFinite, it, rel, options, history, null);
+                return IterativeResult.Create(method, TerminationReason.NonFiniteValue, it, rel, options, history, null);
             }
             if (rel <= options.Tolerance)
             {
                 VectorKernels.Axpy(alpha, p, x);
-                return IterativeResult.Create(method, LinearTerminationReason.Converged, it, rel, options, history, null);
+                return IterativeResult.Create(method, TerminationReason.ResidualTolerance, it, rel, options, history, null);
             }
             if (Math.Sqrt(rr) > options.DivergenceLimit * r0)
             {
                 VectorKernels.Axpy(alpha, p, x);
-                return IterativeResult.Create(method, LinearTerminationReason.Diverged, it, rel, options, history, null);
+                return IterativeResult.Create(method, TerminationReason.Diverged, it, rel, options, history, null);
             }
             double rzNew;
             if (m is null) rzNew = rr;
@@ -111,7 +112,7 @@ public static class ConjugateGradient
                 if (!(rzNew > 0))
                 {
                     VectorKernels.Axpy(alpha, p, x);
-                    return IterativeResult.Create(method, double.IsNaN(rzNew) ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, it, rel, options, history,
+                    return IterativeResult.Create(method, double.IsNaN(rzNew) ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, it, rel, options, history,
                         "rᵀM⁻¹r ≤ 0: the preconditioner is not positive definite");
                 }
             }
@@ -119,7 +120,7 @@ public static class ConjugateGradient
             rz = rzNew;
             VectorKernels.UpdateSolutionAndDirection(alpha, beta, x, p, z);
         }
-        return IterativeResult.Create(method, LinearTerminationReason.MaxIterations, limit, rel, options, history, null);
+        return IterativeResult.Create(method, TerminationReason.MaxIterations, limit, rel, options, history, null);
     }
 
     private static double ApplyDot(ILinearOperator a, double[] p, double[] q)
