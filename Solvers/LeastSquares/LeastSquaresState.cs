@@ -13,14 +13,12 @@ namespace Optima.Solvers.LeastSquares;
 internal abstract class LeastSquaresState : MethodState
 {
     protected readonly ILeastSquaresProblem Problem;
-    protected readonly EvaluationCounter Counter;
     protected readonly double[] R, RTrial, Grad;
     protected readonly DenseMatrix J;
 
-    protected LeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter) : base(start)
+    protected LeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start) : base(start)
     {
         Problem = problem;
-        Counter = counter;
         R = new double[problem.Residuals];
         RTrial = new double[problem.Residuals];
         Grad = new double[problem.Parameters];
@@ -32,7 +30,6 @@ internal abstract class LeastSquaresState : MethodState
     /// <summary>r and J at <see cref="MethodState.X"/>; Value, Grad, GradientNorm updated. False when not finite.</summary>
     protected bool EvaluateWithJacobian()
     {
-        Counter.Jacobians++;
         Problem.Evaluate(X, R, J);
         Value = SumOfSquares(R);
         if (!double.IsFinite(Value) || !J.IsFinite())
@@ -54,7 +51,6 @@ internal abstract class LeastSquaresState : MethodState
     /// <summary>Residuals only, at <paramref name="point"/>, into <see cref="RTrial"/>; returns Σ r².</summary>
     protected double TrialCost(ReadOnlySpan<double> point)
     {
-        Counter.Residuals++;
         Problem.Evaluate(point, RTrial, null);
         return SumOfSquares(RTrial);
     }
@@ -80,7 +76,7 @@ internal abstract class LeastSquaresState : MethodState
 
     private static readonly double CosineThreshold = Math.Sqrt(Math.ScaleB(1.0, -52));
 
-    public override bool Initialize(EvaluationCounter counter) => EvaluateWithJacobian();
+    public override bool Initialize() => EvaluateWithJacobian();
 }
 
 /// <summary>

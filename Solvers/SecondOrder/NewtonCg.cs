@@ -23,14 +23,12 @@ public sealed record NewtonCg(ILineSearch? LineSearch = null, int MaxInnerIterat
         MethodChecks.Start(problem, start);
         if (MaxInnerIterations < 0)
             throw new ArgumentOutOfRangeException(nameof(MaxInnerIterations), MaxInnerIterations, "MaxInnerIterations must be ≥ 0.");
-        var counter = new EvaluationCounter();
         int inner = MaxInnerIterations > 0 ? MaxInnerIterations : Math.Min(2 * start.Length, 500);
-        return IterativeDriver.Run(Name, new State(problem, start, LineSearch ?? new MoreThuente(), counter, inner),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(), inner), options);
     }
 
-    private sealed class State(IHessianObjective hessianProblem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter evaluations, int maxInner)
-        : LineSearchState(hessianProblem, start, lineSearch, evaluations)
+    private sealed class State(IHessianObjective hessianProblem, ReadOnlySpan<double> start, ILineSearch lineSearch, int maxInner)
+        : LineSearchState(hessianProblem, start, lineSearch)
     {
         private readonly double[] _r = new double[start.Length], _p = new double[start.Length], _bp = new double[start.Length];
 
@@ -46,7 +44,6 @@ public sealed record NewtonCg(ILineSearch? LineSearch = null, int MaxInnerIterat
             double rr = Vec.Dot(_r, _r);
             for (int j = 0; j < maxInner; j++)
             {
-                Counter.HessianVectorProducts++;
                 h.HessianVector(X, _p, _bp);
                 double curvature = Vec.Dot(_p, _bp);
                 if (!(curvature > 0))
