@@ -91,14 +91,16 @@ internal sealed class GaussNewtonModel(DenseMatrix j, double[] r, double[] gradi
     private readonly double[] _rhs = new double[j.Columns];
     private bool _jtjValid;
 
-    public int Dimension => j.Columns;
+    public int Rows => j.Columns;
+
+    public int Columns => j.Columns;
 
     public ReadOnlySpan<double> Gradient => gradient;
 
     /// <summary>Call when J changed.</summary>
     public void Invalidate() => _jtjValid = false;
 
-    public void MultiplyHessian(ReadOnlySpan<double> v, Span<double> result)
+    public void Apply(ReadOnlySpan<double> v, Span<double> result)
     {
         j.Multiply(v, _jv);
         j.TransposeMultiply(_jv, result);
@@ -120,7 +122,7 @@ internal sealed class GaussNewtonModel(DenseMatrix j, double[] r, double[] gradi
             _jtjValid = true;
         }
         _jtj.CopyTo(_work);
-        for (int i = 0; i < Dimension; i++) _work[i, i] += lambda;
+        for (int i = 0; i < Rows; i++) _work[i, i] += lambda;
         var chol = CholeskyFactorization.TryFactorize(_work, out _, new DenseFactorizationOptions { Overwrite = true });
         if (chol is null) return false;
         Vec.Negate(gradient, _rhs);
