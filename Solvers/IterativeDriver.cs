@@ -13,12 +13,24 @@ namespace Optima.Solvers;
 /// </summary>
 public static class IterativeDriver
 {
-    /// <summary>Runs <paramref name="state"/> to termination.</summary>
+    /// <summary>
+    /// Runs a method to termination: <paramref name="createState"/> builds the per-run state over the problem seen
+    /// through an <see cref="EvaluationCounter"/> (so the state never counts) and the start.
+    /// </summary>
     /// <param name="method">Method name for the result.</param>
-    /// <param name="state">A fresh per-run state (its <see cref="MethodState.X"/> is the start).</param>
-    /// <param name="options">Options (validated here).</param>
-    /// <param name="counter">The counter the state's evaluations go to.</param>
-    public static OptimizationResult Run(string method, MethodState state, SolverOptions options, EvaluationCounter counter)
+    /// <param name="problem">The problem, typed by the capability the method needs (see <see cref="EvaluationCounter.Count{TProblem}"/>).</param>
+    /// <param name="start">The starting point, passed on to <paramref name="createState"/>.</param>
+    /// <param name="createState">Creates a fresh state from the counted problem and the start (its <see cref="MethodState.X"/> is the start).</param>
+    /// <param name="options">Options (validated here); null for the defaults.</param>
+    public static OptimizationResult Run<TProblem>(string method, TProblem problem, ReadOnlySpan<double> start,
+        Func<TProblem, ReadOnlySpan<double>, MethodState> createState, SolverOptions? options) where TProblem : class
+    {
+        ArgumentNullException.ThrowIfNull(createState);
+        var counter = new EvaluationCounter();
+        return Run(method, createState(counter.Count(problem), start), options ?? new SolverOptions(), counter);
+    }
+
+    private static OptimizationResult Run(string method, MethodState state, SolverOptions options, EvaluationCounter counter)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +46,7 @@ public static class IterativeDriver
         double lastRelativeChange = double.NaN, lastRelativeStep = double.NaN;
         double gradientThreshold = options.GradientTolerance;
 
-        bool initialized = state.Initialize(counter);
+        bool initialized = state.Initialize();
         double initialValue = state.Value;
         if (!initialized || !IsFinite(state))
             return Finish(TerminationReason.NonFiniteValue, "The objective is not finite at the starting point.");
@@ -53,7 +65,7 @@ public static class IterativeDriver
 
             state.X.CopyTo(previous, 0);
             double previousValue = state.Value, previousGradientNorm = state.GradientNorm;
-            StepStatus status = state.Iterate(counter);
+            StepStatus status = state.Iterate();
             iterations++;
 
             if (status == StepStatus.Failed)

@@ -76,14 +76,14 @@ public abstract class MethodState
     public string? Message { get; protected set; }
 
     /// <summary>Evaluates the starting point (value, and gradient when the method uses one). Returns false when not finite.</summary>
-    public abstract bool Initialize(EvaluationCounter counter);
+    public abstract bool Initialize();
 
     /// <summary>
     /// One iteration: propose, evaluate, accept or reject. On <see cref="StepStatus.Failed"/> the state must leave
     /// <see cref="X"/>, <see cref="Value"/> and <see cref="GradientNorm"/> at the last good iterate.
     /// If the accepted point's value is not finite, the driver restores the previous iterate itself.
     /// </summary>
-    public abstract StepStatus Iterate(EvaluationCounter counter);
+    public abstract StepStatus Iterate();
 
     /// <summary>Restores the iterate the driver saved before a step whose value was not finite.</summary>
     public virtual void Restore(ReadOnlySpan<double> x, double value, double gradientNorm)

@@ -245,7 +245,7 @@ public class IterativeSolverTests(ITestOutputHelper output)
         Assert.True(Generators.MaxAbsDiff(x, Enumerable.Repeat(1.0, a.Rows).ToArray()) < 1e-6);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("bcsstk03.mtx")]
     [InlineData("plat362.mtx")]
     [InlineData("gr_30_30.mtx")]
@@ -253,8 +253,7 @@ public class IterativeSolverTests(ITestOutputHelper output)
     [InlineData("bcsstk15.mtx")]
     public void RealSpdMatrices_PcgWithRobustIC0_Converges(string file)
     {
-        string? path = TestData.Matrix(file, output);
-        if (path is null) return;
+        string path = TestSupport.RequireSharedFile("matrices", file);
         var a = MatrixMarket.ReadSparse(path);
         var ones = Enumerable.Repeat(1.0, a.Rows).ToArray();
         var b = new double[a.Rows];
@@ -268,15 +267,13 @@ public class IterativeSolverTests(ITestOutputHelper output)
         Assert.True(Generators.ResidualNorm(a, x, b) <= 1e-7 * Generators.Norm(b));
     }
 
-    [Fact]
+    [SkippableFact]
     public void RealSpdMatrices_SomeBreakPlainIC0_AndTheShiftIsReported()
     {
-        if (TestData.MatricesDirectory is null) { output.WriteLine("SKIPPED: shared matrices not found"); return; }
         int shifted = 0;
         foreach (var file in new[] { "bcsstk03.mtx", "plat362.mtx", "gr_30_30.mtx", "1138_bus.mtx", "bcsstk15.mtx" })
         {
-            string? path = TestData.Matrix(file, output);
-            if (path is null) continue;
+            string path = TestSupport.RequireSharedFile("matrices", file);
             var ic = new IncompleteCholeskyPreconditioner(MatrixMarket.ReadSparse(path));
             output.WriteLine($"{file}: {ic.Description}");
             if (ic.Shift > 0)
@@ -290,13 +287,12 @@ public class IterativeSolverTests(ITestOutputHelper output)
         Assert.True(shifted >= 1, "expected at least one shared SPD matrix to break plain IC(0)");
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("orsirr_1.mtx")]
     [InlineData("hor_131.mtx")]
     public void RealGeneralMatrices_LuSolves_AndQrAgrees(string file)
     {
-        string? path = TestData.Matrix(file, output);
-        if (path is null) return;
+        string path = TestSupport.RequireSharedFile("matrices", file);
         var a = MatrixMarket.ReadSparse(path);
         var dense = a.ToDense();
         var b = new double[a.Rows];

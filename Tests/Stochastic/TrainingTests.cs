@@ -375,14 +375,10 @@ public class TrainingTests(ITestOutputHelper output)
         output.WriteLine($"suggested {r.SuggestedLearningRate:G3}, diverged {r.Diverged}, {r.Points.Count} points");
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_mlp_learns_a_fashion_mnist_subset()
     {
-        if (!FashionMnist.IsAvailable())
-        {
-            output.WriteLine($"SKIPPED: Fashion-MNIST not found in {FashionMnist.DefaultDirectory} ({FashionMnist.InstallHint}).");
-            return;
-        }
+        TestSupport.RequireFashionMnist();
         var (train, test) = FashionMnist.Load(maxTrain: 6000, maxTest: 2000);
         var model = new Mlp(train, [64], maxDegreeOfParallelism: 1);
         var x0 = model.InitialParameters(1);
