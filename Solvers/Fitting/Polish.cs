@@ -1,5 +1,6 @@
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
+using Optima.Problems;
 
 namespace Optima.Solvers.Fitting;
 
@@ -18,8 +19,7 @@ public static partial class CurveFit
     /// </remarks>
     private static OptimizationResult Polish(FitProblem problem, OptimizationResult solved, FitOptions options)
     {
-        var counter = new EvaluationCounter();
-        var state = new PolishState(problem, solved.Solution, solved.Reason, solved.Message);
+        PolishState? state = null;
         // The polish ends by itself (at most 35 steps): only the caller's limits, cancellation, progress and history
         // apply, no convergence test of the driver's.
         var polishOptions = new SolverOptions
@@ -35,12 +35,13 @@ public static partial class CurveFit
             Compute = options.Compute,
             Seed = options.Seed,
         };
-        var polished = IterativeDriver.Run("polish", state, polishOptions, counter);
+        var polished = IterativeDriver.Run<ILeastSquaresProblem>("polish", problem, solved.Solution,
+            (counted, start) => state = new PolishState(problem, counted, start, solved.Reason, solved.Message), polishOptions);
         var e = solved.Evaluations;
         var p = polished.Evaluations;
         var evaluations = e with { Residuals = e.Residuals + p.Residuals, Jacobians = e.Jacobians + p.Jacobians };
         // Not finite where the method stopped (the polish could not start): the method's result stands.
-        if (!state.Started) return solved with { Evaluations = evaluations };
+        if (!state!.Started) return solved with { Evaluations = evaluations };
         bool stalled = Statistics.IsStall(solved.Reason);
         bool limited = polished.Reason is TerminationReason.MaxEvaluations or TerminationReason.TimeLimit or TerminationReason.Cancelled;
         string? message = stalled || !limited ? (stalled ? polished.Message : solved.Message)
@@ -123,6 +124,7 @@ public static partial class CurveFit
         private const int GaussNewtonSteps = 30, NewtonSteps = 5;
         private const double CosineTolerance = 1e-6, StepTolerance = 1e-10;
         private readonly FitProblem _problem;
+        private readonly ILeastSquaresProblem _counted; // the same problem, its evaluations counted by the driver
         private readonly string? _solverMessage;
         private readonly int _m, _n;
         private readonly double[] _delta, _trial, _triangle, _grad;
@@ -136,9 +138,11 @@ public static partial class CurveFit
         private double _cost, _cosine, _lastStep = double.NaN;
         private int _gaussNewton, _newton;
 
-        public PolishState(FitProblem problem, ReadOnlySpan<double> start, TerminationReason solverReason, string? solverMessage) : base(start)
+        public PolishState(FitProblem problem, ILeastSquaresProblem counted, ReadOnlySpan<double> start, TerminationReason solverReason,
+            string? solverMessage) : base(start)
         {
             _problem = problem;
+            _counted = counted;
             _solverMessage = solverMessage;
             _m = problem.Residuals;
             _n = problem.Parameters;
@@ -155,7 +159,7 @@ public static partial class CurveFit
 
         public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             // The solver's last Jacobian is usually at its solution: start from it (and the model values there).
             if (_problem.TryLastJacobian(X, out var last, out var values))
@@ -166,8 +170,7 @@ public static partial class CurveFit
             else
             {
                 _j = new DenseMatrix(_m, _n);
-                _problem.Evaluate(X, _r, _j);
-                counter.Jacobians++;
+                _counted.Evaluate(X, _r, _j);
             }
             if (!_j.IsFinite()) return false;
             _extended = _problem.RoundingMatters(_r) && _problem.ExtendedResiduals(X, _r);
@@ -179,19 +182,19 @@ public static partial class CurveFit
             return true;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             while (!_done)
             {
                 if (!_newtonPhase)
                 {
-                    if (_gaussNewton++ < GaussNewtonSteps && GaussNewtonAccepted(counter)) return Accepted();
+                    if (_gaussNewton++ < GaussNewtonSteps && GaussNewtonAccepted()) return Accepted();
                     // Where Gauss-Newton stalls short of the rounding level (large residuals curve the cost: MGH09),
                     // Newton steps with the exact Hessian JᵀJ + Σ rᵢ∇²rᵢ, kept under the same rule.
                     _newtonPhase = true;
                     _done = _lastStep <= StepTolerance || !(_cosine > 1e-13);
                 }
-                else if (_newton++ < NewtonSteps && NewtonAccepted(counter)) return Accepted();
+                else if (_newton++ < NewtonSteps && NewtonAccepted()) return Accepted();
                 else _done = true;
             }
             // Done: judge the tests and hand the method's reason back (the driver classifies a stall).
@@ -217,7 +220,7 @@ public static partial class CurveFit
             _tests[1] = new("gauss-newton step", StepTolerance, _lastStep, false);
         }
 
-        private bool GaussNewtonAccepted(EvaluationCounter counter)
+        private bool GaussNewtonAccepted()
         {
             GaussNewtonStep(_j, _r, _triangle, _delta, _problem.Threads);
             double uMax = 0;
@@ -238,13 +241,11 @@ public static partial class CurveFit
             // Residuals first: a step that raises the cost needs no Jacobian.
             _rt ??= new double[_m];
             _jt ??= new DenseMatrix(_m, _n);
-            _problem.Evaluate(_trial, _rt, null);
-            counter.Residuals++;
+            _counted.Evaluate(_trial, _rt, null);
             if (_extended) _problem.ExtendedResiduals(_trial, _rt);
             double costT = AccurateSum.SumOfSquares(_rt);
             if (!(costT <= _cost * (1 + 1e-10))) return false;
-            _problem.Evaluate(_trial, _rt, _jt);
-            counter.Jacobians++;
+            _counted.Evaluate(_trial, _rt, _jt);
             if (!_jt.IsFinite()) return false;
             if (_extended) _problem.ExtendedResiduals(_trial, _rt);
             double cosT = Cosine(_jt, _rt);
@@ -253,7 +254,7 @@ public static partial class CurveFit
             return true;
         }
 
-        private bool NewtonAccepted(EvaluationCounter counter)
+        private bool NewtonAccepted()
         {
             _h ??= new DenseMatrix(_n, _n);
             _g ??= new double[_n];
@@ -272,8 +273,7 @@ public static partial class CurveFit
             if (!moves || !_delta.All(double.IsFinite)) return false;
             _rt ??= new double[_m];
             _jt ??= new DenseMatrix(_m, _n);
-            _problem.Evaluate(_trial, _rt, _jt);
-            counter.Jacobians++;
+            _counted.Evaluate(_trial, _rt, _jt);
             if (!_jt.IsFinite()) return false;
             if (_extended) _problem.ExtendedResiduals(_trial, _rt);
             double costT = AccurateSum.SumOfSquares(_rt), cosT = Cosine(_jt, _rt);
