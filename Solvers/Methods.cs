@@ -3,7 +3,6 @@ using Optima.Solvers.FirstOrder;
 using Optima.Solvers.LeastSquares;
 using Optima.Solvers.QuasiNewton;
 using Optima.Solvers.SecondOrder;
-using Optima.Solvers.TrustRegions;
 
 namespace Optima.Solvers;
 
@@ -108,9 +107,9 @@ public static class Methods
     private static readonly MethodDescriptor[] Entries =
     [
         MethodDescriptor.For<IGradientObjective>("gd", MethodFamily.FirstOrder, ProblemCapability.Gradient,
-            "gradient descent with a Moré–Thuente line search", () => new SteepestDescent()),
+            "gradient descent with a Moré–Thuente line search", () => new GradientDescent()),
         MethodDescriptor.For<IGradientObjective>("gd-fixed", MethodFamily.FirstOrder, ProblemCapability.Gradient,
-            "gradient descent with a fixed step (learning rate 1e-3)", () => new GradientDescent()),
+            "gradient descent with a fixed step (learning rate 1e-3)", () => new FixedStepGradientDescent()),
         MethodDescriptor.For<IGradientObjective>("cg-pr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
             "nonlinear conjugate gradients, Polak–Ribière+", () => new NonlinearConjugateGradient()),
         MethodDescriptor.For<IGradientObjective>("cg-fr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
@@ -124,7 +123,7 @@ public static class Methods
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton trust region (Steihaug–Toint CG, ellipsoid scaled by the Hessian diagonal) with negative-curvature steps", () => new NewtonTrustRegion()),
         MethodDescriptor.For<IHessianObjective>("newton-tr-dogleg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
-            "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion(TrustRegionKind.Dogleg)),
+            "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion("dogleg")),
         MethodDescriptor.For<IHessianObjective>("newton-cg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "line-search Newton-CG (truncated Newton) with Hessian-vector products", () => new NewtonCg()),
         MethodDescriptor.For<ILeastSquaresProblem>("gauss-newton", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
