@@ -323,9 +323,9 @@ public static class Preconditioners
         return Get(name).Create(matrix, options ?? IterativeOptions.Default);
     }
 
-    /// <summary>Adds a preconditioner under a new name.</summary>
+    /// <summary>Adds a preconditioner under a new name; disposing the returned object removes it again.</summary>
     /// <exception cref="ArgumentException">The name (or an alias) is empty or already taken.</exception>
-    public static void Register(Entry entry)
+    public static IDisposable Register(Entry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.Create);
@@ -338,5 +338,13 @@ public static class Preconditioners
             }
             _entries = [.. _entries, entry];
         }
+        return new Registration(() => { lock (Gate) _entries = Array.FindAll(_entries, e => e != entry); });
+    }
+
+    private sealed class Registration(Action remove) : IDisposable
+    {
+        private Action? _remove = remove;
+
+        public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
     }
 }

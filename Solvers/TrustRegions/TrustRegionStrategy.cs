@@ -85,9 +85,9 @@ public static class TrustRegionStrategies
     /// <exception cref="ArgumentException">Unknown name.</exception>
     public static ITrustRegionStrategy Create(string name, double initialRadius, int dimension) => Get(name).Create(initialRadius, dimension);
 
-    /// <summary>Adds a strategy under a new name.</summary>
+    /// <summary>Adds a strategy under a new name; disposing the returned object removes it again.</summary>
     /// <exception cref="ArgumentException">The name is empty or already taken.</exception>
-    public static void Register(Entry entry)
+    public static IDisposable Register(Entry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
         ArgumentNullException.ThrowIfNull(entry.Create);
@@ -98,6 +98,7 @@ public static class TrustRegionStrategies
                 throw new ArgumentException($"A trust-region strategy named '{entry.Name}' is already registered.", nameof(entry));
             _entries = [.. _entries, entry];
         }
+        return new Registration(() => { lock (Gate) _entries = Array.FindAll(_entries, e => e != entry); });
     }
 }
 
