@@ -12,7 +12,7 @@ public sealed class EvaluationCounter
 {
     private long _values, _gradients, _hessians, _hessianVectorProducts, _residuals, _jacobians;
 
-    /// <summary>Evaluations that count against <see cref="SolverOptions.MaxEvaluations"/>: f, f+∇f, r and r+J calls.</summary>
+    /// <summary>Evaluations that count against <see cref="RunOptions.MaxEvaluations"/>: f, f+∇f, r and r+J calls.</summary>
     public long Objective => _values + _gradients + _residuals + _jacobians;
 
     /// <summary>The counts so far.</summary>

@@ -8,7 +8,7 @@ namespace Optima.Solvers;
 /// <summary>
 /// The one driver loop every method runs under (propose → evaluate → accept, as in Optim.jl and Ceres). It never
 /// asks what kind of method it runs: it validates options, counts, enforces limits and cancellation, records
-/// history, reports progress, applies the convergence tests, and turns non-finite values into
+/// history, reports progress, applies the convergence tests (its own three and the method's, <see cref="MethodState.ConvergenceTests"/>), and turns non-finite values into
 /// <see cref="TerminationReason.NonFiniteValue"/> with the last finite iterate.
 /// </summary>
 public static class IterativeDriver
@@ -70,10 +70,15 @@ public static class IterativeDriver
 
             if (status == StepStatus.Failed)
             {
-                if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed
-                    && (IsMinimizerToWorkingPrecision(state) || state.GradientWithinRounding()))
-                    return Finish(TerminationReason.PrecisionLimit,
-                        $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
+                if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed)
+                {
+                    if (IsMinimizerToWorkingPrecision(state) || state.GradientWithinRounding())
+                        return Finish(TerminationReason.PrecisionLimit,
+                            $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
+                    if (MetOwnTest() is { } test)
+                        return Finish(TerminationReason.PrecisionLimit,
+                            $"No step decreases f in floating point and the method's test '{test}' is met ({state.FailureReason}: {state.Message})");
+                }
                 return Finish(state.FailureReason, state.Message);
             }
             if (!IsFinite(state) || !Vec.AllFinite(state.X))
@@ -92,6 +97,7 @@ public static class IterativeDriver
                 xNorm = Math.Abs(TensorPrimitives.MaxMagnitude<double>(state.X));
             }
             Record(iterations, stepNorm);
+            if (MetOwnTest() is { } own) return Finish(TerminationReason.MethodTolerance, $"The method's test '{own}' is met.");
             if (status != StepStatus.Accepted) continue;
 
             if (GradientConverged()) return Finish(TerminationReason.GradientTolerance, null);
@@ -105,6 +111,13 @@ public static class IterativeDriver
         }
 
         bool GradientConverged() => gradientThreshold > 0 && state.GradientNorm <= gradientThreshold;
+
+        string? MetOwnTest()
+        {
+            foreach (var test in state.ConvergenceTests)
+                if (test.Met) return test.Name;
+            return null;
+        }
 
         void Record(int iteration, double stepNorm)
         {
@@ -136,6 +149,7 @@ public static class IterativeDriver
                     new("gradient", gradientThreshold, state.GradientNorm, reason == TerminationReason.GradientTolerance),
                     new("function", options.FunctionTolerance, lastRelativeChange, reason == TerminationReason.FunctionTolerance),
                     new("step", options.StepTolerance, lastRelativeStep, reason == TerminationReason.StepTolerance),
+                    .. state.ConvergenceTests,
                 ],
             };
         }

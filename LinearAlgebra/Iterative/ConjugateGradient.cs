@@ -81,7 +81,7 @@ public sealed class ConjugateGradient
         var o = fusedUpdates
             ? Iterate<Fused>(a, preconditioner, x, Reproducible.Dot(_r, _r), 1, limits, null)
             : Iterate<Rounded>(a, preconditioner, x, Reproducible.Dot(_r, _r), 1, limits, null);
-        return new(o.Iterations, o.Reason == LinearTerminationReason.Converged && !o.OnBoundary, o.NegativeCurvature, o.OnBoundary);
+        return new(o.Iterations, o.Reason == TerminationReason.ResidualTolerance && !o.OnBoundary, o.NegativeCurvature, o.OnBoundary);
     }
 
     private static void CheckShapes(ILinearOperator a, IPreconditioner? m, ReadOnlySpan<double> b, ReadOnlySpan<double> x, int n)
@@ -111,30 +111,30 @@ public sealed class ConjugateGradient
         {
             x.Clear();
             history.Add(0);
-            return IterativeResult.Create(method, LinearTerminationReason.Converged, 0, 0, options, history, "b = 0, so x = 0");
+            return IterativeResult.Create(method, TerminationReason.ResidualTolerance, 0, 0, options, history, "b = 0, so x = 0");
         }
         if (options.CheckSymmetry && a is CsrMatrix csrCheck && !csrCheck.IsSymmetric(1e-12))
-            return IterativeResult.Create(method, LinearTerminationReason.Breakdown, 0, double.NaN, options, history,
+            return IterativeResult.Create(method, TerminationReason.NumericalFailure, 0, double.NaN, options, history,
                 "the matrix is not symmetric; CG needs a symmetric positive definite operator");
 
         var cg = new ConjugateGradient(n);
         a.Apply(x, cg._r);
         double rr = VectorKernels.ResidualFromProduct(b, cg._r);
-        var o = cg.Iterate<Fused>(a, m, x, rr, bnorm, new Limits(options.Tolerance, -1, options.DivergenceLimit, limit, double.PositiveInfinity), history);
+        var o = cg.Iterate<Fused>(a, m, x, rr, bnorm, new Limits(options.Tolerance, -1, options.DivergenceLimit, limit, double.PositiveInfinity), history, options);
         return IterativeResult.Create(method, o.Reason, o.Iterations, o.RelativeResidual, options, history, o.Note);
     }
 
     private readonly record struct Limits(double RelativeTolerance, double Tolerance, double DivergenceLimit, int MaxIterations, double Radius);
 
-    private readonly record struct Outcome(LinearTerminationReason Reason, int Iterations, double RelativeResidual, string? Note,
+    private readonly record struct Outcome(TerminationReason Reason, int Iterations, double RelativeResidual, string? Note,
         bool NegativeCurvature = false, bool OnBoundary = false);
 
     /// <summary>
     /// The CG loop from r = b − A·x (in _r, rr = rᵀr): stops at ‖r‖/‖b‖ ≤ the relative tolerance or ‖r‖ ≤ the absolute
     /// one, at pᵀA·p ≤ 0, at a non-positive rᵀM⁻¹r, on divergence, or — with a finite radius — at the boundary.
     /// </summary>
-    private Outcome Iterate<TU>(ILinearOperator a, IPreconditioner? m, Span<double> x, double rr, double bnorm, Limits lim, History? history)
-        where TU : struct, IUpdates
+    private Outcome Iterate<TU>(ILinearOperator a, IPreconditioner? m, Span<double> x, double rr, double bnorm, Limits lim, History? history,
+        IterativeOptions? options = null) where TU : struct, IUpdates
     {
         double[] r = _r, q = _q, p = _p;
         double[] z = m is null ? r : _z ??= new double[r.Length];
@@ -146,8 +146,8 @@ public sealed class ConjugateGradient
         history?.Add(rel);
         if (!truncated)
         {
-            if (!double.IsFinite(rr)) return new(LinearTerminationReason.NonFinite, 0, rel, null);
-            if (rel <= lim.RelativeTolerance) return new(LinearTerminationReason.Converged, 0, rel, null);
+            if (!double.IsFinite(rr)) return new(TerminationReason.NonFiniteValue, 0, rel, null);
+            if (rel <= lim.RelativeTolerance) return new(TerminationReason.ResidualTolerance, 0, rel, null);
         }
 
         double rz;
@@ -157,13 +157,14 @@ public sealed class ConjugateGradient
             m.Apply(r, z);
             rz = VectorKernels.Dot(r, z);
             if (!(rz > 0))
-                return new(double.IsNaN(rz) ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, 0, rel,
+                return new(double.IsNaN(rz) ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, 0, rel,
                     "rᵀM⁻¹r ≤ 0: the preconditioner is not positive definite");
         }
         z.AsSpan().CopyTo(p);
 
         for (int it = 1; it <= lim.MaxIterations; it++)
         {
+            if (history is not null && options?.Interrupted(history) is { } interrupted) return new(interrupted, it - 1, rel, null);
             double pq = csr is not null ? csr.MultiplyDot(p, q) : ApplyDot(a, p, q);
             if (!(pq > 0))
             {
@@ -172,9 +173,9 @@ public sealed class ConjugateGradient
                 {
                     // Steihaug–Toint: follow the direction of non-positive curvature to the boundary.
                     if (ball) TU.Axpy(ToBoundary(x, p, lim.Radius), p, x);
-                    return new(LinearTerminationReason.Breakdown, it - 1, rel, null, NegativeCurvature: true, OnBoundary: ball);
+                    return new(TerminationReason.NumericalFailure, it - 1, rel, null, NegativeCurvature: true, OnBoundary: ball);
                 }
-                return new(nan ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, it - 1, rel,
+                return new(nan ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, it - 1, rel,
                     nan ? "pᵀA·p is not finite" : $"pᵀA·p = {pq:G3} ≤ 0: the operator is not positive definite");
             }
             double alpha = rz / pq;
@@ -184,16 +185,16 @@ public sealed class ConjugateGradient
                 if (Reproducible.Norm(trial) >= lim.Radius)
                 {
                     TU.Axpy(ToBoundary(x, p, lim.Radius), p, x);
-                    return new(LinearTerminationReason.Converged, it, rel, null, OnBoundary: true);
+                    return new(TerminationReason.ResidualTolerance, it, rel, null, OnBoundary: true);
                 }
                 trial.AsSpan().CopyTo(x);
             }
             rr = TU.UpdateResidual(alpha, q, r);
             rel = Math.Sqrt(rr) / bnorm;
             history?.Add(rel);
-            LinearTerminationReason? stop = !double.IsFinite(rr) ? LinearTerminationReason.NonFinite
-                : rel <= lim.RelativeTolerance || Math.Sqrt(rr) <= lim.Tolerance ? LinearTerminationReason.Converged
-                : Math.Sqrt(rr) > lim.DivergenceLimit * r0 ? LinearTerminationReason.Diverged
+            TerminationReason? stop = !double.IsFinite(rr) ? TerminationReason.NonFiniteValue
+                : rel <= lim.RelativeTolerance || Math.Sqrt(rr) <= lim.Tolerance ? TerminationReason.ResidualTolerance
+                : Math.Sqrt(rr) > lim.DivergenceLimit * r0 ? TerminationReason.Diverged
                 : null;
             if (stop is { } reason)
             {
@@ -209,7 +210,7 @@ public sealed class ConjugateGradient
                 if (!(rzNew > 0))
                 {
                     if (!ball) TU.Axpy(alpha, p, x);
-                    return new(double.IsNaN(rzNew) ? LinearTerminationReason.NonFinite : LinearTerminationReason.Breakdown, it, rel,
+                    return new(double.IsNaN(rzNew) ? TerminationReason.NonFiniteValue : TerminationReason.NumericalFailure, it, rel,
                         "rᵀM⁻¹r ≤ 0: the preconditioner is not positive definite");
                 }
             }
@@ -218,7 +219,7 @@ public sealed class ConjugateGradient
             if (ball) TU.UpdateDirection(beta, p, z);
             else TU.UpdateSolutionAndDirection(alpha, beta, x, p, z);
         }
-        return new(LinearTerminationReason.MaxIterations, lim.MaxIterations, rel, null);
+        return new(TerminationReason.MaxIterations, lim.MaxIterations, rel, null);
     }
 
     /// <summary>τ ≥ 0 with ‖x + τp‖₂ = radius (the numerically stable root of pᵀp·τ² + 2xᵀp·τ + xᵀx − Δ² = 0).</summary>
