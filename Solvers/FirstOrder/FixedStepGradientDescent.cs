@@ -1,4 +1,5 @@
 using Optima.Problems;
+using Optima.Solvers.Internal;
 
 namespace Optima.Solvers.FirstOrder;
 
@@ -15,12 +16,8 @@ public sealed record FixedStepGradientDescent(double LearningRate = 1e-3) : IMin
     /// <inheritdoc/>
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a finite number > 0.");
-        if (start.Length != problem.Dimension)
-            throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
-        IterativeDriver.RequireFiniteStart(start);
+        MethodChecks.Start(problem, start);
+        MethodChecks.Positive(LearningRate, nameof(LearningRate));
         return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LearningRate), options);
     }
 
