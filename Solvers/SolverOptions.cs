@@ -4,7 +4,7 @@ namespace Optima.Solvers;
 
 /// <summary>
 /// Options shared by every method: tolerances, limits, cancellation, progress and history. Methods carry their own
-/// configuration separately; a derived record adds options that only one family understands.
+/// configuration (line search, memory, trust region …) in the method object, not here.
 /// Create variants with <c>with { }</c>; <see cref="Validate"/> checks everything before a run starts.
 /// </summary>
 /// <remarks>
