@@ -19,7 +19,7 @@ public enum LinearSolverKind
     Jacobi,
     /// <summary>Gauss-Seidel iteration.</summary>
     GaussSeidel,
-    /// <summary>Successive over-relaxation (ω from <see cref="LinearSolveOptions.Omega"/>).</summary>
+    /// <summary>Successive over-relaxation (ω from <see cref="IterativeOptions.Omega"/>).</summary>
     Sor,
     /// <summary>Symmetric SOR iteration.</summary>
     Ssor,
@@ -29,68 +29,35 @@ public enum LinearSolverKind
     PreconditionedConjugateGradient,
 }
 
-/// <summary>Preconditioners for <see cref="LinearSolverKind.PreconditionedConjugateGradient"/>.</summary>
-public enum PreconditionerKind
-{
-    /// <summary>No preconditioning (PCG then equals CG).</summary>
-    None,
-    /// <summary>Diagonal (Jacobi) preconditioner.</summary>
-    Jacobi,
-    /// <summary>Symmetric SOR preconditioner with ω from the options.</summary>
-    Ssor,
-    /// <summary>Incomplete Cholesky IC(0) with automatic diagonal shift on breakdown.</summary>
-    IncompleteCholesky,
-}
-
-/// <summary>Options of the <see cref="LinearSolvers"/> facade; immutable, checked by <see cref="Validate"/>.</summary>
-public sealed record LinearSolveOptions
+/// <summary>
+/// Options of the <see cref="LinearSolvers"/> facade: the method, its preconditioner and the dense limit, on top of
+/// the iterative solvers' options (tolerance, ω, limits, history, cancellation, and the threads of the dense kernels
+/// and the sparse product from <see cref="RunOptions.Compute"/>); immutable, checked by <see cref="Validate"/>.
+/// </summary>
+public sealed record LinearSolveOptions : IterativeOptions
 {
     /// <summary>The method. Default <see cref="LinearSolverKind.Lu"/>.</summary>
     public LinearSolverKind Method { get; init; } = LinearSolverKind.Lu;
 
-    /// <summary>The PCG preconditioner. Default IC(0).</summary>
-    public PreconditionerKind Preconditioner { get; init; } = PreconditionerKind.IncompleteCholesky;
-
-    /// <summary>Relative residual target of the iterative methods. Default 1e-10.</summary>
-    public double Tolerance { get; init; } = 1e-10;
-
-    /// <summary>Iteration limit of the iterative methods (0 = automatic, see <see cref="IterativeOptions.MaxIterations"/>).</summary>
-    public int MaxIterations { get; init; }
-
-    /// <summary>Relaxation factor for SOR/SSOR and the SSOR preconditioner, in (0, 2). Default 1.</summary>
-    public double Omega { get; init; } = 1.0;
-
-    /// <summary>Record the residual history of iterative methods. Default false.</summary>
-    public bool RecordHistory { get; init; }
-
-    /// <summary>Thread limit for the dense kernels and the sparse product (-1 = automatic, 1 = sequential).</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
+    /// <summary>The PCG preconditioner, by <see cref="Preconditioners"/> name. Default "ic0".</summary>
+    public string Preconditioner { get; init; } = "ic0";
 
     /// <summary>Largest order a sparse matrix is converted to dense for a direct method. Default 20 000.</summary>
     public int MaxDenseOrder { get; init; } = 20_000;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (!Enum.IsDefined(Method)) throw new ArgumentException($"Unknown method {Method}.", nameof(Method));
-        if (!Enum.IsDefined(Preconditioner)) throw new ArgumentException($"Unknown preconditioner {Preconditioner}.", nameof(Preconditioner));
-        if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
-            throw new ArgumentException($"MaxDegreeOfParallelism must be -1 or positive, not {MaxDegreeOfParallelism}.", nameof(MaxDegreeOfParallelism));
+        if (Preconditioners.Find(Preconditioner) is null)
+            throw new ArgumentException($"Unknown preconditioner '{Preconditioner}'. Known preconditioners: {string.Join(", ", Preconditioners.Names)}.", nameof(Preconditioner));
         if (MaxDenseOrder < 0) throw new ArgumentException($"MaxDenseOrder must be non-negative, not {MaxDenseOrder}.", nameof(MaxDenseOrder));
-        ToIterativeOptions().Validate();
+        base.Validate();
     }
-
-    internal IterativeOptions ToIterativeOptions() => new()
-    {
-        Tolerance = Tolerance,
-        MaxIterations = MaxIterations,
-        Omega = Omega,
-        RecordHistory = RecordHistory,
-    };
 }
 
 /// <summary>What <see cref="LinearSolvers"/> returns: the solution and how it was obtained.</summary>
-public sealed record LinearSolveResult
+public sealed record LinearSolveResult : IRunResult
 {
     /// <summary>The solution x (zeros when a direct method found the matrix singular).</summary>
     public required double[] Solution { get; init; }
@@ -101,14 +68,20 @@ public sealed record LinearSolveResult
     /// <summary>A readable description, e.g. "PCG(IC(0))" or "LU (partial pivoting)".</summary>
     public required string MethodDescription { get; init; }
 
-    /// <summary>The preconditioner used (<see cref="PreconditionerKind.None"/> except for PCG).</summary>
-    public PreconditionerKind Preconditioner { get; init; }
+    /// <summary>The registry name of the preconditioner used ("none" except for PCG).</summary>
+    public string Preconditioner { get; init; } = "none";
 
-    /// <summary>Why the solve stopped; <see cref="LinearTerminationReason.Converged"/> for a successful direct solve.</summary>
-    public required LinearTerminationReason Reason { get; init; }
+    /// <summary>
+    /// Why the solve stopped: <see cref="TerminationReason.Completed"/> for a successful direct solve,
+    /// <see cref="TerminationReason.ResidualTolerance"/> for a converged iterative one, <see cref="TerminationReason.NumericalFailure"/>
+    /// for a singular matrix or a breakdown (the <see cref="Note"/> says which).
+    /// </summary>
+    public required TerminationReason Reason { get; init; }
 
     /// <summary>Iterations (0 for direct methods).</summary>
     public int Iterations { get; init; }
+
+    long IRunResult.Iterations => Iterations;
 
     /// <summary>‖b − A·x‖₂/‖b‖₂, recomputed from the returned x (0 when b = 0).</summary>
     public required double RelativeResidual { get; init; }
@@ -125,8 +98,13 @@ public sealed record LinearSolveResult
     /// <summary>Extra information: an IC(0) shift, the singular column, a modified-Cholesky shift, a breakdown cause.</summary>
     public string? Note { get; init; }
 
-    /// <summary>True when <see cref="Reason"/> is <see cref="LinearTerminationReason.Converged"/>.</summary>
-    public bool IsConverged => Reason == LinearTerminationReason.Converged;
+    /// <summary>True when the solve succeeded (a direct solve completed, or the iteration reached its tolerance).</summary>
+    public bool IsConverged => Reason.IsConverged();
+
+    /// <summary>True when <see cref="Solution"/> can be used (converged, or stopped at a limit the caller set).</summary>
+    public bool IsUsable => Reason.IsUsable();
+
+    string? IRunResult.Message => Note;
 }
 
 /// <summary>
@@ -145,17 +123,8 @@ public static class LinearSolvers
         ("cg", LinearSolverKind.ConjugateGradient), ("pcg", LinearSolverKind.PreconditionedConjugateGradient),
     ];
 
-    private static readonly (string Name, PreconditionerKind Kind)[] PreconditionerNames =
-    [
-        ("none", PreconditionerKind.None), ("jacobi", PreconditionerKind.Jacobi), ("ssor", PreconditionerKind.Ssor),
-        ("ic0", PreconditionerKind.IncompleteCholesky),
-    ];
-
     /// <summary>The command-line method names: lu, qr, cholesky, modified-cholesky, jacobi, gauss-seidel, sor, ssor, cg, pcg.</summary>
     public static IReadOnlyList<string> MethodNamesList => MethodNames.Select(m => m.Name).ToArray();
-
-    /// <summary>The command-line preconditioner names: none, jacobi, ssor, ic0.</summary>
-    public static IReadOnlyList<string> PreconditionerNamesList => PreconditionerNames.Select(m => m.Name).ToArray();
 
     /// <summary>Parses a method name (case-insensitive; also "gs", "ldlt" and the enum names).</summary>
     public static bool TryParseMethod(string? name, out LinearSolverKind kind)
@@ -170,23 +139,8 @@ public static class LinearSolvers
         return Enum.TryParse(name, ignoreCase: true, out kind) && Enum.IsDefined(kind);
     }
 
-    /// <summary>Parses a preconditioner name (case-insensitive; also "ic", "ichol" and the enum names).</summary>
-    public static bool TryParsePreconditioner(string? name, out PreconditionerKind kind)
-    {
-        kind = default;
-        if (string.IsNullOrWhiteSpace(name)) return false;
-        string s = name.Trim().ToLowerInvariant();
-        if (s is "ic" or "ichol" or "ic(0)") s = "ic0";
-        foreach (var (n, k) in PreconditionerNames)
-            if (n == s) { kind = k; return true; }
-        return Enum.TryParse(name, ignoreCase: true, out kind) && Enum.IsDefined(kind);
-    }
-
     /// <summary>The command-line name of a method, e.g. "gauss-seidel".</summary>
     public static string NameOf(LinearSolverKind kind) => MethodNames.First(m => m.Kind == kind).Name;
-
-    /// <summary>The command-line name of a preconditioner, e.g. "ic0".</summary>
-    public static string NameOf(PreconditionerKind kind) => PreconditionerNames.First(m => m.Kind == kind).Name;
 
     /// <summary>True for the iterative methods.</summary>
     public static bool IsIterative(LinearSolverKind kind) => kind >= LinearSolverKind.Jacobi;
@@ -207,7 +161,7 @@ public static class LinearSolvers
             return Direct(a.ToDense(), a, b, options, sw);
         }
         int saved = a.MaxDegreeOfParallelism;
-        a.MaxDegreeOfParallelism = options.MaxDegreeOfParallelism;
+        a.MaxDegreeOfParallelism = options.Compute.MaxDegreeOfParallelism;
         try { return Iterative(a, a, b, options, sw); }
         finally { a.MaxDegreeOfParallelism = saved; }
     }
@@ -222,7 +176,7 @@ public static class LinearSolvers
         var sw = Stopwatch.StartNew();
         if (!IsIterative(options.Method)) return Direct(a, a, b, options, sw);
         var csr = CsrMatrix.FromDense(a);
-        csr.MaxDegreeOfParallelism = options.MaxDegreeOfParallelism;
+        csr.MaxDegreeOfParallelism = options.Compute.MaxDegreeOfParallelism;
         return Iterative(csr, csr, b, options, sw);
     }
 
@@ -235,7 +189,7 @@ public static class LinearSolvers
         options ??= new LinearSolveOptions();
         options.Validate();
         bool ok = options.Method == LinearSolverKind.ConjugateGradient
-            || (options.Method == LinearSolverKind.PreconditionedConjugateGradient && options.Preconditioner == PreconditionerKind.None);
+            || (options.Method == LinearSolverKind.PreconditionedConjugateGradient && Preconditioners.Get(options.Preconditioner).Name == "none");
         if (!ok)
             throw new ArgumentException($"Method {NameOf(options.Method)} needs the matrix entries; a matrix-free operator supports cg only.", nameof(a));
         CheckInputs(a.Rows, a.Columns, true, b, options.Method);
@@ -253,7 +207,7 @@ public static class LinearSolvers
 
     private static LinearSolveResult Direct(DenseMatrix dense, ILinearOperator a, ReadOnlySpan<double> b, LinearSolveOptions o, Stopwatch sw)
     {
-        var fo = new DenseFactorizationOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism };
+        var fo = new DenseFactorizationOptions { MaxDegreeOfParallelism = o.Compute.MaxDegreeOfParallelism };
         var x = new double[dense.Columns];
         string description;
         string? note = null;
@@ -298,7 +252,7 @@ public static class LinearSolvers
             Solution = x,
             Method = o.Method,
             MethodDescription = description,
-            Reason = LinearTerminationReason.Converged,
+            Reason = TerminationReason.Completed,
             RelativeResidual = RelativeResidual(a, x, b),
             Elapsed = sw.Elapsed,
             ConditionEstimate = cond,
@@ -314,7 +268,7 @@ public static class LinearSolvers
             Solution = x,
             Method = o.Method,
             MethodDescription = NameOf(o.Method),
-            Reason = LinearTerminationReason.Singular,
+            Reason = TerminationReason.NumericalFailure,
             RelativeResidual = b.Length == 0 ? 0 : 1,
             Elapsed = sw.Elapsed,
             Note = message,
@@ -323,11 +277,11 @@ public static class LinearSolvers
 
     private static LinearSolveResult Iterative(ILinearOperator a, CsrMatrix? csr, ReadOnlySpan<double> b, LinearSolveOptions o, Stopwatch sw)
     {
-        var io = o.ToIterativeOptions();
+        IterativeOptions io = o;
         var x = new double[a.Columns];
         IterativeResult r;
         string? note = null;
-        var pk = PreconditionerKind.None;
+        string pk = "none";
         switch (o.Method)
         {
             case LinearSolverKind.Jacobi: r = StationaryMethods.Jacobi(csr!, b, x, io); break;
@@ -336,21 +290,18 @@ public static class LinearSolvers
             case LinearSolverKind.Ssor: r = StationaryMethods.Ssor(csr!, b, x, io); break;
             case LinearSolverKind.ConjugateGradient: r = ConjugateGradient.Solve(a, b, x, io); break;
             default:
-                pk = o.Preconditioner;
+                var entry = Preconditioners.Get(o.Preconditioner);
+                pk = entry.Name;
                 // A matrix that defeats the preconditioner is not positive definite: that is a breakdown of PCG (a
                 // result), not misuse — the preconditioners themselves throw, since they promise a usable factor.
-                if (pk is PreconditionerKind.Jacobi or PreconditionerKind.IncompleteCholesky && NonPositiveDiagonal(csr!) is { } row)
-                    return Breakdown(o, pk, $"row {row} has a diagonal entry ≤ 0 (or none), so the matrix is not positive definite and {NameOf(pk)} cannot be formed", x, b, a, sw);
                 IPreconditioner? m;
                 try
                 {
-                    m = pk switch
-                    {
-                        PreconditionerKind.Jacobi => new JacobiPreconditioner(csr!),
-                        PreconditionerKind.Ssor => new SsorPreconditioner(csr!, o.Omega),
-                        PreconditionerKind.IncompleteCholesky => new IncompleteCholeskyPreconditioner(csr!),
-                        _ => null,
-                    };
+                    m = entry.Create(csr!, io);
+                }
+                catch (ArgumentException) when (NonPositiveDiagonal(csr!) is { } row)
+                {
+                    return Breakdown(o, pk, $"row {row} has a diagonal entry ≤ 0 (or none), so the matrix is not positive definite and {pk} cannot be formed", x, b, a, sw);
                 }
                 catch (ArithmeticException e)
                 {
@@ -391,13 +342,13 @@ public static class LinearSolvers
         return null;
     }
 
-    private static LinearSolveResult Breakdown(LinearSolveOptions o, PreconditionerKind pk, string note, double[] x, ReadOnlySpan<double> b, ILinearOperator a, Stopwatch sw) => new()
+    private static LinearSolveResult Breakdown(LinearSolveOptions o, string pk, string note, double[] x, ReadOnlySpan<double> b, ILinearOperator a, Stopwatch sw) => new()
     {
         Solution = x,
         Method = o.Method,
-        MethodDescription = pk == PreconditionerKind.IncompleteCholesky ? "PCG(IC(0))" : "PCG(Jacobi)",
+        MethodDescription = $"PCG({pk})",
         Preconditioner = pk,
-        Reason = LinearTerminationReason.Breakdown,
+        Reason = TerminationReason.NumericalFailure,
         Iterations = 0,
         RelativeResidual = RelativeResidual(a, x, b),
         Elapsed = sw.Elapsed,

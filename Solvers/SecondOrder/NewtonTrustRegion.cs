@@ -8,7 +8,7 @@ namespace Optima.Solvers.SecondOrder;
 
 /// <summary>
 /// Newton's method in a trust region (Nocedal and Wright Alg. 4.1) with the exact Hessian and a pluggable
-/// strategy (default Steihaug–Toint CG; dogleg or Levenberg–Marquardt on request). A step is accepted when
+/// strategy from <see cref="TrustRegionStrategies"/> (default Steihaug–Toint CG; "dogleg", "levenberg" or a registered one on request). A step is accepted when
 /// ρ = (f(x) − f(x+p))/(m(0) − m(p)) &gt; 10⁻⁴. When the Hessian is indefinite a direction of negative curvature u is
 /// computed and the boundary step ±Δu is taken whenever its model decrease beats the strategy's — so the method
 /// leaves saddle points, where the gradient alone gives no decrease. A trial point where f is not finite is a rejected step.
@@ -22,10 +22,10 @@ namespace Optima.Solvers.SecondOrder;
 /// so a variable of size 10³ and one of size 10⁻³ (Meyer's problem) get comparable steps. <see cref="InitialRadius"/>
 /// and the reported step size are in the scaled norm. <c>ScaleVariables: false</c> gives the plain ball ‖p‖₂ ≤ Δ.
 /// </remarks>
-/// <param name="Strategy">The trust-region strategy. Default Steihaug–Toint CG.</param>
+/// <param name="Strategy">The trust-region strategy's <see cref="TrustRegionStrategies"/> name. Default "steihaug-cg".</param>
 /// <param name="InitialRadius">Δ₀ &gt; 0 (in the scaled norm when <paramref name="ScaleVariables"/>). Default 1.</param>
 /// <param name="ScaleVariables">Use the ellipsoidal region ‖D·p‖ ≤ Δ with D from the Hessian diagonal. Default true.</param>
-public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKind.SteihaugCg, double InitialRadius = 1.0,
+public sealed record NewtonTrustRegion(string Strategy = "steihaug-cg", double InitialRadius = 1.0,
     bool ScaleVariables = true)
     : IMinimizer<IHessianObjective>
 {
@@ -37,9 +37,8 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
     {
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(InitialRadius, nameof(InitialRadius));
-        var counter = new EvaluationCounter();
         var strategy = TrustRegionStrategies.Create(Strategy, InitialRadius, start.Length);
-        return IterativeDriver.Run(Name, new State(problem, start, strategy, ScaleVariables), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, strategy, ScaleVariables), options);
     }
 
     private sealed class State(IHessianObjective problem, ReadOnlySpan<double> start, ITrustRegionStrategy strategy, bool scale)
@@ -60,19 +59,17 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
 
         public override ReadOnlySpan<double> Gradient => _g;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             StepSize = strategy.Radius;
-            return double.IsFinite(Value) && Vec.AllFinite(_g) && UpdateHessian(counter);
+            return double.IsFinite(Value) && Vec.AllFinite(_g) && UpdateHessian();
         }
 
         /// <summary>Evaluates ∇²f at X, updates D, and forms the scaled model D⁻¹g, D⁻¹HD⁻¹.</summary>
-        private bool UpdateHessian(EvaluationCounter counter)
+        private bool UpdateHessian()
         {
-            counter.Hessians++;
             problem.Hessian(X, _h);
             if (!_h.IsFinite()) return false;
             for (int j = 0; j < _n; j++)
@@ -91,7 +88,7 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
             return true;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             var step = strategy.ComputeStep(_model, _p);
             double pred = step.PredictedReduction;
@@ -115,7 +112,6 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
 
             // Back from the scaled variables: x + D⁻¹p̃.
             for (int i = 0; i < _n; i++) _trial[i] = X[i] + _p[i] / _d[i];
-            counter.Gradients++;
             double f = problem.ValueAndGradient(_trial, _gTrial);
             bool finite = double.IsFinite(f) && Vec.AllFinite(_gTrial);
             double rho = !finite ? double.NegativeInfinity : pred > 0 ? (Value - f) / pred : f < Value ? 1.0 : double.NegativeInfinity;
@@ -128,7 +124,7 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
                 GradientNorm = MaxNorm(_g);
                 strategy.StepAccepted(rho);
                 StepSize = strategy.Radius;
-                if (!UpdateHessian(counter))
+                if (!UpdateHessian())
                 {
                     FailureReason = TerminationReason.NonFiniteValue;
                     Message = "The Hessian has a non-finite entry at the current iterate, which is returned.";

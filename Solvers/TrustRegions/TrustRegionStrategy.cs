@@ -1,21 +1,18 @@
+using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.Iterative;
 using Optima.Solvers.Internal;
 
 namespace Optima.Solvers.TrustRegions;
 
 /// <summary>
 /// The quadratic model m(p) = gᵀp + ½pᵀBp a trust-region strategy minimises approximately over ‖p‖₂ ≤ Δ.
-/// B may be the Hessian, a Gauss-Newton matrix JᵀJ, or any symmetric matrix available through products.
+/// B may be the Hessian, a Gauss-Newton matrix JᵀJ, or any symmetric matrix available through products: the model
+/// is the operator B (<see cref="ILinearOperator.Apply"/> computes B·v), so LinearAlgebra's solvers run on it.
 /// </summary>
-public interface ITrustRegionModel
+public interface ITrustRegionModel : ILinearOperator
 {
-    /// <summary>Number of variables.</summary>
-    int Dimension { get; }
-
     /// <summary>The gradient g of the model at p = 0.</summary>
     ReadOnlySpan<double> Gradient { get; }
-
-    /// <summary>result ← B·v.</summary>
-    void MultiplyHessian(ReadOnlySpan<double> v, Span<double> result);
 
     /// <summary>Solves (B + λI)p = −g; returns false when B + λI is not positive definite (or singular).</summary>
     bool TrySolveShifted(double lambda, Span<double> step);
@@ -34,10 +31,10 @@ public readonly record struct TrustRegionStep(double PredictedReduction, bool On
 /// </summary>
 public interface ITrustRegionStrategy
 {
-    /// <summary>A short name ("steihaug-cg", "dogleg", "levenberg-marquardt").</summary>
+    /// <summary>A short name ("steihaug-cg", "dogleg", "levenberg").</summary>
     string Name { get; }
 
-    /// <summary>The current radius Δ (for Levenberg-Marquardt, 1/λ).</summary>
+    /// <summary>The current radius Δ (for Levenberg, 1/λ).</summary>
     double Radius { get; }
 
     /// <summary>Computes a step into <paramref name="step"/>.</summary>
@@ -50,28 +47,59 @@ public interface ITrustRegionStrategy
     void StepRejected(double rho);
 }
 
-/// <summary>Which trust-region strategy a method uses.</summary>
-public enum TrustRegionKind
-{
-    /// <summary>Steihaug–Toint truncated conjugate gradients (products only; handles indefinite B).</summary>
-    SteihaugCg,
-    /// <summary>Powell's dogleg between the Cauchy point and the Newton point.</summary>
-    Dogleg,
-    /// <summary>Levenberg–Marquardt: (B + λI)p = −g with λ = 1/radius updated by Nielsen's rule.</summary>
-    LevenbergMarquardt,
-}
-
-/// <summary>Creates strategies.</summary>
+/// <summary>
+/// The trust-region strategy registry: strategies by name, for <see cref="SecondOrder.NewtonTrustRegion"/>'s
+/// <c>Strategy</c> and the least-squares trust regions. Built in: "steihaug-cg", "dogleg", "levenberg".
+/// Names are case-insensitive; <see cref="Register"/> adds one (a preconditioned Steihaug–Toint, a new strategy).
+/// </summary>
 public static class TrustRegionStrategies
 {
-    /// <summary>A fresh strategy of the given kind and initial radius.</summary>
-    public static ITrustRegionStrategy Create(TrustRegionKind kind, double initialRadius, int dimension) => kind switch
+    /// <summary>A registered strategy.</summary>
+    /// <param name="Name">The registry name.</param>
+    /// <param name="Description">One line for help text.</param>
+    /// <param name="Create">A fresh strategy (strategies hold per-run state) from the initial radius and the number of variables.</param>
+    public sealed record Entry(string Name, string Description, Func<double, int, ITrustRegionStrategy> Create);
+
+    private static readonly Lock Gate = new();
+    private static Entry[] _entries =
+    [
+        new("steihaug-cg", "Steihaug–Toint truncated conjugate gradients (products only; handles indefinite B)", (r, n) => new SteihaugCg(r, n)),
+        new("dogleg", "Powell's dogleg between the Cauchy point and the Newton point", (r, n) => new Dogleg(r, n)),
+        new("levenberg", "Levenberg: (B + λI)p = −g with λ = 1/radius, Nielsen's update", (r, n) => new LevenbergStrategy(r, n)),
+    ];
+
+    /// <summary>The registered names, in registry order.</summary>
+    public static IReadOnlyList<string> Names => Array.ConvertAll(_entries, e => e.Name);
+
+    /// <summary>The strategy called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static Entry Get(string name)
     {
-        TrustRegionKind.SteihaugCg => new SteihaugCg(initialRadius, dimension),
-        TrustRegionKind.Dogleg => new Dogleg(initialRadius, dimension),
-        TrustRegionKind.LevenbergMarquardt => new LevenbergMarquardtStrategy(initialRadius, dimension),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown trust-region kind."),
-    };
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        foreach (var e in _entries)
+            if (string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)) return e;
+        throw new ArgumentException($"Unknown trust-region strategy '{name}'. Known strategies: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>A fresh strategy called <paramref name="name"/> with the given initial radius.</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static ITrustRegionStrategy Create(string name, double initialRadius, int dimension) => Get(name).Create(initialRadius, dimension);
+
+    /// <summary>Adds a strategy under a new name; disposing the returned object removes it again.</summary>
+    /// <exception cref="ArgumentException">The name is empty or already taken.</exception>
+    public static IDisposable Register(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.Create);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Name, nameof(entry));
+        lock (Gate)
+        {
+            if (_entries.Any(e => string.Equals(e.Name, entry.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"A trust-region strategy named '{entry.Name}' is already registered.", nameof(entry));
+            _entries = [.. _entries, entry];
+        }
+        return new Registration(() => { lock (Gate) _entries = Array.FindAll(_entries, e => e != entry); });
+    }
 }
 
 /// <summary>
@@ -138,66 +166,39 @@ public abstract class BallTrustRegion : ITrustRegionStrategy
     /// <summary>m(0) − m(p) = −(gᵀp + ½pᵀBp), using <paramref name="work"/> for B·p.</summary>
     protected static double Reduction(ITrustRegionModel model, ReadOnlySpan<double> p, Span<double> work)
     {
-        model.MultiplyHessian(p, work);
+        model.Apply(p, work);
         return -(Vec.Dot(model.Gradient, p) + 0.5 * Vec.Dot(p, work));
     }
 }
 
 /// <summary>
 /// Steihaug–Toint truncated conjugate gradients (Steihaug 1983; Toint 1981; Nocedal and Wright Alg. 7.2): CG on
-/// Bp = −g from p = 0, stopped at the boundary, at a direction of negative curvature (followed to the boundary),
-/// or when ‖r‖ ≤ min(½, √‖g‖)·‖g‖. Needs only products with B.
+/// Bp = −g from p = 0 (<see cref="ConjugateGradient.SolveTruncated"/>), stopped at the boundary, at a direction of
+/// negative curvature (followed to the boundary), or when ‖r‖ ≤ min(½, √‖g‖)·‖g‖. Needs only products with B.
 /// </summary>
 public sealed class SteihaugCg(double initialRadius, int dimension) : BallTrustRegion(initialRadius, dimension)
 {
+    private readonly ConjugateGradient _cg = new(dimension);
+    private readonly double[] _b = new double[dimension];
+
     /// <inheritdoc/>
     public override string Name => "steihaug-cg";
 
     /// <summary>Iteration limit of the inner CG; 0 means 2n. Default 0.</summary>
     public int MaxInnerIterations { get; init; }
 
+    /// <summary>A preconditioner M ≈ B of the model (in its variables) for the inner CG, or null (default). The radius still bounds ‖p‖₂.</summary>
+    public IPreconditioner? Preconditioner { get; init; }
+
     /// <inheritdoc/>
     protected override TrustRegionStep Compute(ITrustRegionModel model, Span<double> z)
     {
-        int n = model.Dimension;
-        Span<double> r = Work1, d = Work2, bd = Work3;
         var g = model.Gradient;
-        z.Clear();
-        g.CopyTo(r);
-        Vec.Negate(r, d);
         double gnorm = Vec.Norm2(g);
-        double tol = Math.Min(0.5, Math.Sqrt(gnorm)) * gnorm;
-        double rr = Vec.Dot(r, r);
-        if (gnorm == 0) return new(0, false, false);
-        int max = MaxInnerIterations > 0 ? MaxInnerIterations : 2 * n;
-        for (int j = 0; j < max; j++)
-        {
-            model.MultiplyHessian(d, bd);
-            double curvature = Vec.Dot(d, bd);
-            if (!(curvature > 0))
-            {
-                // Follow d to the boundary, choosing the root with the lower model value.
-                double tau = ToBoundary(z, d, Radius);
-                Vec.Axpy(tau, d, z);
-                return new(Reduction(model, z, Work4), true, true);
-            }
-            double alpha = rr / curvature;
-            Vec.AddScaled(z, alpha, d, Work4);
-            if (Vec.Norm2(Work4) >= Radius)
-            {
-                double tau = ToBoundary(z, d, Radius);
-                Vec.Axpy(tau, d, z);
-                return new(Reduction(model, z, Work4), true, false);
-            }
-            Work4.AsSpan().CopyTo(z);
-            Vec.Axpy(alpha, bd, r);
-            double rrNew = Vec.Dot(r, r);
-            if (Math.Sqrt(rrNew) <= tol) break;
-            double beta = rrNew / rr;
-            rr = rrNew;
-            for (int i = 0; i < n; i++) d[i] = -r[i] + beta * d[i];
-        }
-        return new(Reduction(model, z, Work4), false, false);
+        Vec.Negate(g, _b);
+        var cg = _cg.SolveTruncated(model, _b, z, Math.Min(0.5, Math.Sqrt(gnorm)) * gnorm,
+            MaxInnerIterations > 0 ? MaxInnerIterations : 2 * model.Rows, Radius, Preconditioner, fusedUpdates: false);
+        return gnorm == 0 ? new(0, false, false) : new(Reduction(model, z, Work4), cg.OnBoundary, cg.NegativeCurvature);
     }
 }
 
@@ -217,7 +218,7 @@ public sealed class Dogleg(double initialRadius, int dimension) : BallTrustRegio
         var g = model.Gradient;
         double gg = Vec.Dot(g, g);
         if (gg == 0) { step.Clear(); return new(0, false, false); }
-        model.MultiplyHessian(g, Work1);
+        model.Apply(g, Work1);
         double gBg = Vec.Dot(g, Work1);
         double gnorm = Math.Sqrt(gg);
         if (!(gBg > 0))
@@ -253,18 +254,18 @@ public sealed class Dogleg(double initialRadius, int dimension) : BallTrustRegio
 }
 
 /// <summary>
-/// Levenberg–Marquardt as a trust-region strategy (the form Ceres uses): the step solves (B + λI)p = −g with
+/// Levenberg's damping as a trust-region strategy (the form Ceres calls Levenberg–Marquardt): the step solves (B + λI)p = −g with
 /// λ = 1/<see cref="Radius"/>; on acceptance the radius grows by 1/max(⅓, 1 − (2ρ − 1)³), on rejection it shrinks
 /// by a factor v that doubles on each consecutive rejection (Nielsen 1999; Madsen, Nielsen and Tingleff §3.2).
 /// When B + λI is not positive definite λ is raised until it is.
 /// </summary>
-public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
+public sealed class LevenbergStrategy : ITrustRegionStrategy
 {
     private readonly double[] _work;
     private double _v = 2;
 
     /// <summary>Creates the strategy with radius 1/λ₀ = <paramref name="initialRadius"/>.</summary>
-    public LevenbergMarquardtStrategy(double initialRadius, int dimension)
+    public LevenbergStrategy(double initialRadius, int dimension)
     {
         MethodChecks.Positive(initialRadius, nameof(initialRadius));
         Radius = initialRadius;
@@ -272,7 +273,7 @@ public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
     }
 
     /// <inheritdoc/>
-    public string Name => "levenberg-marquardt";
+    public string Name => "levenberg";
 
     /// <inheritdoc/>
     public double Radius { get; private set; }
@@ -284,7 +285,7 @@ public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
         {
             if (model.TrySolveShifted(1.0 / Radius, step) && Vec.AllFinite(step))
             {
-                model.MultiplyHessian(step, _work);
+                model.Apply(step, _work);
                 double pred = -(Vec.Dot(model.Gradient, step) + 0.5 * Vec.Dot(step, _work));
                 return new(pred, false, false);
             }

@@ -45,12 +45,12 @@ public sealed class RobustnessCliTests : IDisposable
         var (code, stdout, stderr) = CliTests.Run("solve", "--matrix", a, "--method", "pcg", "--json");
         Assert.Equal(1, code);
         var root = Json(stdout);
-        Assert.Equal("breakdown", root.GetProperty("reason").GetString());
+        Assert.Equal("numericalFailure", root.GetProperty("reason").GetString());
         Assert.Contains("IC(0) broke down", root.GetProperty("note").GetString());
         Assert.Equal("", stderr);
         var (plainCode, plain, _) = CliTests.Run("solve", "--matrix", a, "--method", "pcg");
         Assert.Equal(1, plainCode);
-        Assert.Contains("Breakdown", plain);
+        Assert.Contains("NumericalFailure", plain);
     }
 
     // Row 5: a start where ∇f is NaN (sqrt at 0) or f is infinite (1/x at 0).

@@ -39,7 +39,7 @@ public class FitManyTests
         var (x, y, truth) = Peaks(64, 1);
         double[][] start = [[2.0, 0.0, 1.0, 0.0]];
         var many = CurveFit.FitMany(new GaussianPeak(), x, y, start);
-        var manyExpression = CurveFit.FitMany("a*exp(-((x-c)/s)^2/2) + b", x, y, start, parameters: ["a", "c", "s", "b"], maxDegreeOfParallelism: 2);
+        var manyExpression = CurveFit.FitMany("a*exp(-((x-c)/s)^2/2) + b", x, y, start, parameters: ["a", "c", "s", "b"], options: new FitOptions { Compute = new() { Threads = 2 } });
         Assert.Equal(64, many.Length);
         for (int k = 0; k < 64; k += 7)
         {
@@ -73,6 +73,6 @@ public class FitManyTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var cancelled = CurveFit.FitMany(new GaussianPeak(), x2, y2, [[2.0, 0.0, 1.0, 0.0]], options: new FitOptions { CancellationToken = cts.Token });
-        Assert.All(cancelled, r => Assert.Equal(Optima.Solvers.TerminationReason.Cancelled, r.Reason));
+        Assert.All(cancelled, r => Assert.Equal(TerminationReason.Cancelled, r.Reason));
     }
 }

@@ -40,7 +40,7 @@ public class LineSearchTests
         var d = g.Select((v, i) => -v + 0.5 * gn * noise[i] / Math.Sqrt(x.Length)).ToArray();
         double slope0 = d.Select((v, i) => v * g[i]).Sum();
         if (slope0 >= 0) { d = g.Select(v => -v).ToArray(); slope0 = -g.Sum(v => v * v); }
-        var line = new ObjectiveLine(p, new EvaluationCounter());
+        var line = new ObjectiveLine(p);
         line.Reset(x, d);
         return (line, f0, slope0, d);
     }
