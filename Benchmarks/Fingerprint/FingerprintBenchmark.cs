@@ -264,7 +264,7 @@ public static class FingerprintBenchmark
             Line($"optimizer {name} float32", h.Add(r32.Steps), r32.Reason.ToString());
         }
         // Clipping by the global norm and weight decay go through the reductions too.
-        var clipped = Training.Run(model, start, "adamw", options, new OptimizerSettings { ClipNorm = 0.5 });
+        var clipped = Training.Run(model, start, "adamw", options, Optimizers.Defaults("adamw") with { ClipNorm = 0.5 });
         Line("optimizer adamw clip-norm float64", new Hash().Add(clipped.Parameters), clipped.Reason.ToString());
         var regression = new LinearRegression(data.Features, data.FeatureCount, Array.ConvertAll(data.Labels, l => (double)l), l2: 1e-3);
         var lr = Training.Run(regression, new double[regression.Dimension], "sgd", options);

@@ -103,7 +103,7 @@ internal static partial class Commands
     {
         if (Optimizers.IsKnown(name) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            var settings = new OptimizerSettings { LearningRate = learningRate };
+            var settings = learningRate is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
             return new OptimizerMinimizer(name.ToLowerInvariant(), settings).Minimize(target.Objective, start, options);
         }
         if (!Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))

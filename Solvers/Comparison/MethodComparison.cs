@@ -316,7 +316,7 @@ public static class MethodComparer
         if (name == "gd-fixed")
             return (name, FamilyName(MethodFamily.FirstOrder), "gradient descent with a fixed step", true, null, lr, rule,
                 new FixedStepGradientDescent(lr!.Value).Minimize(objective, x0, solverOptions));
-        var settings = lr is { } gamma ? new OptimizerSettings { LearningRate = gamma } : null;
+        var settings = lr is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
         return (name, FamilyName(MethodFamily.FirstOrder), Optimizers.Describe(name), true, null, lr, rule,
             new OptimizerMinimizer(name, settings).Minimize(objective, x0, solverOptions));
     }

@@ -85,7 +85,7 @@ public class MethodComparerTests
             OptimizationResult direct = run.Method switch
             {
                 "gd-fixed" => new FixedStepGradientDescent(run.LearningRate!.Value).Minimize(problem, x0, solverOptions),
-                "momentum" or "adam" => new OptimizerMinimizer(run.Method, new OptimizerSettings { LearningRate = run.LearningRate }).Minimize(problem, x0, solverOptions),
+                "momentum" or "adam" => new OptimizerMinimizer(run.Method, Optimizers.Defaults(run.Method) with { LearningRate = run.LearningRate!.Value }).Minimize(problem, x0, solverOptions),
                 _ => Methods.Minimize(run.Method, problem, x0, solverOptions),
             };
             var r = run.Result!;

@@ -212,17 +212,17 @@ public class RunContractTests(ITestOutputHelper output)
         var model = new Mlp(data, [5], maxDegreeOfParallelism: 1);
         var x0 = model.InitialParameters(2);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 10, Seed = 9, MaxEvaluations = 7, RecordHistory = false };
-        var r = new MinibatchTrainer(model, Optimizers.Create("sgd", model.Dimension, new() { LearningRate = 0.05 }), x0, options).Run();
+        var r = new MinibatchTrainer(model, Optimizers.Create("sgd", model.Dimension, new SgdSettings { LearningRate = 0.05 }), x0, options).Run();
         Assert.Equal(TerminationReason.MaxEvaluations, r.Reason);
         Assert.Equal(7, r.Evaluations);
         Assert.Equal(7, ((IRunResult)r).Iterations);
         Assert.True(r.IsUsable);
         Assert.Empty(r.History);
-        var full = Training.Run(model, x0, "sgd", options with { MaxEvaluations = int.MaxValue, RecordHistory = true }, new() { LearningRate = 0.05 });
+        var full = Training.Run(model, x0, "sgd", options with { MaxEvaluations = int.MaxValue, RecordHistory = true }, new SgdSettings { LearningRate = 0.05 });
         Assert.Equal(TerminationReason.Completed, full.Reason);
         Assert.True(full.IsConverged);
         Assert.Equal(2, full.History.Count);
-        var other = Training.Run(model, x0, "sgd", options with { MaxEvaluations = int.MaxValue, Seed = 10 }, new() { LearningRate = 0.05 });
+        var other = Training.Run(model, x0, "sgd", options with { MaxEvaluations = int.MaxValue, Seed = 10 }, new SgdSettings { LearningRate = 0.05 });
         Assert.NotEqual(full.Parameters, other.Parameters);
     }
 }

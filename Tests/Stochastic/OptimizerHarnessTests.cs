@@ -37,7 +37,7 @@ public class OptimizerHarnessTests
 
     /// <summary>The optimizer with the harness's settings (the one place that knows the settings API).</summary>
     private static IOptimizer Create(string name, int n, double rate) =>
-        Optimizers.Create(name, n, new OptimizerSettings { LearningRate = rate, WeightDecay = 0 });
+        Optimizers.Create(name, n, Optimizers.Defaults(name) with { LearningRate = rate, WeightDecay = 0 });
 
     private static (double Rate, int Steps) SettingsOf(string name) =>
         Settings.TryGetValue(name, out var s) ? s
@@ -223,7 +223,7 @@ public class OptimizerHarnessTests
     public void A_NaN_start_is_refused_and_a_NaN_mid_run_ends_the_run_at_a_finite_point(string name)
     {
         var (rate, _) = SettingsOf(name);
-        var minimizer = new OptimizerMinimizer(name, new OptimizerSettings { LearningRate = rate, WeightDecay = 0 });
+        var minimizer = new OptimizerMinimizer(name, Optimizers.Defaults(name) with { LearningRate = rate, WeightDecay = 0 });
         // f = ½‖x‖² until x₀ leaves (−∞, 0.5], where f and ∇f are NaN (a model evaluated outside its domain).
         var f = Objective.FromValueAndGradient(2, (x, g) =>
         {
