@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Optima.Problems.Data;
 using Optima.Problems.Expressions;
+using Optima.Solvers.Fitting;
 
 namespace Optima.Cli;
 
@@ -42,7 +44,7 @@ internal static partial class Commands
                 }
             }
             if (parse.GetValue(parameters) is { } given)
-                foreach (var (name, value) in ParseAssignments(given, "--params")) values[name] = value;
+                foreach (var (name, value) in FitModel.ParseAssignments(given, "--params")) values[name] = value;
             if (string.IsNullOrWhiteSpace(modelText)) throw new ArgumentException("Give --model (or --from with the output of 'optima fit --json').");
             Expression expression;
             try { expression = Expression.Parse(modelText); }

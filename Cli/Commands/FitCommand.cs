@@ -1,8 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Optima.Cli.Plotting;
-using Optima.Problems.Expressions;
+using Optima.Problems.Data;
 using Optima.Solvers.Fitting;
 
 namespace Optima.Cli;
@@ -41,13 +40,7 @@ internal static partial class Commands
         {
             string path = parse.GetValue(file)!;
             var table = CsvTable.Read(path);
-            string modelText = parse.GetValue(model)!;
-            // A sum of built-in model names (gaussian+linear) is the library's expression, with guessed starts.
-            CompositeModel? builtIn = BuiltInModels.IsModelSum(modelText) ? BuiltInModels.Parse(modelText) : null;
-            if (builtIn is not null) modelText = builtIn.Expression;
-            Expression expression;
-            try { expression = Expression.Parse(modelText); }
-            catch (ExpressionParseException e) { throw new ArgumentException($"--model: {e.Message}", e); }
+            var fitModel = FitModel.Parse(parse.GetValue(model)!, "--model");
 
             // Columns: x (one or several), y, σ or weights.
             int[] xIndex = parse.GetValue(xCol) is { } xs
@@ -61,26 +54,12 @@ internal static partial class Commands
             if (sigmaIndex is null && weightIndex is null)
                 sigmaIndex = table.HasHeader ? table.IndexOf("sigma") ?? table.IndexOf("σ") : table.Names.Length >= 3 ? 2 : null;
 
-            // Variable names: the x columns' names; a single x column is 'x' in the model unless the model uses its header name.
-            var identifiers = expression.Identifiers;
-            string[] variables = [.. xIndex.Select(i => table.Names[i])];
-            if (variables.Length == 1 && !identifiers.Contains(variables[0]) && identifiers.Contains("x")) variables[0] = "x";
-            foreach (var v in variables)
-                if (!Regex.IsMatch(v, "^[A-Za-z_][A-Za-z0-9_]*$"))
-                    throw new ArgumentException($"The x column '{v}' is not a valid name for the model; rename it in the header or use --x with a single column (then it is 'x').");
-
-            var parameterNames = identifiers.Where(n => !variables.Contains(n, StringComparer.Ordinal)).ToArray();
-            if (parameterNames.Length == 0)
-                throw new ArgumentException($"--model: '{modelText}' has no parameters to fit (every identifier in it is a data column: {string.Join(", ", variables)}).");
+            string[] variables = fitModel.Variables([.. xIndex.Select(i => table.Names[i])]);
+            fitModel.Parameters(variables, "--model");
             string? startText = parse.GetValue(start);
-            if (startText is null && builtIn is null)
+            if (startText is null && fitModel.BuiltIn is null)
                 throw new ArgumentException("--start is required for a model expression (it is optional only for built-in models such as --model gaussian+linear, whose start values are guessed from the data).");
-            var startValues = startText is null ? new Dictionary<string, double>(StringComparer.Ordinal) : ParseAssignments(startText, "--start");
-            foreach (var name in startValues.Keys)
-                if (!parameterNames.Contains(name, StringComparer.Ordinal))
-                    throw new ArgumentException(variables.Contains(name, StringComparer.Ordinal)
-                        ? $"--start: '{name}' is a data column, not a parameter."
-                        : $"--start: unknown parameter '{name}'; the model '{modelText}' has parameters {string.Join(", ", parameterNames)}.");
+            var givenStart = startText is null ? null : FitModel.ParseAssignments(startText, "--start");
 
             int threadCount = parse.GetValue(threads);
             if (threadCount < 0) throw new ArgumentException($"--threads must be 0 (all cores) or a positive count, not {threadCount}.");
@@ -102,7 +81,7 @@ internal static partial class Commands
                 Weights = weightIndex is { } wi ? table.Values(wi) : null,
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,
                 Fixed = parse.GetValue(fix) is { } f ? f.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
-                Bounds = parse.GetValue(bounds) is { } b ? ParseBounds(b) : null,
+                Bounds = parse.GetValue(bounds) is { } b ? FitModel.ParseBounds(b, "--bounds") : null,
                 AbsoluteSigma = parse.GetValue(absoluteSigma),
                 MaxIterations = parse.GetValue(maxIterations) is { } mi ? (mi > 0 ? mi : throw new ArgumentException($"--max-iterations must be positive, not {mi}.")) : 2000,
                 FunctionTolerance = NonNegative(parse.GetValue(ftol), "--ftol") ?? 0,
@@ -120,14 +99,8 @@ internal static partial class Commands
                         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{path}, line {table.Lines[i]}: σ = {sigma[i]} must be > 0."));
             var columns = xIndex.Select(table.Values).ToArray();
             var y = table.Values(yIndex);
-            if (builtIn is not null)
-            {
-                if (columns.Length != 1) throw new ArgumentException("Built-in models have one variable x; give a single --x column.");
-                var guessed = builtIn.Guess(columns[0], y);
-                foreach (var (name, value) in startValues) guessed[name] = value; // --start overrides the guesses
-                startValues = guessed;
-            }
-            var fit = CurveFit.Fit(modelText, variables, columns, y, startValues, options);
+            var startValues = fitModel.Start(variables, columns, y, givenStart, "--start");
+            var fit = CurveFit.Fit(fitModel, variables, columns, y, startValues, options);
 
             bool scalarModel = variables.Length == 1;
             FitBands? grid = null;
@@ -277,166 +250,4 @@ internal static partial class Commands
         residuals.AddLine("zero", [x.Min(), x.Max()], [0.0, 0.0], dashed: true);
         new SvgFigure().Add(data, 2).Add(residuals, 1).Save(path);
     }
-
-    /// <summary>"b1=500,b2=1e-4" → values by name (each name once, each value a finite number).</summary>
-    private static Dictionary<string, double> ParseAssignments(string text, string option)
-    {
-        var result = new Dictionary<string, double>(StringComparer.Ordinal);
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int eq = part.IndexOf('=');
-            if (eq <= 0) throw new ArgumentException($"{option}: '{part}' is not name=value.");
-            string name = part[..eq].Trim();
-            if (!double.TryParse(part[(eq + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !double.IsFinite(value))
-                throw new ArgumentException($"{option}: the value of {name}, '{part[(eq + 1)..]}', is not a finite number.");
-            if (!result.TryAdd(name, value)) throw new ArgumentException($"{option}: {name} is given twice.");
-        }
-        if (result.Count == 0) throw new ArgumentException($"{option} is empty.");
-        return result;
-    }
-
-    /// <summary>"b2=0:1,b1=-inf:10,b3=0:" → bounds by name.</summary>
-    private static Dictionary<string, ParameterBounds> ParseBounds(string text)
-    {
-        var result = new Dictionary<string, ParameterBounds>(StringComparer.Ordinal);
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            int eq = part.IndexOf('=');
-            int colon = part.IndexOf(':', Math.Max(eq, 0));
-            if (eq <= 0 || colon < 0) throw new ArgumentException($"--bounds: '{part}' is not name=lo:hi.");
-            string name = part[..eq].Trim();
-            double lo = Bound(part[(eq + 1)..colon], double.NegativeInfinity), hi = Bound(part[(colon + 1)..], double.PositiveInfinity);
-            if (lo > hi) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--bounds: the bounds of {name} are empty (lower {lo} > upper {hi})."));
-            if (!result.TryAdd(name, new ParameterBounds(lo, hi))) throw new ArgumentException($"--bounds: {name} is given twice.");
-        }
-        return result;
-
-        double Bound(string s, double none)
-        {
-            s = s.Trim();
-            if (s.Length == 0) return none;
-            if (s is "inf" or "+inf" or "Infinity") return double.PositiveInfinity;
-            if (s is "-inf" or "-Infinity") return double.NegativeInfinity;
-            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
-                throw new ArgumentException($"--bounds: '{s}' in '{text}' is not a number.");
-            return v;
-        }
-    }
-}
-
-/// <summary>A numeric CSV table: a header row of names (optional) and rows of numbers, each remembering its line.</summary>
-internal sealed class CsvTable
-{
-    private readonly List<double[]> _rows;
-
-    private CsvTable(string path, string[] names, bool header, List<double[]> rows, List<int> lines)
-    {
-        Path = path;
-        Names = names;
-        HasHeader = header;
-        _rows = rows;
-        Lines = lines;
-    }
-
-    public string Path { get; }
-
-    public string[] Names { get; }
-
-    public bool HasHeader { get; }
-
-    /// <summary>The file line (1-based) of each data row.</summary>
-    public List<int> Lines { get; }
-
-    public int? IndexOf(string name)
-    {
-        int i = Array.IndexOf(Names, name);
-        return i >= 0 ? i : null;
-    }
-
-    /// <summary>A column by name or 1-based number; unknown names list the known ones.</summary>
-    public int Column(string nameOrNumber, string option)
-    {
-        if (IndexOf(nameOrNumber) is { } i) return i;
-        if (int.TryParse(nameOrNumber, NumberStyles.Integer, CultureInfo.InvariantCulture, out int k) && k >= 1 && k <= Names.Length) return k - 1;
-        throw new ArgumentException($"{option}: no column '{nameOrNumber}' in {Path}; its columns are {string.Join(", ", Names)} (or 1–{Names.Length}).");
-    }
-
-    public double[] Values(int column)
-    {
-        var v = new double[_rows.Count];
-        for (int i = 0; i < v.Length; i++)
-        {
-            v[i] = _rows[i][column];
-            if (!double.IsFinite(v[i]))
-                throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{Path}, line {Lines[i]}: {Names[column]} is {v[i]}; data must be finite (remove or fix the row)."));
-        }
-        return v;
-    }
-
-    /// <summary>Reads a CSV (comma, semicolon, tab or whitespace separated; '#' comments and blank lines skipped).</summary>
-    public static CsvTable Read(string path)
-    {
-        if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not a data file.", path);
-        if (!File.Exists(path)) throw new FileNotFoundException($"Data file not found: {path}", path);
-        var lines = File.ReadAllLines(path);
-        string[]? names = null;
-        bool header = false;
-        var rows = new List<double[]>();
-        var rowLines = new List<int>();
-        char[] separators = [',', ';', '\t'];
-        for (int i = 0; i < lines.Length; i++)
-        {
-            string line = lines[i].Trim();
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            string[] fields = line.IndexOfAny(separators) >= 0
-                ? line.Split(separators).Select(f => f.Trim().Trim('"')).ToArray()
-                : line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (names is null)
-            {
-                bool numeric = fields.All(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
-                if (!numeric)
-                {
-                    // The first row is a header only when every field is a name (starts with a letter or '_');
-                    // a row mixing numbers with a typo ("4.01x") or an empty field is data gone wrong, not a header.
-                    static bool IsNumber(string f) => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-                    static bool IsName(string f) => f.Length > 0 && (char.IsLetter(f[0]) || f[0] == '_') && !IsNumber(f);
-                    const string rule = "The first row must be all numbers (data) or all names starting with a letter (a header).";
-                    int empty = Array.FindIndex(fields, f => f.Length == 0);
-                    if (empty >= 0)
-                        throw new InvalidDataException($"{path}, line {i + 1}: field {empty + 1} is empty. {rule}");
-                    int bad = Array.FindIndex(fields, f => !IsNumber(f) && !IsName(f));
-                    if (bad >= 0)
-                        throw new InvalidDataException($"{path}, line {i + 1}: '{Shorten(fields[bad])}' (field {bad + 1}) is neither a number nor a column name. {rule}");
-                    int number = Array.FindIndex(fields, IsNumber);
-                    if (number >= 0)
-                    {
-                        int name = Array.FindIndex(fields, IsName);
-                        throw new InvalidDataException($"{path}, line {i + 1}: the row mixes numbers ('{Shorten(fields[number])}', field {number + 1}) and names ('{Shorten(fields[name])}', field {name + 1}). {rule}");
-                    }
-                    names = fields;
-                    header = true;
-                    if (names.Distinct().Count() != names.Length) throw new InvalidDataException($"{path}, line {i + 1}: the header repeats a column name.");
-                    continue;
-                }
-                names = fields.Length switch
-                {
-                    2 => ["x", "y"],
-                    3 => ["x", "y", "sigma"],
-                    _ => throw new InvalidDataException($"{path}, line {i + 1}: a file without a header row must have the columns x, y[, σ] (2 or 3 fields), but this row has {fields.Length}; add a header row naming the columns."),
-                };
-            }
-            if (fields.Length != names.Length)
-                throw new InvalidDataException($"{path}, line {i + 1}: expected {names.Length} fields ({string.Join(", ", names)}) but found {fields.Length}.");
-            var row = new double[fields.Length];
-            for (int c = 0; c < fields.Length; c++)
-                if (!double.TryParse(fields[c], NumberStyles.Float, CultureInfo.InvariantCulture, out row[c]))
-                    throw new InvalidDataException($"{path}, line {i + 1}: '{Shorten(fields[c])}' in column {Shorten(names[c])} is not a number.");
-            rows.Add(row);
-            rowLines.Add(i + 1);
-        }
-        if (names is null || rows.Count == 0) throw new InvalidDataException($"{path}: no data rows.");
-        return new CsvTable(path, names, header, rows, rowLines);
-    }
-
-    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
 }

@@ -92,7 +92,7 @@ internal static partial class Commands
         string modelKind = ParseModel(c.Model, FashionMnist.ClassNames.Count).Kind;
         if (single && modelKind is not ("mlp" or "softmax"))
             throw new ArgumentException($"--precision float32 supports the softmax and mlp models, not '{c.Model}'.");
-        _ = BuildSchedule(c.Schedule, 1e-3, c.Warmup, 2 + c.Warmup, 1);
+        if (!Schedule.IsKnown(c.Schedule)) throw new ArgumentException($"Unknown schedule '{c.Schedule}'. Known schedules: {string.Join(", ", Schedule.Names)}.");
 
         RunFileContent? previous = null;
         if (resumeDir is not null)
@@ -116,7 +116,7 @@ internal static partial class Commands
             // Everything but the number of epochs (which a resume may extend) must match the checkpointed run.
             if (p with { Epochs = c.Epochs } != c)
                 throw new InvalidDataException($"The checkpoint in '{resumeDir}' was written by another run ({Describe(p)}); this run is {Describe(c)}.");
-            if (p.Epochs != c.Epochs && p.Schedule is "cosine" or "linear" or "step" or "onecycle" or "one-cycle")
+            if (p.Epochs != c.Epochs && Schedule.SpansRun(p.Schedule))
                 throw new InvalidDataException($"The {p.Schedule} schedule of the checkpointed run spans its {p.Epochs} epochs; resume it with --epochs {p.Epochs} (only constant, sgdr and inverse-time schedules can be extended).");
         }
 
@@ -128,7 +128,7 @@ internal static partial class Commands
         int batchesPerEpoch = (problem.Count + c.Batch - 1) / c.Batch;
         long totalSteps = (long)batchesPerEpoch * c.Epochs;
         var opt = Optimizers.Create(c.Optimizer, problem.Dimension, settings);
-        var sched = BuildSchedule(c.Schedule, opt.LearningRate, c.Warmup, totalSteps, batchesPerEpoch);
+        var sched = Schedule.Named(c.Schedule, opt.LearningRate, c.Warmup, totalSteps, batchesPerEpoch);
 
         var ci = CultureInfo.InvariantCulture;
         var err = context.Error;
@@ -193,7 +193,7 @@ internal static partial class Commands
                 testSamples = test.Count,
                 optimizer = opt.Name,
                 precision = c.Precision,
-                learningRate = c.LearningRate ?? Optimizers.Create(c.Optimizer, 1, settings).LearningRate,
+                learningRate = settings.LearningRate,
                 schedule = c.Schedule,
                 warmup = c.Warmup,
                 epochs = c.Epochs,
@@ -358,23 +358,6 @@ internal static partial class Commands
             if ((z > 0.5 ? 1 : 0) == data.Labels[i]) correct++;
         }
         return correct / (double)data.Count;
-    }
-
-    private static Schedule BuildSchedule(string name, double lr, long warmup, long totalSteps, int stepsPerEpoch)
-    {
-        long rest = Math.Max(1, totalSteps - warmup);
-        Schedule s = name switch
-        {
-            "constant" => Schedule.Constant(lr),
-            "cosine" => Schedule.Cosine(lr, rest),
-            "linear" => Schedule.Polynomial(lr, rest),
-            "step" => Schedule.Step(lr, Math.Max(1, rest / 3)),
-            "onecycle" or "one-cycle" => Schedule.OneCycle(lr, Math.Max(2, rest)),
-            "sgdr" => Schedule.Sgdr(lr, stepsPerEpoch),
-            "inverse-time" => Schedule.InverseTime(lr, stepsPerEpoch),
-            _ => throw new ArgumentException($"Unknown schedule '{name}'. Known schedules: constant, cosine, linear, step, onecycle, sgdr, inverse-time."),
-        };
-        return Schedule.WarmupThen(warmup, s);
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the training thread.</summary>

@@ -4,8 +4,9 @@ namespace Optima.Problems.Expressions;
 
 /// <summary>
 /// Curve fitting as least squares: data (xᵢ, yᵢ) and a model expression f(x; p) such as <c>b1*(1-exp(-b2*x))</c>,
-/// with residuals rᵢ(p) = wᵢ·(f(xᵢ; p) − yᵢ) and their exact Jacobian Jᵢₖ = wᵢ·∂f/∂pₖ(xᵢ; p), compiled to IL
-/// (what <c>optima fit --model</c> uses).
+/// with residuals rᵢ(p) = wᵢ·(f(xᵢ; p) − yᵢ) and their exact Jacobian Jᵢₖ = wᵢ·∂f/∂pₖ(xᵢ; p), compiled to IL: an
+/// <see cref="ILeastSquaresProblem"/> any least-squares method can run. (<c>CurveFit</c> and <c>optima fit</c> use the
+/// fitting layer's own evaluator, which adds bounds, robust losses, fixed parameters and threads.)
 /// </summary>
 /// <remarks>
 /// <para><b>Sign.</b> Residuals are model minus data, so the Jacobian is the model's (weighted) derivative with no

@@ -81,6 +81,47 @@ public abstract record Schedule
         return warmupSteps == 0 ? schedule : LinearWarmup(0, schedule.At(0), warmupSteps).Then(warmupSteps, schedule);
     }
 
+    /// <summary>The schedules <see cref="Named"/> builds: constant, cosine, linear, step, onecycle (one-cycle), sgdr, inverse-time.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["constant", "cosine", "linear", "step", "onecycle", "sgdr", "inverse-time"];
+
+    /// <summary>True when <see cref="Named"/> knows <paramref name="name"/> (case-insensitive; "one-cycle" is onecycle).</summary>
+    public static bool IsKnown(string? name) => name is not null && (Names.Contains(name.Trim().ToLowerInvariant()) || name.Trim().ToLowerInvariant() == "one-cycle");
+
+    /// <summary>
+    /// True when the named schedule spans a fixed number of steps (cosine, linear, step, onecycle), so a run that
+    /// resumes it must keep its length; constant, sgdr and inverse-time can be extended.
+    /// </summary>
+    public static bool SpansRun(string name) => name.Trim().ToLowerInvariant() is "cosine" or "linear" or "step" or "onecycle" or "one-cycle";
+
+    /// <summary>
+    /// A schedule by name over a run of <paramref name="totalSteps"/> steps, after a linear warm-up of
+    /// <paramref name="warmup"/> steps from 0: constant γ; cosine and linear decay to 0 over the rest; step (÷10 at each
+    /// third of the rest); onecycle over the rest; sgdr (cosine restarts every epoch); inverse-time (γ/(1 + t/epoch)).
+    /// </summary>
+    /// <param name="name">One of <see cref="Names"/>.</param>
+    /// <param name="learningRate">γ, the peak rate.</param>
+    /// <param name="warmup">Warm-up steps ≥ 0.</param>
+    /// <param name="totalSteps">Steps of the whole run, warm-up included.</param>
+    /// <param name="stepsPerEpoch">Steps per epoch ≥ 1 (sgdr's period, inverse-time's time scale).</param>
+    /// <exception cref="ArgumentException">An unknown name (the message lists the known ones) or an invalid argument.</exception>
+    public static Schedule Named(string name, double learningRate, long warmup, long totalSteps, int stepsPerEpoch)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        long rest = Math.Max(1, totalSteps - warmup);
+        Schedule s = name.Trim().ToLowerInvariant() switch
+        {
+            "constant" => Constant(learningRate),
+            "cosine" => Cosine(learningRate, rest),
+            "linear" => Polynomial(learningRate, rest),
+            "step" => Step(learningRate, Math.Max(1, rest / 3)),
+            "onecycle" or "one-cycle" => OneCycle(learningRate, Math.Max(2, rest)),
+            "sgdr" => Sgdr(learningRate, stepsPerEpoch),
+            "inverse-time" => InverseTime(learningRate, stepsPerEpoch),
+            _ => throw new ArgumentException($"Unknown schedule '{name}'. Known schedules: {string.Join(", ", Names)}.", nameof(name)),
+        };
+        return WarmupThen(warmup, s);
+    }
+
     /// <summary>
     /// Cyclical learning rate, triangular policy (Smith 2017; torch CyclicLR mode "triangular"): rises linearly from
     /// <paramref name="baseLearningRate"/> to <paramref name="maxLearningRate"/> in <paramref name="halfCycle"/> steps and back.

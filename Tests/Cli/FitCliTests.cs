@@ -85,7 +85,7 @@ public sealed class FitCliTests : IDisposable
 
     [Theory]
     [InlineData("--start", "b1=500,b3=1", "unknown parameter 'b3'")]
-    [InlineData("--start", "b1=500", "No start value for b2")]
+    [InlineData("--start", "b1=500", "no start value for b2")]
     [InlineData("--bounds", "b2=1:0", "empty")]
     [InlineData("--bounds", "b2=1:2", "outside its bounds")]
     [InlineData("--fix", "zz", "Unknown parameter 'zz'")]

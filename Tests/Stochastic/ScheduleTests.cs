@@ -89,4 +89,21 @@ public class ScheduleTests
         Assert.Throws<ArgumentException>(() => Schedule.MultiStep(1, [5, 3]));
         Assert.Throws<ArgumentOutOfRangeException>(() => Schedule.OneCycle(1, 100, pctStart: 1.5));
     }
+
+    [Fact]
+    public void Named_schedules_are_the_builders_after_the_warm_up()
+    {
+        foreach (var name in Schedule.Names)
+        {
+            var named = Schedule.Named(name, 0.1, 10, 110, 20);
+            Assert.Equal(0.0, named.At(0));
+            Assert.Equal(Schedule.Named(name, 0.1, 0, 100, 20).At(0), named.At(10));   // the warm-up ends at the schedule's first value
+            Assert.True(Enumerable.Range(0, 300).All(t => named.At(t) is >= 0 and <= 0.1 + 1e-15), name);
+        }
+        Assert.Equal(Schedule.Cosine(0.1, 100).At(37), Schedule.Named("cosine", 0.1, 10, 110, 20).At(47));
+        Assert.Equal(Schedule.Named("onecycle", 0.1, 0, 50, 5).At(7), Schedule.Named("One-Cycle", 0.1, 0, 50, 5).At(7));
+        Assert.True(Schedule.SpansRun("cosine") && !Schedule.SpansRun("sgdr"));
+        Assert.False(Schedule.IsKnown("warp"));
+        Assert.Contains("Known schedules", Assert.Throws<ArgumentException>(() => Schedule.Named("warp", 0.1, 0, 10, 1)).Message);
+    }
 }
