@@ -193,7 +193,7 @@ internal static partial class Commands
                 testSamples = test.Count,
                 optimizer = opt.Name,
                 precision = c.Precision,
-                learningRate = c.LearningRate ?? Optimizers.Create(c.Optimizer, 1, settings).LearningRate,
+                learningRate = settings.LearningRate,
                 schedule = c.Schedule,
                 warmup = c.Warmup,
                 epochs = c.Epochs,
