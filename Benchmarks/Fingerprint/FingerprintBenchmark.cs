@@ -147,11 +147,11 @@ public static class FingerprintBenchmark
             var a = MatrixMarket.ReadSparse(path);
             var b = new double[a.Rows];
             for (int i = 0; i < b.Length; i++) b[i] = 1.0 + (i % 7) * 0.25;
-            foreach (var (label, pre) in new[] { ("cg", PreconditionerKind.None), ("pcg-ic", PreconditionerKind.IncompleteCholesky), ("pcg-jacobi", PreconditionerKind.Jacobi) })
+            foreach (var (label, pre) in new[] { ("cg", "none"), ("pcg-ic", "ic0"), ("pcg-jacobi", "jacobi") })
             {
                 var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
                 {
-                    Method = pre == PreconditionerKind.None ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
+                    Method = pre == "none" ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
                     Preconditioner = pre, Tolerance = 1e-10, MaxIterations = 400,
                     Compute = new() { Threads = threads > 0 ? threads : null },
                 });

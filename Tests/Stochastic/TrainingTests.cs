@@ -1,5 +1,3 @@
-using FsCheck;
-using FsCheck.Fluent;
 using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Problems.Models;
@@ -48,32 +46,6 @@ public class TrainingTests(ITestOutputHelper output)
             for (int k = 0; k < d; k++) x[i * d + k] = centres[y[i] * d + k] + rng.NextGaussian();
         }
         return new LabeledData(x, d, y, c);
-    }
-
-    // Safe full-batch rates for ½Σdᵢxᵢ² with dᵢ ≤ 4, used with a cosine decay to 0.
-    public static TheoryData<string, double, int> Safe => new()
-    {
-        { "sgd", 0.2, 400 }, { "momentum", 0.05, 400 }, { "nesterov", 0.05, 400 }, { "heavy-ball", 0.05, 400 },
-        { "sgdw", 0.05, 400 }, { "adagrad", 0.5, 600 }, { "rmsprop", 0.01, 1500 }, { "rmsprop-centred", 0.01, 1500 },
-        { "adadelta", 1.0, 4000 }, { "adam", 0.05, 1500 }, { "amsgrad", 0.05, 1500 }, { "adamw", 0.05, 1500 },
-        { "adamax", 0.05, 1500 }, { "nadam", 0.05, 1500 }, { "adabound", 0.05, 1500 }, { "lookahead:adam", 0.05, 1500 },
-    };
-
-    [Theory]
-    [MemberData(nameof(Safe))]
-    public void Every_optimizer_converges_on_random_strongly_convex_quadratics(string name, double lr, int iterations)
-    {
-        var gen = from n in Gen.Choose(1, 8)
-                  from d in Gen.ArrayOf(TestSupport.Uniform(0.5, 4.0), n)
-                  from x0 in Gen.ArrayOf(TestSupport.Uniform(-3, 3), n)
-                  select (d, x0);
-        Prop.ForAll(gen.ToArbitrary(), t =>
-        {
-            var minimizer = new OptimizerMinimizer(name, Optimizers.Defaults(name) with { LearningRate = lr }, Schedule.Cosine(lr, iterations));
-            var r = minimizer.Minimize(Diagonal(t.d), t.x0, new SolverOptions { GradientTolerance = 0, MaxIterations = iterations });
-            double dist = r.Solution.Max(Math.Abs);
-            return (dist <= 2e-3 && r.IsUsable).Label($"{name}: ‖x‖∞ = {dist}, {r.Reason}");
-        }).Check(TestSupport.Quick(15));
     }
 
     [Fact]
