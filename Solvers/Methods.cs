@@ -18,6 +18,8 @@ public enum MethodFamily
     SecondOrder,
     /// <summary>Methods for Σ rᵢ²: Gauss-Newton, Levenberg, Levenberg-Marquardt, dogleg.</summary>
     LeastSquares,
+    /// <summary>The optimizers of minibatch training (SGD, Adam … from <see cref="Stochastic.Optimizers"/>), here run full batch by <see cref="Stochastic.OptimizerMinimizer"/> with their defaults.</summary>
+    StochasticGradient,
 }
 
 /// <summary>What a method needs from a problem.</summary>
@@ -115,8 +117,9 @@ public sealed class MethodDescriptor
 }
 
 /// <summary>
-/// The method registry: every deterministic method of the solvers layer by name, for the CLI, comparisons and
-/// harnesses, and the methods added with <see cref="Register"/>. Names are case-insensitive.
+/// The method registry: every method of the solvers layer by name — the deterministic ones, the optimizers of
+/// <see cref="Stochastic.Optimizers"/> (family <see cref="MethodFamily.StochasticGradient"/>) and the methods added
+/// with <see cref="Register"/> — for the CLI, comparisons and harnesses. Names are case-insensitive.
 /// </summary>
 public static class Methods
 {
@@ -151,6 +154,7 @@ public static class Methods
             "Levenberg–Marquardt as in MINPACK lmder (scaled trust region, Moré 1978)", () => new LevenbergMarquardt()),
         MethodDescriptor.For<ILeastSquaresProblem>("dogleg-ls", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
             "Powell's dogleg on the Gauss-Newton model", () => new DoglegLeastSquares()),
+        .. Stochastic.OptimizerMinimizer.Descriptors(),
     ];
 
     /// <summary>Every registered method.</summary>

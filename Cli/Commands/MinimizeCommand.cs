@@ -101,7 +101,7 @@ internal static partial class Commands
     /// <summary>Runs a deterministic method from the registry, or a first-order optimizer full-batch.</summary>
     internal static OptimizationResult RunMethod(string name, ObjectiveSource target, double[] start, SolverOptions options, double? learningRate)
     {
-        if (Optimizers.IsKnown(name) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
+        if (Optimizers.IsKnown(name))
         {
             var settings = learningRate is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
             return new OptimizerMinimizer(name.ToLowerInvariant(), settings).Minimize(target.Objective, start, options);

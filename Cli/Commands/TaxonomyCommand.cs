@@ -70,7 +70,7 @@ internal static partial class Commands
         {
             new("deterministic, line search or fixed step (optima compare)", Methods.InFamily(MethodFamily.FirstOrder).Select(Entry).ToArray()),
             new("optimizers: minibatch (Training) or full batch (OptimizerMinimizer, optima compare)",
-                Optimizers.Names.Select(n => (n, Optimizers.Describe(n))).Append(("lookahead:NAME", "Lookahead (k = 5, α = 0.5) around any optimizer above")).ToArray()),
+                Methods.InFamily(MethodFamily.StochasticGradient).Select(Entry).Append(("lookahead:NAME", "Lookahead (k = 5, α = 0.5) around any optimizer above")).ToArray()),
         };
         return
         [

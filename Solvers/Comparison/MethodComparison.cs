@@ -166,10 +166,10 @@ public static class MethodComparer
     private static readonly string[] GradientScale = ["gd-fixed", "sgd", "momentum", "heavy-ball", "nesterov", "sgdw"];
 
     /// <summary>
-    /// Every name <see cref="Run"/> accepts: the deterministic registry, then the first-order optimizers, then
+    /// Every name <see cref="Run"/> accepts: the method registry (which lists the first-order optimizers), then
     /// "lookahead:NAME" (any optimizer wrapped in Lookahead, as <see cref="Optimizers.Create"/> and training accept it).
     /// </summary>
-    public static IReadOnlyList<string> KnownMethods => [.. Methods.Names, .. Optimizers.Names, Optimizers.LookaheadPrefix + "NAME"];
+    public static IReadOnlyList<string> KnownMethods => [.. Methods.Names, Optimizers.LookaheadPrefix + "NAME"];
 
     /// <summary>True when <paramref name="name"/> is a method <see cref="Run"/> accepts (case-insensitive).</summary>
     public static bool IsKnown(string name) =>
@@ -300,7 +300,7 @@ public static class MethodComparer
         IGradientObjective objective, double[] x0, double[] g0, double lipschitz, ComparisonOptions options, SolverOptions solverOptions)
     {
         var descriptor = Methods.All.FirstOrDefault(m => m.Name == name);
-        if (descriptor is not null && name != "gd-fixed")
+        if (descriptor is not null && descriptor.Family != MethodFamily.StochasticGradient && name != "gd-fixed")
         {
             if (!descriptor.Accepts(problem))
                 return (name, FamilyName(descriptor.Family), descriptor.Description, false, descriptor.Requires switch

@@ -140,7 +140,7 @@ public static class Optimizers
         string key = Normalise(name);
         if (key.StartsWith(LookaheadPrefix, StringComparison.Ordinal))
             return $"Lookahead (k = 5, α = 0.5) around {Describe(key[LookaheadPrefix.Length..])}";
-        return Entry(name).Description;
+        return Entry(key, name).Description;
     }
 
     /// <summary>The settings <paramref name="name"/> stands for (PyTorch's defaults), to adjust with <c>with</c> or <see cref="OptimizerSettings.With"/>.</summary>
@@ -148,7 +148,7 @@ public static class Optimizers
     public static OptimizerSettings Defaults(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        return Entry(Base(Normalise(name))).Defaults();
+        return Entry(Base(Normalise(name)), name).Defaults();
     }
 
     /// <summary>
@@ -165,7 +165,7 @@ public static class Optimizers
             if (option == "momentum" && !(value >= 0 && value < 1)) // the range first: a NaN momentum is an error whatever the optimizer
                 throw new ArgumentException($"The momentum must lie in [0, 1), but is {value.ToString(CultureInfo.InvariantCulture)}.", nameof(options));
             settings = settings.With(option, value) ?? throw new ArgumentException(
-                $"A {option} does not apply to {Base(Normalise(name))}; it applies to {string.Join(", ", Names.Where(n => Defaults(n).With(option, value) is not null))}.", nameof(options));
+                $"A {option} does not apply to {Base(Normalise(name))}; it applies to {List(Names.Where(n => Defaults(n).With(option, value) is not null))}.", nameof(options));
         }
         return settings;
     }
@@ -188,12 +188,17 @@ public static class Optimizers
         return s.Create(key, parameterCount);
     }
 
-    private static (string Name, string Description, Func<OptimizerSettings> Defaults) Entry(string name)
+    private static (string Name, string Description, Func<OptimizerSettings> Defaults) Entry(string key, string name)
     {
-        string key = Normalise(name);
         foreach (var c in Catalogue)
             if (c.Name == key) return c;
         throw new ArgumentException($"Unknown optimizer '{name}'. Known optimizers: {string.Join(", ", Names)} (prefix 'lookahead:' to wrap one in Lookahead).", nameof(name));
+    }
+
+    private static string List(IEnumerable<string> names)
+    {
+        var all = names.ToArray();
+        return all.Length < 2 ? string.Join("", all) : $"{string.Join(", ", all[..^1])} and {all[^1]}";
     }
 
     /// <summary>The name without its "lookahead:" prefixes.</summary>

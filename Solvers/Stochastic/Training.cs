@@ -17,6 +17,11 @@ public sealed record OptimizerMinimizer(string Optimizer, OptimizerSettings? Set
     /// <inheritdoc/>
     public string Name => Optimizer;
 
+    /// <summary>The method-registry entries of the registered optimizers (<see cref="Methods"/> lists them).</summary>
+    internal static IEnumerable<MethodDescriptor> Descriptors() => Optimizers.Names.Select(name =>
+        MethodDescriptor.For<IGradientObjective>(name, MethodFamily.StochasticGradient, ProblemCapability.Gradient, Optimizers.Describe(name),
+            () => new OptimizerMinimizer(name)));
+
     /// <inheritdoc/>
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {

@@ -119,7 +119,7 @@ public class CompareCliTests
         var (code, stdout, _) = CliTests.Run("taxonomy");
         Assert.Equal(0, code);
         var lines = stdout.Split('\n');
-        foreach (var name in Methods.Names.Concat(Optima.Solvers.Stochastic.Optimizers.Names).Concat(Optima.LinearAlgebra.LinearSolvers.MethodNamesList))
+        foreach (var name in Methods.Names.Concat(Optima.LinearAlgebra.LinearSolvers.MethodNamesList))
             Assert.True(lines.Count(l => l.Contains($"── {name} ", StringComparison.Ordinal)) >= 1, name);
         var (jcode, json, _) = CliTests.Run("taxonomy", "--json");
         Assert.Equal(0, jcode);
