@@ -48,9 +48,24 @@ public record SolverOptions
     /// <summary>Also keep a copy of every iterate in the history (for path plots; costs n doubles per iteration). Default false.</summary>
     public bool RecordPath { get; init; }
 
+    /// <summary>
+    /// Seed of every random choice a run makes (population methods, annealing): the same seed and inputs give the same
+    /// bits. Default 1. Deterministic methods ignore it.
+    /// </summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Threads a population method may evaluate its members on: null (default) = the calling thread (an objective is
+    /// not assumed thread-safe), 1 = the calling thread, k &gt; 1 = at most k threads, which asserts that the objective's
+    /// <c>Value</c> may be called concurrently. Results do not depend on it, to the bit.
+    /// </summary>
+    public int? Threads { get; init; }
+
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option and its value.</summary>
     public virtual void Validate()
     {
+        if (Threads is < 1)
+            throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be null (the calling thread) or a positive thread limit.");
         RequireTolerance(GradientTolerance, nameof(GradientTolerance));
         RequireTolerance(RelativeGradientTolerance, nameof(RelativeGradientTolerance));
         RequireTolerance(FunctionTolerance, nameof(FunctionTolerance));

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Optima.Cli.Plotting;
+using Optima.Problems;
 using Optima.Problems.Expressions;
 using Optima.Solvers.Fitting;
 
