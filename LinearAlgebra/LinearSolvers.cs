@@ -19,7 +19,7 @@ public enum LinearSolverKind
     Jacobi,
     /// <summary>Gauss-Seidel iteration.</summary>
     GaussSeidel,
-    /// <summary>Successive over-relaxation (ω from <see cref="LinearSolveOptions.Omega"/>).</summary>
+    /// <summary>Successive over-relaxation (ω from <see cref="IterativeOptions.Omega"/>).</summary>
     Sor,
     /// <summary>Symmetric SOR iteration.</summary>
     Ssor,
@@ -42,8 +42,12 @@ public enum PreconditionerKind
     IncompleteCholesky,
 }
 
-/// <summary>Options of the <see cref="LinearSolvers"/> facade; immutable, checked by <see cref="Validate"/>.</summary>
-public sealed record LinearSolveOptions
+/// <summary>
+/// Options of the <see cref="LinearSolvers"/> facade: the method, its preconditioner and the dense limit, on top of
+/// the iterative solvers' options (tolerance, ω, limits, history, cancellation, and the threads of the dense kernels
+/// and the sparse product from <see cref="RunOptions.Compute"/>); immutable, checked by <see cref="Validate"/>.
+/// </summary>
+public sealed record LinearSolveOptions : IterativeOptions
 {
     /// <summary>The method. Default <see cref="LinearSolverKind.Lu"/>.</summary>
     public LinearSolverKind Method { get; init; } = LinearSolverKind.Lu;
@@ -51,46 +55,21 @@ public sealed record LinearSolveOptions
     /// <summary>The PCG preconditioner. Default IC(0).</summary>
     public PreconditionerKind Preconditioner { get; init; } = PreconditionerKind.IncompleteCholesky;
 
-    /// <summary>Relative residual target of the iterative methods. Default 1e-10.</summary>
-    public double Tolerance { get; init; } = 1e-10;
-
-    /// <summary>Iteration limit of the iterative methods (0 = automatic, see <see cref="IterativeOptions.MaxIterations"/>).</summary>
-    public int MaxIterations { get; init; }
-
-    /// <summary>Relaxation factor for SOR/SSOR and the SSOR preconditioner, in (0, 2). Default 1.</summary>
-    public double Omega { get; init; } = 1.0;
-
-    /// <summary>Record the residual history of iterative methods. Default false.</summary>
-    public bool RecordHistory { get; init; }
-
-    /// <summary>Thread limit for the dense kernels and the sparse product (-1 = automatic, 1 = sequential).</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
-
     /// <summary>Largest order a sparse matrix is converted to dense for a direct method. Default 20 000.</summary>
     public int MaxDenseOrder { get; init; } = 20_000;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (!Enum.IsDefined(Method)) throw new ArgumentException($"Unknown method {Method}.", nameof(Method));
         if (!Enum.IsDefined(Preconditioner)) throw new ArgumentException($"Unknown preconditioner {Preconditioner}.", nameof(Preconditioner));
-        if (MaxDegreeOfParallelism == 0 || MaxDegreeOfParallelism < -1)
-            throw new ArgumentException($"MaxDegreeOfParallelism must be -1 or positive, not {MaxDegreeOfParallelism}.", nameof(MaxDegreeOfParallelism));
         if (MaxDenseOrder < 0) throw new ArgumentException($"MaxDenseOrder must be non-negative, not {MaxDenseOrder}.", nameof(MaxDenseOrder));
-        ToIterativeOptions().Validate();
+        base.Validate();
     }
-
-    internal IterativeOptions ToIterativeOptions() => new()
-    {
-        Tolerance = Tolerance,
-        MaxIterations = MaxIterations,
-        Omega = Omega,
-        RecordHistory = RecordHistory,
-    };
 }
 
 /// <summary>What <see cref="LinearSolvers"/> returns: the solution and how it was obtained.</summary>
-public sealed record LinearSolveResult
+public sealed record LinearSolveResult : IRunResult
 {
     /// <summary>The solution x (zeros when a direct method found the matrix singular).</summary>
     public required double[] Solution { get; init; }
@@ -104,11 +83,17 @@ public sealed record LinearSolveResult
     /// <summary>The preconditioner used (<see cref="PreconditionerKind.None"/> except for PCG).</summary>
     public PreconditionerKind Preconditioner { get; init; }
 
-    /// <summary>Why the solve stopped; <see cref="LinearTerminationReason.Converged"/> for a successful direct solve.</summary>
-    public required LinearTerminationReason Reason { get; init; }
+    /// <summary>
+    /// Why the solve stopped: <see cref="TerminationReason.Completed"/> for a successful direct solve,
+    /// <see cref="TerminationReason.ResidualTolerance"/> for a converged iterative one, <see cref="TerminationReason.NumericalFailure"/>
+    /// for a singular matrix or a breakdown (the <see cref="Note"/> says which).
+    /// </summary>
+    public required TerminationReason Reason { get; init; }
 
     /// <summary>Iterations (0 for direct methods).</summary>
     public int Iterations { get; init; }
+
+    long IRunResult.Iterations => Iterations;
 
     /// <summary>‖b − A·x‖₂/‖b‖₂, recomputed from the returned x (0 when b = 0).</summary>
     public required double RelativeResidual { get; init; }
@@ -125,8 +110,13 @@ public sealed record LinearSolveResult
     /// <summary>Extra information: an IC(0) shift, the singular column, a modified-Cholesky shift, a breakdown cause.</summary>
     public string? Note { get; init; }
 
-    /// <summary>True when <see cref="Reason"/> is <see cref="LinearTerminationReason.Converged"/>.</summary>
-    public bool IsConverged => Reason == LinearTerminationReason.Converged;
+    /// <summary>True when the solve succeeded (a direct solve completed, or the iteration reached its tolerance).</summary>
+    public bool IsConverged => Reason.IsConverged();
+
+    /// <summary>True when <see cref="Solution"/> can be used (converged, or stopped at a limit the caller set).</summary>
+    public bool IsUsable => Reason.IsUsable();
+
+    string? IRunResult.Message => Note;
 }
 
 /// <summary>
@@ -207,7 +197,7 @@ public static class LinearSolvers
             return Direct(a.ToDense(), a, b, options, sw);
         }
         int saved = a.MaxDegreeOfParallelism;
-        a.MaxDegreeOfParallelism = options.MaxDegreeOfParallelism;
+        a.MaxDegreeOfParallelism = options.Compute.MaxDegreeOfParallelism;
         try { return Iterative(a, a, b, options, sw); }
         finally { a.MaxDegreeOfParallelism = saved; }
     }
@@ -222,7 +212,7 @@ public static class LinearSolvers
         var sw = Stopwatch.StartNew();
         if (!IsIterative(options.Method)) return Direct(a, a, b, options, sw);
         var csr = CsrMatrix.FromDense(a);
-        csr.MaxDegreeOfParallelism = options.MaxDegreeOfParallelism;
+        csr.MaxDegreeOfParallelism = options.Compute.MaxDegreeOfParallelism;
         return Iterative(csr, csr, b, options, sw);
     }
 
@@ -253,7 +243,7 @@ public static class LinearSolvers
 
     private static LinearSolveResult Direct(DenseMatrix dense, ILinearOperator a, ReadOnlySpan<double> b, LinearSolveOptions o, Stopwatch sw)
     {
-        var fo = new DenseFactorizationOptions { MaxDegreeOfParallelism = o.MaxDegreeOfParallelism };
+        var fo = new DenseFactorizationOptions { MaxDegreeOfParallelism = o.Compute.MaxDegreeOfParallelism };
         var x = new double[dense.Columns];
         string description;
         string? note = null;
@@ -298,7 +288,7 @@ public static class LinearSolvers
             Solution = x,
             Method = o.Method,
             MethodDescription = description,
-            Reason = LinearTerminationReason.Converged,
+            Reason = TerminationReason.Completed,
             RelativeResidual = RelativeResidual(a, x, b),
             Elapsed = sw.Elapsed,
             ConditionEstimate = cond,
@@ -314,7 +304,7 @@ public static class LinearSolvers
             Solution = x,
             Method = o.Method,
             MethodDescription = NameOf(o.Method),
-            Reason = LinearTerminationReason.Singular,
+            Reason = TerminationReason.NumericalFailure,
             RelativeResidual = b.Length == 0 ? 0 : 1,
             Elapsed = sw.Elapsed,
             Note = message,
@@ -323,7 +313,7 @@ public static class LinearSolvers
 
     private static LinearSolveResult Iterative(ILinearOperator a, CsrMatrix? csr, ReadOnlySpan<double> b, LinearSolveOptions o, Stopwatch sw)
     {
-        var io = o.ToIterativeOptions();
+        IterativeOptions io = o;
         var x = new double[a.Columns];
         IterativeResult r;
         string? note = null;
@@ -397,7 +387,7 @@ public static class LinearSolvers
         Method = o.Method,
         MethodDescription = pk == PreconditionerKind.IncompleteCholesky ? "PCG(IC(0))" : "PCG(Jacobi)",
         Preconditioner = pk,
-        Reason = LinearTerminationReason.Breakdown,
+        Reason = TerminationReason.NumericalFailure,
         Iterations = 0,
         RelativeResidual = RelativeResidual(a, x, b),
         Elapsed = sw.Elapsed,

@@ -228,6 +228,22 @@ public static unsafe class Reproducible
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Accumulate(double* lanes, int i, double x, double y) => lanes[i & 15] = Math.FusedMultiplyAdd(x, y, lanes[i & 15]);
 
+    /// <summary>Σ a·b and Σ a·c in one pass over a, each the same bits as <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public static void DotPair(ReadOnlySpan<double> a, ReadOnlySpan<double> b, ReadOnlySpan<double> c, out double ab, out double ac)
+    {
+        if (b.Length != a.Length || c.Length != a.Length) throw new ArgumentException($"a, b and c have lengths {a.Length}, {b.Length} and {c.Length}.", nameof(c));
+        fixed (double* pa = a, pb = b, pc = c) DotPair(a.Length, pa, pb, pc, out ab, out ac);
+    }
+
+    /// <summary>Σ s², Σ s·y and Σ y² in one pass, each the same bits as <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>.</summary>
+    /// <exception cref="ArgumentException">The spans differ in length.</exception>
+    public static void Dot3(ReadOnlySpan<double> s, ReadOnlySpan<double> y, out double ss, out double sy, out double yy)
+    {
+        if (y.Length != s.Length) throw new ArgumentException($"s has length {s.Length} and y {y.Length}.", nameof(y));
+        fixed (double* ps = s, py = y) Dot3(s.Length, ps, py, out ss, out sy, out yy);
+    }
+
     /// <summary>Σ a·b and Σ a·c in one pass over a (each in <see cref="Dot(ReadOnlySpan{double}, ReadOnlySpan{double})"/>'s order, so the same bits as two calls).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotPair(int n, double* a, double* b, double* c, out double ab, out double ac)

@@ -8,17 +8,29 @@ namespace Optima.Solvers;
 /// <summary>
 /// The one driver loop every method runs under (propose → evaluate → accept, as in Optim.jl and Ceres). It never
 /// asks what kind of method it runs: it validates options, counts, enforces limits and cancellation, records
-/// history, reports progress, applies the convergence tests, and turns non-finite values into
+/// history, reports progress, applies the convergence tests (its own three and the method's, <see cref="MethodState.ConvergenceTests"/>), and turns non-finite values into
 /// <see cref="TerminationReason.NonFiniteValue"/> with the last finite iterate.
 /// </summary>
 public static class IterativeDriver
 {
-    /// <summary>Runs <paramref name="state"/> to termination.</summary>
+    /// <summary>
+    /// Runs a method to termination: <paramref name="createState"/> builds the per-run state over the problem seen
+    /// through an <see cref="EvaluationCounter"/> (so the state never counts) and the start.
+    /// </summary>
     /// <param name="method">Method name for the result.</param>
-    /// <param name="state">A fresh per-run state (its <see cref="MethodState.X"/> is the start).</param>
-    /// <param name="options">Options (validated here).</param>
-    /// <param name="counter">The counter the state's evaluations go to.</param>
-    public static OptimizationResult Run(string method, MethodState state, SolverOptions options, EvaluationCounter counter)
+    /// <param name="problem">The problem, typed by the capability the method needs (see <see cref="EvaluationCounter.Count{TProblem}"/>).</param>
+    /// <param name="start">The starting point, passed on to <paramref name="createState"/>.</param>
+    /// <param name="createState">Creates a fresh state from the counted problem and the start (its <see cref="MethodState.X"/> is the start).</param>
+    /// <param name="options">Options (validated here); null for the defaults.</param>
+    public static OptimizationResult Run<TProblem>(string method, TProblem problem, ReadOnlySpan<double> start,
+        Func<TProblem, ReadOnlySpan<double>, MethodState> createState, SolverOptions? options) where TProblem : class
+    {
+        ArgumentNullException.ThrowIfNull(createState);
+        var counter = new EvaluationCounter();
+        return Run(method, createState(counter.Count(problem), start), options ?? new SolverOptions(), counter);
+    }
+
+    private static OptimizationResult Run(string method, MethodState state, SolverOptions options, EvaluationCounter counter)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +46,7 @@ public static class IterativeDriver
         double lastRelativeChange = double.NaN, lastRelativeStep = double.NaN;
         double gradientThreshold = options.GradientTolerance;
 
-        bool initialized = state.Initialize(counter);
+        bool initialized = state.Initialize();
         double initialValue = state.Value;
         if (!initialized || !IsFinite(state))
             return Finish(TerminationReason.NonFiniteValue, "The objective is not finite at the starting point.");
@@ -53,15 +65,20 @@ public static class IterativeDriver
 
             state.X.CopyTo(previous, 0);
             double previousValue = state.Value, previousGradientNorm = state.GradientNorm;
-            StepStatus status = state.Iterate(counter);
+            StepStatus status = state.Iterate();
             iterations++;
 
             if (status == StepStatus.Failed)
             {
-                if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed
-                    && (IsMinimizerToWorkingPrecision(state) || state.GradientWithinRounding()))
-                    return Finish(TerminationReason.PrecisionLimit,
-                        $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
+                if (state.FailureReason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed)
+                {
+                    if (IsMinimizerToWorkingPrecision(state) || state.GradientWithinRounding())
+                        return Finish(TerminationReason.PrecisionLimit,
+                            $"No step decreases f in floating point and the scaled gradient is negligible ({state.FailureReason}: {state.Message})");
+                    if (MetOwnTest() is { } test)
+                        return Finish(TerminationReason.PrecisionLimit,
+                            $"No step decreases f in floating point and the method's test '{test}' is met ({state.FailureReason}: {state.Message})");
+                }
                 return Finish(state.FailureReason, state.Message);
             }
             if (!IsFinite(state) || !Vec.AllFinite(state.X))
@@ -80,6 +97,7 @@ public static class IterativeDriver
                 xNorm = Math.Abs(TensorPrimitives.MaxMagnitude<double>(state.X));
             }
             Record(iterations, stepNorm);
+            if (MetOwnTest() is { } own) return Finish(TerminationReason.MethodTolerance, $"The method's test '{own}' is met.");
             if (status != StepStatus.Accepted) continue;
 
             if (GradientConverged()) return Finish(TerminationReason.GradientTolerance, null);
@@ -93,6 +111,13 @@ public static class IterativeDriver
         }
 
         bool GradientConverged() => gradientThreshold > 0 && state.GradientNorm <= gradientThreshold;
+
+        string? MetOwnTest()
+        {
+            foreach (var test in state.ConvergenceTests)
+                if (test.Met) return test.Name;
+            return null;
+        }
 
         void Record(int iteration, double stepNorm)
         {
@@ -124,6 +149,7 @@ public static class IterativeDriver
                     new("gradient", gradientThreshold, state.GradientNorm, reason == TerminationReason.GradientTolerance),
                     new("function", options.FunctionTolerance, lastRelativeChange, reason == TerminationReason.FunctionTolerance),
                     new("step", options.StepTolerance, lastRelativeStep, reason == TerminationReason.StepTolerance),
+                    .. state.ConvergenceTests,
                 ],
             };
         }

@@ -51,6 +51,18 @@ public abstract class MethodState
     /// </summary>
     internal virtual bool GradientWithinRounding() => false;
 
+    /// <summary>
+    /// The method's own convergence tests, next to the driver's gradient, function and step tests (a simplex size, a
+    /// population spread, a polish's rounding-level step …). The driver reads them after every iteration: the first
+    /// entry that is <see cref="ConvergenceTest.Met"/> ends the run with <see cref="TerminationReason.MethodTolerance"/>
+    /// (or, when the method reports a stall — <see cref="TerminationReason.TrustRegionTooSmall"/> or
+    /// <see cref="TerminationReason.LineSearchFailed"/> — with <see cref="TerminationReason.PrecisionLimit"/>), and
+    /// every entry is listed in the result's <see cref="OptimizationResult.ConvergenceTests"/> after the driver's.
+    /// Keep the entries in an array sized once and update them in <see cref="Iterate"/>, so reading them does not
+    /// allocate. Default: none.
+    /// </summary>
+    public virtual ReadOnlySpan<ConvergenceTest> ConvergenceTests => ReadOnlySpan<ConvergenceTest>.Empty;
+
     /// <summary>False for derivative-free methods, whose <see cref="GradientNorm"/> stays NaN. Default true.</summary>
     public virtual bool UsesGradient => true;
 
@@ -64,14 +76,14 @@ public abstract class MethodState
     public string? Message { get; protected set; }
 
     /// <summary>Evaluates the starting point (value, and gradient when the method uses one). Returns false when not finite.</summary>
-    public abstract bool Initialize(EvaluationCounter counter);
+    public abstract bool Initialize();
 
     /// <summary>
     /// One iteration: propose, evaluate, accept or reject. On <see cref="StepStatus.Failed"/> the state must leave
     /// <see cref="X"/>, <see cref="Value"/> and <see cref="GradientNorm"/> at the last good iterate.
     /// If the accepted point's value is not finite, the driver restores the previous iterate itself.
     /// </summary>
-    public abstract StepStatus Iterate(EvaluationCounter counter);
+    public abstract StepStatus Iterate();
 
     /// <summary>Restores the iterate the driver saved before a step whose value was not finite.</summary>
     public virtual void Restore(ReadOnlySpan<double> x, double value, double gradientNorm)

@@ -131,7 +131,7 @@ public sealed class MethodDescriptor
 
 /// <summary>
 /// The method registry: every method of the solvers layer that runs under the driver, by name (the seeded global
-/// methods included: they take <see cref="SolverOptions.Seed"/>), for the CLI, comparisons and
+/// methods included: they take <see cref="RunOptions.Seed"/>), for the CLI, comparisons and
 /// harnesses. Names are case-insensitive.
 /// </summary>
 public static class Methods

@@ -4,7 +4,7 @@ using System.Text;
 namespace Optima.Solvers;
 
 /// <summary>One convergence test: its tolerance next to the value the run reached.</summary>
-/// <param name="Name">"gradient", "function" or "step".</param>
+/// <param name="Name">"gradient", "function" or "step" (the driver's), or the name of a method's own test.</param>
 /// <param name="Tolerance">The threshold in force (0 = the test was off).</param>
 /// <param name="Reached">The last measured quantity (‖∇f‖∞, relative change in f, relative step).</param>
 /// <param name="Met">Whether this test stopped the run.</param>
@@ -14,7 +14,7 @@ public readonly record struct ConvergenceTest(string Name, double Tolerance, dou
 /// The result of every solver: the point, what was reached, how much it cost, and why it stopped. The point is
 /// always the last good iterate: after a failure (NaN, failed line search) it is the iterate before the failure.
 /// </summary>
-public sealed record OptimizationResult
+public sealed record OptimizationResult : IRunResult
 {
     /// <summary>Name of the method that ran (as in the method registry, e.g. "gd", "bfgs", "lm").</summary>
     public required string Method { get; init; }
@@ -34,6 +34,8 @@ public sealed record OptimizationResult
     /// <summary>Iterations performed (accepted and rejected steps).</summary>
     public required int Iterations { get; init; }
 
+    long IRunResult.Iterations => Iterations;
+
     /// <summary>Evaluation counts by kind.</summary>
     public required EvaluationCounts Evaluations { get; init; }
 
@@ -43,13 +45,13 @@ public sealed record OptimizationResult
     /// <summary>Details about the stop when there are any (which line-search condition failed, which pivot was singular…).</summary>
     public string? Message { get; init; }
 
-    /// <summary>Each convergence test with its tolerance and the value reached.</summary>
+    /// <summary>Each convergence test with its tolerance and the value reached: the driver's three, then the method's own (<see cref="MethodState.ConvergenceTests"/>).</summary>
     public IReadOnlyList<ConvergenceTest> ConvergenceTests { get; init; } = [];
 
     /// <summary>Wall time of the run.</summary>
     public required TimeSpan Elapsed { get; init; }
 
-    /// <summary>Per-iteration history when <see cref="SolverOptions.RecordHistory"/> was set (row 0 is the start), else null.</summary>
+    /// <summary>Per-iteration history when <see cref="RunOptions.RecordHistory"/> was set (row 0 is the start), else null.</summary>
     public IReadOnlyList<IterationRecord>? History { get; init; }
 
     /// <summary>True when a convergence test was met.</summary>

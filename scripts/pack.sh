@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the NuGet packages into a local folder feed (default: ./artifacts/packages):
-#   Optima.LinearAlgebra, Optima.Problems, Optima.Solvers (library packages, with .snupkg symbols) and
+#   Optima.Core, Optima.LinearAlgebra, Optima.Problems, Optima.Solvers (library packages, with .snupkg symbols) and
 #   optima (the .NET tool; ReadyToRun for this machine's runtime identifier, or portable with --portable).
 # Then: dotnet tool install --global optima --add-source ./artifacts/packages
 # Options: --portable (tool package as portable IL, any platform), --tool-only, -o DIR.
@@ -26,7 +26,7 @@ props=(-c Release -o "$out" -p:OPTIMA_PACK=true)
 [ -n "${OPTIMA_REPOSITORY_URL:-}" ] && props+=("-p:RepositoryUrl=$OPTIMA_REPOSITORY_URL")
 
 if [ "$tool_only" -eq 0 ]; then
-  for p in LinearAlgebra/Optima.LinearAlgebra.csproj Problems/Optima.Problems.csproj Solvers/Optima.Solvers.csproj; do
+  for p in Core/Optima.Core.csproj LinearAlgebra/Optima.LinearAlgebra.csproj Problems/Optima.Problems.csproj Solvers/Optima.Solvers.csproj; do
     dotnet pack "$p" "${props[@]}" --nologo -v quiet
   done
 fi

@@ -153,7 +153,7 @@ public static class FingerprintBenchmark
                 {
                     Method = pre == PreconditionerKind.None ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
                     Preconditioner = pre, Tolerance = 1e-10, MaxIterations = 400,
-                    MaxDegreeOfParallelism = threads,
+                    Compute = new() { Threads = threads > 0 ? threads : null },
                 });
                 var h = new Hash().Add(r.Solution).Add(r.Iterations).Add(r.RelativeResidual);
                 Line($"{label} {name}", h, r.Reason.ToString());
@@ -185,7 +185,7 @@ public static class FingerprintBenchmark
         for (int k = 0; k < n; k++) b[k] = Math.Sin(0.01 * k);
         var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
         {
-            Method = LinearSolverKind.ConjugateGradient, Tolerance = 1e-10, MaxIterations = 150, MaxDegreeOfParallelism = threads,
+            Method = LinearSolverKind.ConjugateGradient, Tolerance = 1e-10, MaxIterations = 150, Compute = new() { Threads = threads > 0 ? threads : null },
         });
         Line("cg laplacian 250x250 (parallel spmv)", new Hash().Add(r.Solution).Add(r.Iterations).Add(r.RelativeResidual), r.Reason.ToString());
     }
@@ -201,7 +201,7 @@ public static class FingerprintBenchmark
             x[i] = i * 1e-3;
             y[i] = 2.5 * Math.Exp(-1.3 * x[i]) + 0.3 * x[i] + 0.001 * Math.Sin(7.0 * i);
         }
-        var f = CurveFit.Fit("a*exp(-b*x) + c*x", x, y, [1.0, 1.0, 0.0], new FitOptions { Threads = threads > 0 ? threads : null });
+        var f = CurveFit.Fit("a*exp(-b*x) + c*x", x, y, [1.0, 1.0, 0.0], new FitOptions { Compute = new() { Threads = threads > 0 ? threads : null } });
         var h = new Hash();
         AddFit(h, f);
         Line("curvefit 6000 rows (parallel path)", h, f.Reason.ToString());
@@ -253,7 +253,7 @@ public static class FingerprintBenchmark
         var model = new Mlp(data, [10], threads);
         double[] start = model.InitialParameters(5);
         var start32 = Array.ConvertAll(start, v => (float)v);
-        var options = new TrainingOptions { Epochs = 100, MaxSteps = 200, BatchSize = 32, Seed = 11 };
+        var options = new TrainingOptions { Epochs = 100, MaxIterations = 200, BatchSize = 32, Seed = 11 };
         foreach (var name in Optimizers.Names)
         {
             var r64 = Training.Run(model, start, name, options);

@@ -63,17 +63,17 @@ public static class FitBenchmark
             return p[0] * e1 + p[2] * e2 + p[4];
         };
         const string expression = "a1*exp(-k1*x) + a2*exp(-k2*x) + c";
-        // Threads: the default (FitOptions.Threads = null) is all cores for expressions and one thread for user code
-        // (delegates, generic-math structs), which Optima cannot know to be thread-safe; "all cores" rows set Threads = 0.
-        var allCores = new FitOptions { Threads = 0 };
-        var oneThread = new FitOptions { Threads = 1 };
+        // Threads: the default (FitOptions.Compute.Threads = null) is all cores for expressions and one thread for user code
+        // (delegates, generic-math structs), which Optima cannot know to be thread-safe; "all cores" rows set the processor count.
+        var allCores = new FitOptions { Compute = new() { Threads = Environment.ProcessorCount } };
+        var oneThread = new FitOptions { Compute = ComputeOptions.Sequential };
         var runs = new (string Name, Func<FitResult> Fit)[]
         {
             ("autodiff (Jet) [1 thr]", () => CurveFit.Fit(new TwoExponentials(), x, y, Start)),
             ("hand-written Jacobian [1 thr]", () => CurveFit.Fit(hand, x, y, Start)),
             ("expression [all cores]", () => CurveFit.Fit(expression, x, y, Start)),
-            ("autodiff, Threads=0 [all]", () => CurveFit.Fit(new TwoExponentials(), x, y, Start, allCores)),
-            ("hand, Threads=0 [all]", () => CurveFit.Fit(hand, x, y, Start, allCores)),
+            ("autodiff, all cores", () => CurveFit.Fit(new TwoExponentials(), x, y, Start, allCores)),
+            ("hand, all cores", () => CurveFit.Fit(hand, x, y, Start, allCores)),
             ("expression, Threads=1", () => CurveFit.Fit(expression, x, y, Start, oneThread)),
             ("expression, scipy's tols [all]", () => CurveFit.Fit(expression, x, y, Start, ScipyLike)),
             ("hand, scipy's tols [1 thr]", () => CurveFit.Fit(hand, x, y, Start, ScipyLike)),
@@ -82,7 +82,7 @@ public static class FitBenchmark
         Console.WriteLine($"\n1) two exponentials + offset, {points:N0} points, LM (best of {repeats} after a warm-up); all rows but the");
         Console.WriteLine("   'scipy's tols' ones with Optima's default options (machine-precision tolerances), those with ftol = xtol = 1e-8.");
         Console.WriteLine("   [1 thr] = default threads for user models (calling thread only); [all] = all cores (the expression default,");
-        Console.WriteLine("   or FitOptions.Threads = 0 for user models, which must then be thread-safe). Results are the same bits either way.");
+        Console.WriteLine("   or FitOptions.Compute.Threads = Environment.ProcessorCount for user models, which must then be thread-safe). Results are the same bits either way.");
         Console.WriteLine($"   {"Jacobian",-32} {"fit s",8} {"iters",6} {"J evals",8} {"ms/iter",9}  RSS");
         var perIteration = new Dictionary<string, double>();
         var wholeFit = new Dictionary<string, double>();

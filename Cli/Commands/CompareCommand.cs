@@ -58,7 +58,7 @@ internal static partial class Commands
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
                 CancellationToken = context.Cancellation,
-                RecordPaths = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
+                RecordPath = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
             var progress = new CompareProgress(context.Error, live);
             var result = MethodComparer.Run((object?)target.Problem ?? target.Objective, x0, names, options, progress);

@@ -87,7 +87,8 @@ internal static partial class Commands
             if (threadCount < 0) throw new ArgumentException($"--threads must be 0 (all cores) or a positive count, not {threadCount}.");
             var options = new FitOptions
             {
-                Threads = threadCount,
+                // --threads 0 is all cores; the library's convention is null = automatic, k = at most k.
+                Compute = new() { Threads = threadCount == 0 ? Environment.ProcessorCount : threadCount },
                 Method = parse.GetValue(method)!.ToLowerInvariant() switch
                 {
                     "lm" or "levenberg-marquardt" => FitMethod.LevenbergMarquardt,
@@ -107,7 +108,7 @@ internal static partial class Commands
                 MaxIterations = parse.GetValue(maxIterations) is { } mi ? (mi > 0 ? mi : throw new ArgumentException($"--max-iterations must be positive, not {mi}.")) : 2000,
                 FunctionTolerance = NonNegative(parse.GetValue(ftol), "--ftol") ?? 0,
                 StepTolerance = NonNegative(parse.GetValue(xtol), "--xtol") ?? 1e-15,
-                GradientTolerance = NonNegative(parse.GetValue(gtol), "--gtol") ?? 0,
+                RelativeGradientTolerance = NonNegative(parse.GetValue(gtol), "--gtol") ?? 0,
                 TimeLimit = parse.GetValue(timeLimit) is { } tl
                     ? (tl > 0 && double.IsFinite(tl) ? TimeSpan.FromSeconds(tl) : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--time-limit must be a positive number of seconds, not {tl}.")))
                     : null,

@@ -236,7 +236,7 @@ internal static partial class Commands
             if (saveDir is not null) o.WriteLine($"checkpoint    {Path.Combine(saveDir, CheckpointFile)}");
         }
         // Cancelled (SIGINT/SIGTERM: the checkpoint, when asked for, holds the point reached), diverged or non-finite: exit 1.
-        return result.Reason == TrainingStopReason.Completed ? OptimaCli.Ok : OptimaCli.NotConverged;
+        return result.Reason == TerminationReason.Completed ? OptimaCli.Ok : OptimaCli.NotConverged;
     }
 
     private static string Describe(TrainConfig c) =>

@@ -1,58 +1,45 @@
+using System.Diagnostics;
+
 namespace Optima.LinearAlgebra.Iterative;
 
-/// <summary>Why a linear solve stopped.</summary>
-public enum LinearTerminationReason
-{
-    /// <summary>The relative residual ‖b − A·x‖/‖b‖ reached the tolerance (or a direct solve succeeded).</summary>
-    Converged,
-    /// <summary>The iteration limit was reached first; x is the last iterate.</summary>
-    MaxIterations,
-    /// <summary>
-    /// The method cannot continue: for CG/PCG pᵀA·p ≤ 0 (the operator is indefinite or not symmetric) or a
-    /// non-positive rᵀM⁻¹r (the preconditioner is not positive definite).
-    /// </summary>
-    Breakdown,
-    /// <summary>The residual grew beyond <see cref="IterativeOptions.DivergenceLimit"/> times the initial one.</summary>
-    Diverged,
-    /// <summary>A NaN or infinity appeared in the iteration.</summary>
-    NonFinite,
-    /// <summary>A direct factorization found the matrix singular (or not positive definite, for Cholesky).</summary>
-    Singular,
-}
-
-/// <summary>Options shared by the iterative solvers; immutable, vary with <c>with { }</c>, checked by <see cref="Validate"/>.</summary>
-public sealed record IterativeOptions
+/// <summary>
+/// Options of the iterative solvers, on top of the shared run options (<see cref="RunOptions"/>); immutable, vary with
+/// <c>with { }</c>, checked by <see cref="Validate"/>.
+/// </summary>
+/// <remarks>
+/// From the shared options: <see cref="RunOptions.MaxIterations"/> (here 0, the default, picks the limit by method:
+/// CG/PCG max(100, min(2n, 100 000)), stationary methods 10 000); <see cref="RunOptions.MaxEvaluations"/> counts one
+/// operator product per iteration, so it caps the iteration limit (reported as <see cref="TerminationReason.MaxIterations"/>);
+/// <see cref="RunOptions.TimeLimit"/> and <see cref="RunOptions.CancellationToken"/> are checked before every iteration;
+/// <see cref="RunOptions.RecordHistory"/> keeps ‖r_k‖/‖b‖ in <see cref="IterativeResult.ResidualHistory"/>;
+/// <see cref="RunOptions.Compute"/> sets the threads of the sparse product (<see cref="LinearSolvers"/>).
+/// </remarks>
+public record IterativeOptions : RunOptions
 {
     /// <summary>The defaults.</summary>
     public static IterativeOptions Default { get; } = new();
 
+    /// <summary>The linear solvers' defaults where they differ from <see cref="RunOptions"/>: an automatic iteration limit (0).</summary>
+    public IterativeOptions() => MaxIterations = 0;
+
     /// <summary>Target relative residual ‖b − A·x‖₂/‖b‖₂. Default 1e-10.</summary>
     public double Tolerance { get; init; } = 1e-10;
-
-    /// <summary>
-    /// Iteration limit; 0 (default) picks one by method: CG/PCG max(100, min(2n, 100 000)), stationary methods 10 000.
-    /// </summary>
-    public int MaxIterations { get; init; }
 
     /// <summary>Relaxation factor ω ∈ (0, 2) for SOR/SSOR (1 gives Gauss-Seidel / symmetric Gauss-Seidel). Default 1.</summary>
     public double Omega { get; init; } = 1.0;
 
-    /// <summary>Record ‖r_k‖/‖b‖ for every iteration in <see cref="IterativeResult.ResidualHistory"/>. Default false.</summary>
-    public bool RecordHistory { get; init; }
-
-    /// <summary>Stop as <see cref="LinearTerminationReason.Diverged"/> when ‖r‖ exceeds this multiple of ‖r₀‖. Default 1e8.</summary>
+    /// <summary>Stop as <see cref="TerminationReason.Diverged"/> when ‖r‖ exceeds this multiple of ‖r₀‖. Default 1e8.</summary>
     public double DivergenceLimit { get; init; } = 1e8;
 
     /// <summary>CG/PCG on a <see cref="CsrMatrix"/>: check symmetry first and stop with Breakdown if it fails. Default true.</summary>
     public bool CheckSymmetry { get; init; } = true;
 
-    /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
+        base.Validate();
         if (!(Tolerance >= 0) || double.IsInfinity(Tolerance))
             throw new ArgumentException($"Tolerance must be a non-negative finite number, not {Tolerance}.", nameof(Tolerance));
-        if (MaxIterations < 0)
-            throw new ArgumentException($"MaxIterations must be non-negative (0 = automatic), not {MaxIterations}.", nameof(MaxIterations));
         if (!(Omega > 0 && Omega < 2))
             throw new ArgumentException($"Omega must lie strictly between 0 and 2, not {Omega}.", nameof(Omega));
         if (!(DivergenceLimit > 1))
@@ -60,14 +47,20 @@ public sealed record IterativeOptions
     }
 
     internal int IterationLimit(int n, bool krylov) =>
-        MaxIterations > 0 ? MaxIterations : krylov ? Math.Max(100, Math.Min(2 * n, 100_000)) : 10_000;
+        Math.Min(MaxIterations > 0 ? MaxIterations : krylov ? Math.Max(100, Math.Min(2 * n, 100_000)) : 10_000, MaxEvaluations);
+
+    /// <summary>Cancelled or out of time (checked before each iteration), else null.</summary>
+    internal TerminationReason? Interrupted(History history) =>
+        CancellationToken.IsCancellationRequested ? TerminationReason.Cancelled
+        : TimeLimit is { } limit && history.Elapsed >= limit ? TerminationReason.TimeLimit
+        : null;
 }
 
 /// <summary>The outcome of an iterative solve (the solution itself is written to the caller's x).</summary>
-public sealed record IterativeResult
+public sealed record IterativeResult : IRunResult
 {
     /// <summary>The result of a run, with the residual history when it was recorded.</summary>
-    internal static IterativeResult Create(string method, LinearTerminationReason reason, int iterations, double relativeResidual,
+    internal static IterativeResult Create(string method, TerminationReason reason, int iterations, double relativeResidual,
         IterativeOptions options, History history, string? note) => new()
         {
             Method = method,
@@ -77,16 +70,22 @@ public sealed record IterativeResult
             Tolerance = options.Tolerance,
             ResidualHistory = history.ToList(),
             Note = note,
+            Elapsed = history.Elapsed,
         };
 
     /// <summary>Method name, e.g. "CG", "PCG(IC(0))", "Jacobi".</summary>
     public required string Method { get; init; }
 
-    /// <summary>Why the iteration stopped.</summary>
-    public required LinearTerminationReason Reason { get; init; }
+    /// <summary>Why the iteration stopped (<see cref="TerminationReason.ResidualTolerance"/> when it converged).</summary>
+    public required TerminationReason Reason { get; init; }
 
     /// <summary>Iterations performed (matrix-vector products after the initial residual, for CG).</summary>
     public required int Iterations { get; init; }
+
+    long IRunResult.Iterations => Iterations;
+
+    /// <summary>Wall time of the solve.</summary>
+    public TimeSpan Elapsed { get; init; }
 
     /// <summary>‖b − A·x‖₂/‖b‖₂ at the returned x (the recursively updated residual for CG/PCG).</summary>
     public required double RelativeResidual { get; init; }
@@ -100,8 +99,13 @@ public sealed record IterativeResult
     /// <summary>Extra information, e.g. the diagonal shift an incomplete Cholesky needed, or the cause of a breakdown.</summary>
     public string? Note { get; init; }
 
-    /// <summary>True when <see cref="Reason"/> is <see cref="LinearTerminationReason.Converged"/>.</summary>
-    public bool IsConverged => Reason == LinearTerminationReason.Converged;
+    /// <summary>True when the relative residual reached the tolerance.</summary>
+    public bool IsConverged => Reason.IsConverged();
+
+    /// <summary>True when x can be used (converged, or stopped at a limit the caller set).</summary>
+    public bool IsUsable => Reason.IsUsable();
+
+    string? IRunResult.Message => Note;
 
     /// <summary>A one-line summary.</summary>
     public override string ToString() =>
@@ -122,12 +126,16 @@ public interface IPreconditioner
     void Apply(ReadOnlySpan<double> r, Span<double> z);
 }
 
+/// <summary>The residual history of one solve, and its clock (started when the solve starts).</summary>
 internal sealed class History
 {
     private readonly double[]? _values;
+    private readonly long _start = Stopwatch.GetTimestamp();
     private int _count;
 
     public History(bool record, int limit) => _values = record ? new double[limit + 1] : null;
+
+    public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
 
     public void Add(double v)
     {

@@ -52,7 +52,7 @@ public static class StationaryMethods
         if (bnorm == 0)
         {
             x.Clear();
-            return IterativeResult.Create(method, LinearTerminationReason.Converged, 0, 0, options, history, "b = 0, so x = 0");
+            return IterativeResult.Create(method, TerminationReason.ResidualTolerance, 0, 0, options, history, "b = 0, so x = 0");
         }
         var r = new double[n];
         int[] rp = a.RowPointers, ci = a.ColumnIndices;
@@ -66,10 +66,11 @@ public static class StationaryMethods
             rel = rn / bnorm;
             history.Add(rel);
             if (it == 0) r0 = rn;
-            if (!double.IsFinite(rr)) return IterativeResult.Create(method, LinearTerminationReason.NonFinite, it, rel, options, history, null);
-            if (rel <= options.Tolerance) return IterativeResult.Create(method, LinearTerminationReason.Converged, it, rel, options, history, null);
-            if (rn > options.DivergenceLimit * r0) return IterativeResult.Create(method, LinearTerminationReason.Diverged, it, rel, options, history, null);
-            if (it == limit) return IterativeResult.Create(method, LinearTerminationReason.MaxIterations, it, rel, options, history, null);
+            if (!double.IsFinite(rr)) return IterativeResult.Create(method, TerminationReason.NonFiniteValue, it, rel, options, history, null);
+            if (rel <= options.Tolerance) return IterativeResult.Create(method, TerminationReason.ResidualTolerance, it, rel, options, history, null);
+            if (rn > options.DivergenceLimit * r0) return IterativeResult.Create(method, TerminationReason.Diverged, it, rel, options, history, null);
+            if (it == limit) return IterativeResult.Create(method, TerminationReason.MaxIterations, it, rel, options, history, null);
+            if (options.Interrupted(history) is { } stop) return IterativeResult.Create(method, stop, it, rel, options, history, null);
             switch (kind)
             {
                 case Kind.Jacobi:

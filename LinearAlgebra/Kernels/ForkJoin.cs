@@ -10,7 +10,7 @@ namespace Optima.LinearAlgebra.Kernels;
 /// An exception from the body (say, a user's model) stops further parts from being claimed and is rethrown on the
 /// caller once every thread has left the loop (the first one, when several threads fail).
 /// </summary>
-internal static class ForkJoin
+public static class ForkJoin
 {
     private static readonly object InitLock = new();
     private static readonly SemaphoreSlim Start = new(0);
@@ -24,7 +24,10 @@ internal static class ForkJoin
     private static ExceptionDispatchInfo? _failure;
 
     /// <summary>Runs body(0..parts) on up to <paramref name="maxThreads"/> threads (≤ 0: all cores).</summary>
-    internal static void Run(int parts, Action<int> body, int maxThreads)
+    /// <param name="parts">The number of parts; each index in [0, parts) is passed to <paramref name="body"/> once.</param>
+    /// <param name="body">The work of one part; it must not depend on which thread runs it.</param>
+    /// <param name="maxThreads">The most threads to use, the caller's included (≤ 0: all cores).</param>
+    public static void Run(int parts, Action<int> body, int maxThreads)
     {
         int threads = Math.Min(maxThreads > 0 ? maxThreads : Environment.ProcessorCount, Environment.ProcessorCount);
         if (parts <= 1 || threads <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)

@@ -6,21 +6,13 @@ using Optima.Solvers.Stochastic;
 
 namespace Optima.Solvers.Comparison;
 
-/// <summary>Options of a comparison: the limits every method runs under, and what to record.</summary>
-public sealed record ComparisonOptions
+/// <summary>
+/// Options of a comparison: the optimization options every method runs under (<see cref="SolverOptions"/>: the
+/// gradient tolerance, the iteration limit, <see cref="RunOptions.TimeLimit"/> per method, <see cref="SolverOptions.RecordPath"/>
+/// for path plots, cancellation …), and how the comparison itself runs. The history is always recorded.
+/// </summary>
+public sealed record ComparisonOptions : SolverOptions
 {
-    /// <summary>Iteration limit for every method. Default 1000.</summary>
-    public int MaxIterations { get; init; } = 1000;
-
-    /// <summary>Absolute tolerance on ‖∇f‖∞ for every method. Default 1e-8 (the <see cref="SolverOptions"/> default).</summary>
-    public double GradientTolerance { get; init; } = 1e-8;
-
-    /// <summary>Wall-clock limit per method, or null for none.</summary>
-    public TimeSpan? TimeLimitPerMethod { get; init; }
-
-    /// <summary>Keep every iterate (for path plots; n doubles per iteration). Default false.</summary>
-    public bool RecordPaths { get; init; }
-
     /// <summary>
     /// Learning rate γ for every first-order optimizer (and gd-fixed), overriding the tuned one; null (default)
     /// tunes it from the Lipschitz estimate at the start (see <see cref="MethodComparer"/>).
@@ -42,31 +34,18 @@ public sealed record ComparisonOptions
     /// </summary>
     public bool ReportIterations { get; init; }
 
-    /// <summary>Stops the comparison (the running method ends with <see cref="TerminationReason.Cancelled"/>).</summary>
-    public CancellationToken CancellationToken { get; init; }
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
-        if (MaxIterations < 0) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, "MaxIterations must be zero or positive.");
-        if (!(GradientTolerance >= 0) || double.IsInfinity(GradientTolerance))
-            throw new ArgumentOutOfRangeException(nameof(GradientTolerance), GradientTolerance, "GradientTolerance must be a finite number ≥ 0.");
+        base.Validate();
         if (LearningRate is { } lr && (!(lr > 0) || double.IsInfinity(lr)))
             throw new ArgumentOutOfRangeException(nameof(LearningRate), lr, "The learning rate must be a finite number > 0.");
         if (KnownMinimum is { } f && !double.IsFinite(f))
             throw new ArgumentOutOfRangeException(nameof(KnownMinimum), f, "The known minimum must be finite.");
     }
 
-    /// <summary>The <see cref="SolverOptions"/> each method runs with.</summary>
-    public SolverOptions ToSolverOptions() => new()
-    {
-        MaxIterations = MaxIterations,
-        GradientTolerance = GradientTolerance,
-        TimeLimit = TimeLimitPerMethod,
-        CancellationToken = CancellationToken,
-        RecordHistory = true,
-        RecordPath = RecordPaths,
-    };
+    /// <summary>The options each method runs with: these, with the history always recorded (the comparison reads it).</summary>
+    public SolverOptions ToSolverOptions() => this with { RecordHistory = true };
 }
 
 /// <summary>One row of a comparison: a method, what it cost, where it got, and how fast it converged.</summary>

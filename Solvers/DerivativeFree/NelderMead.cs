@@ -16,8 +16,8 @@ namespace Optima.Solvers.DerivativeFree;
 /// <see cref="SimplexTolerance"/>·max(1, ‖x_best‖∞) and maxᵢ |fᵢ − f_best| ≤ <see cref="ValueTolerance"/>·max(1, |f_best|).
 /// Nelder–Mead can converge to a non-stationary point (McKinnon, SIAM J. Optim. 9, 1998), so on convergence it restarts
 /// with a fresh simplex at the best vertex, up to <see cref="Restarts"/> times, as long as the previous restart still
-/// improved f; the run reports <see cref="TerminationReason.FunctionTolerance"/> with the measured size and spread (or
-/// <see cref="TerminationReason.StepTolerance"/> when the simplex collapsed to rounding level without flattening).</para>
+/// improved f; the run then stops with <see cref="TerminationReason.MethodTolerance"/>, its tests "simplex size" and
+/// "value spread" met (or "simplex collapse" when the simplex shrank to rounding level without flattening).</para>
 /// <para>With bounds (an <see cref="IBoundedObjective"/>) every trial point is projected onto the box. A NaN or ±∞ value
 /// counts as the worst vertex (the count is in the result's message).</para>
 /// </remarks>
@@ -49,9 +49,7 @@ public sealed record NelderMead : IMinimizer<IObjective>
         if (!(InitialStep > 0 && double.IsFinite(InitialStep))) throw new ArgumentOutOfRangeException(nameof(InitialStep), InitialStep, "InitialStep must be a finite number > 0.");
         if (!(SimplexTolerance >= 0) || !(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(SimplexTolerance), "The tolerances must be ≥ 0.");
         ArgumentOutOfRangeException.ThrowIfNegative(Restarts);
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, f, bounds, start), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, f, bounds, x));
     }
 
     private sealed class State : MethodState
@@ -65,6 +63,10 @@ public sealed record NelderMead : IMinimizer<IObjective>
         private readonly double _reflect, _expand, _contract, _shrink;
         private int _restarts;
         private double _valueAtRestart = double.NaN;
+        private readonly ConvergenceTest[] _tests =
+            [new("simplex size", 0, double.NaN, false), new("value spread", 0, double.NaN, false), new("simplex collapse", 0, double.NaN, false)];
+
+        public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
 
         public State(NelderMead m, ValueEvaluator f, BoxBounds? bounds, ReadOnlySpan<double> start) : base(start)
         {
@@ -88,7 +90,7 @@ public sealed record NelderMead : IMinimizer<IObjective>
 
         private Span<double> Vertex(int i) => _simplex.AsSpan(i * _n, _n);
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             X.CopyTo(Vertex(0));
             _values[0] = _f.Value(X);
@@ -161,7 +163,7 @@ public sealed record NelderMead : IMinimizer<IObjective>
             _values[_order[_n]] = value;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             double previous = Value;
             Array.Clear(_centroid);
@@ -207,11 +209,12 @@ public sealed record NelderMead : IMinimizer<IObjective>
                     Build();
                     return Value < previous ? StepStatus.Accepted : StepStatus.Rejected;
                 }
+                // Both tests met: a small, flat simplex; otherwise one collapsed to rounding level without flattening.
+                double scale = Scale(), spread = _values[_order[_n]] - Value;
                 bool small = SmallAndFlat();
-                FailureReason = small ? TerminationReason.FunctionTolerance : TerminationReason.StepTolerance;
-                Message = FormattableString.Invariant(
-                    $"Simplex {(small ? "converged" : "collapsed to rounding level")}: size {StepSize:G3}, value spread {_values[_order[_n]] - Value:G3} ({_restarts} restart(s)).");
-                return StepStatus.Failed; // ends the run with the converged reason above; X is the best vertex
+                _tests[0] = new("simplex size", _m.SimplexTolerance * scale, StepSize, small);
+                _tests[1] = new("value spread", _m.ValueTolerance * Math.Max(1, Math.Abs(Value)), spread, small);
+                _tests[2] = new("simplex collapse", 4 * double.Epsilon + 4e-16 * scale, StepSize, !small);
             }
             return Value < previous ? StepStatus.Accepted : StepStatus.Rejected;
         }

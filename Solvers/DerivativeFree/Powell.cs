@@ -12,7 +12,7 @@ namespace Optima.Solvers.DerivativeFree;
 /// </summary>
 /// <remarks>
 /// The run converges when one sweep decreases f by no more than <see cref="ValueTolerance"/>·(|f| + |f_prev|)/2
-/// (reported as <see cref="TerminationReason.FunctionTolerance"/>). With bounds (an <see cref="IBoundedObjective"/>)
+/// (<see cref="TerminationReason.MethodTolerance"/>, test "sweep decrease"). With bounds (an <see cref="IBoundedObjective"/>)
 /// every point is projected onto the box. A NaN or ±∞ value counts as +∞ (the count is in the result's message).
 /// </remarks>
 public sealed record Powell : IMinimizer<IObjective>
@@ -33,9 +33,7 @@ public sealed record Powell : IMinimizer<IObjective>
         options ??= new SolverOptions();
         if (!(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), ValueTolerance, "ValueTolerance must be ≥ 0.");
         if (!(LineTolerance > 0 && LineTolerance < 1)) throw new ArgumentOutOfRangeException(nameof(LineTolerance), LineTolerance, "LineTolerance must lie in (0, 1).");
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, f, bounds, start), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, f, bounds, x));
     }
 
     private sealed class State(Powell m, ValueEvaluator f, BoxBounds? bounds, ReadOnlySpan<double> start) : MethodState(start)
@@ -44,6 +42,9 @@ public sealed record Powell : IMinimizer<IObjective>
         private readonly double[] _directions = Identity(start.Length), _x0 = new double[start.Length],
             _d = new double[start.Length], _point = new double[start.Length];
         private double[] _base = [];
+        private readonly ConvergenceTest[] _tests = [new("sweep decrease", 0, double.NaN, false)];
+
+        public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
 
         private static double[] Identity(int n)
         {
@@ -54,13 +55,13 @@ public sealed record Powell : IMinimizer<IObjective>
 
         public override bool UsesGradient => false;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             Value = f.Value(X);
             return double.IsFinite(Value);
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             double f0 = Value, biggest = 0;
             int ibig = 0;
@@ -75,12 +76,9 @@ public sealed record Powell : IMinimizer<IObjective>
                     ibig = i;
                 }
             }
-            if (2 * (f0 - Value) <= m.ValueTolerance * (Math.Abs(f0) + Math.Abs(Value)) + 1e-300)
-            {
-                FailureReason = TerminationReason.FunctionTolerance;
-                Message = FormattableString.Invariant($"One sweep decreased f by {f0 - Value:G3}.");
-                return StepStatus.Failed; // ends the run with the converged reason above; X is the best point
-            }
+            double threshold = 0.5 * m.ValueTolerance * (Math.Abs(f0) + Math.Abs(Value)) + 1e-300;
+            _tests[0] = new("sweep decrease", threshold, f0 - Value, f0 - Value <= threshold);
+            if (_tests[0].Met) return Value < f0 ? StepStatus.Accepted : StepStatus.Rejected;
             // Extrapolate along the sweep's displacement; adopt it as a direction when Powell's test allows.
             for (int j = 0; j < _n; j++)
             {

@@ -21,8 +21,7 @@ public sealed record GradientDescent(double LearningRate = 1e-3) : IMinimizer<IG
         if (start.Length != problem.Dimension)
             throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
         IterativeDriver.RequireFiniteStart(start);
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, LearningRate), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LearningRate), options);
     }
 
     private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, double alpha) : MethodState(start)
@@ -31,19 +30,17 @@ public sealed record GradientDescent(double LearningRate = 1e-3) : IMinimizer<IG
 
         public override ReadOnlySpan<double> Gradient => _g;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             StepSize = alpha;
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             return double.IsFinite(Value) && double.IsFinite(GradientNorm);
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             for (int i = 0; i < X.Length; i++) X[i] -= alpha * _g[i];
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             return StepStatus.Accepted;

@@ -36,14 +36,12 @@ public sealed record NonlinearConjugateGradient(
         MethodChecks.Start(problem, start);
         if (RestartInterval < 0)
             throw new ArgumentOutOfRangeException(nameof(RestartInterval), RestartInterval, "RestartInterval must be ≥ 0.");
-        var counter = new EvaluationCounter();
-        var state = new State(problem, start, LineSearch ?? new MoreThuente(C2: 0.1), counter, Update,
-            RestartInterval == 0 ? start.Length : RestartInterval);
-        return IterativeDriver.Run(Name, state, options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(C2: 0.1), Update,
+            RestartInterval == 0 ? x.Length : RestartInterval), options);
     }
 
-    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter counter,
-        ConjugateGradientUpdate update, int restartInterval) : LineSearchState(problem, start, lineSearch, counter)
+    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch,
+        ConjugateGradientUpdate update, int restartInterval) : LineSearchState(problem, start, lineSearch)
     {
         private int _sinceRestart;
         private bool _forceRestart;

@@ -19,12 +19,11 @@ public sealed record SteepestDescent(ILineSearch? LineSearch = null) : IMinimize
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
         MethodChecks.Start(problem, start);
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, LineSearch ?? new MoreThuente(), counter), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente()), options);
     }
 
-    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter counter)
-        : LineSearchState(problem, start, lineSearch, counter)
+    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch)
+        : LineSearchState(problem, start, lineSearch)
     {
         protected override double ComputeDirection()
         {

@@ -224,8 +224,8 @@ public static partial class CurveFit
 
     // ------------------------------------------------------------------ the fit
 
-    /// <summary><see cref="FitOptions.Threads"/>, or when it is null all cores for thread-safe (expression) models and 1 for user code.</summary>
-    internal static int ResolveThreads(FitOptions options, ModelEvaluator model) => options.Threads ?? (model.IsThreadSafe ? 0 : 1);
+    /// <summary>The thread limit of <see cref="RunOptions.Compute"/> (0 = all cores for the fit's internals), or when it is automatic all cores for thread-safe (expression) models and 1 for user code.</summary>
+    internal static int ResolveThreads(FitOptions options, ModelEvaluator model) => options.Compute.Threads ?? (model.IsThreadSafe ? 0 : 1);
 
     internal static FitResult Run(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y,
         double[] start, FitOptions? options)
@@ -330,7 +330,7 @@ public static partial class CurveFit
         int threads = ResolveThreads(options, model);
         var problem = new FitProblem(model, rows, v, y, w, start, free, transforms, options.Loss) { Threads = threads };
         var u0 = problem.ToInternal(start);
-        var solverOptions = options.ToSolverOptions();
+        var solverOptions = options;
         var solved = options.Method switch
         {
             FitMethod.GaussNewton => new GaussNewton().Minimize(problem, u0, solverOptions),

@@ -132,18 +132,29 @@ public sealed record RobustLoss(LossKind Kind, double Scale = 1.0)
 }
 
 /// <summary>
-/// Options of a curve fit: data weighting, the method and its tolerances, bounds, fixed parameters, robust loss,
-/// parameter scaling, the confidence level of the intervals, cancellation and progress. Create variants with
-/// <c>with { }</c>; every option is checked before the fit starts.
+/// Options of a curve fit: data weighting, the method, bounds, fixed parameters, robust loss, parameter scaling and the
+/// confidence level of the intervals, on top of the optimization options it derives from (tolerances, limits,
+/// cancellation, progress, history, compute). Create variants with <c>with { }</c>; every option is checked before
+/// the fit starts.
 /// </summary>
 /// <remarks>
-/// The default tolerances are tight on purpose (they are what certifies the fit on the NIST StRD problems): the
-/// iteration stops when a step changes no parameter by more than <see cref="StepTolerance"/> relative to its size
-/// (in the scaled norm of MINPACK), when the relative reduction of the sum of squares is below
-/// <see cref="FunctionTolerance"/>, when the gradient is orthogonal to the residuals to <see cref="GradientTolerance"/>,
-/// or when no step can decrease the sum of squares any more at machine precision.
+/// <para>The default tolerances are tight on purpose (they are what certifies the fit on the NIST StRD problems): the
+/// iteration stops when a step changes no parameter by more than <see cref="SolverOptions.StepTolerance"/> (default
+/// 1e-15) relative to its size (in the scaled norm of MINPACK), when the relative reduction of the sum of squares is
+/// below <see cref="SolverOptions.FunctionTolerance"/> (default 0, off), when ‖∇S‖∞ falls below
+/// <see cref="SolverOptions.RelativeGradientTolerance"/> times its value at the start (default 0, off), or when no step
+/// can decrease the sum of squares any more at machine precision. Default iteration limit 2000.</para>
+/// <para>Threads (<see cref="RunOptions.Compute"/>) for a large fit (from 4096 points on; smaller fits always run on the
+/// calling thread): the model's values and Jacobian are evaluated in ranges of rows on several threads, and
+/// Levenberg–Marquardt's streamed QR of the Jacobian runs its row chunks in parallel. Automatic (the default) means all
+/// cores for expression models (compiled by Optima, pure, safe to run on several threads) and the calling thread only
+/// for user code (<see cref="FitFunction"/>, <see cref="FitFunctionWithGradient"/>, <see cref="IFitModel"/> and
+/// <see cref="IScalarFitModel"/> models), which Optima cannot know to be thread-safe. With any other limit than 1 a
+/// user model is called from several threads at once (each point from one thread, each call with its own gradient
+/// span): it must then be thread-safe, i.e. must not write shared state. The result is the same to the bit for every
+/// thread count: each point is computed by the same code, and the QR combines its row chunks in a fixed order.</para>
 /// </remarks>
-public sealed record FitOptions
+public sealed record FitOptions : SolverOptions
 {
     /// <summary>The method. Default <see cref="FitMethod.LevenbergMarquardt"/>.</summary>
     public FitMethod Method { get; init; } = FitMethod.LevenbergMarquardt;
@@ -188,74 +199,31 @@ public sealed record FitOptions
     /// <summary>The confidence level of the parameter intervals, in (0, 1). Default 0.95.</summary>
     public double ConfidenceLevel { get; init; } = 0.95;
 
-    /// <summary>Relative reduction of the sum of squares below which the fit has converged. Default 0 (off): the step test and the machine-precision stop end the fit.</summary>
-    public double FunctionTolerance { get; init; } = 0;
-
-    /// <summary>Relative step (‖Δp‖∞ against ‖p‖∞) below which the fit has converged. Default 1e-15.</summary>
-    public double StepTolerance { get; init; } = 1e-15;
-
     /// <summary>
-    /// ‖∇S‖∞ below which the fit has converged, relative to its value at the start. Default 0 (off): the other tests
-    /// and the machine-precision stop end the fit.
+    /// The fit's defaults where they differ from <see cref="SolverOptions"/>: no absolute gradient test
+    /// (<see cref="SolverOptions.GradientTolerance"/> 0; <see cref="SolverOptions.RelativeGradientTolerance"/> is the
+    /// scale-free one a fit can use), <see cref="SolverOptions.StepTolerance"/> 1e-15 and 2000 iterations.
     /// </summary>
-    public double GradientTolerance { get; init; }
+    public FitOptions()
+    {
+        GradientTolerance = 0;
+        StepTolerance = 1e-15;
+        MaxIterations = 2000;
+    }
 
-    /// <summary>Iteration limit. Default 2000.</summary>
-    public int MaxIterations { get; init; } = 2000;
-
-    /// <summary>Wall-clock limit, or null.</summary>
-    public TimeSpan? TimeLimit { get; init; }
-
-    /// <summary>Stops the fit (reason <see cref="TerminationReason.Cancelled"/>) when signalled; the best parameters so far are reported.</summary>
-    public CancellationToken CancellationToken { get; init; }
-
-    /// <summary>Receives one record per iteration (on the fitting thread).</summary>
-    public IProgress<IterationRecord>? Progress { get; init; }
-
-    /// <summary>
-    /// Threads for a large fit (from 4096 points on; smaller fits always run on the calling thread): the model's values
-    /// and Jacobian are evaluated in ranges of rows on several threads, and Levenberg–Marquardt's streamed QR of the
-    /// Jacobian runs its row chunks in parallel. 1 = the calling thread only; 0 = all cores; k &gt; 1 = at most k threads.
-    /// null (the default) = automatic: all cores for expression models (compiled by Optima, pure, safe to run on several
-    /// threads) and the calling thread only for user code (<see cref="FitFunction"/>, <see cref="FitFunctionWithGradient"/>,
-    /// <see cref="IFitModel"/> and <see cref="IScalarFitModel"/> models), which Optima cannot know to be thread-safe.
-    /// </summary>
-    /// <remarks>
-    /// <para>With any value other than 1 a user model is called from several threads at once (each point from one thread,
-    /// each call with its own gradient span): it must then be thread-safe, i.e. must not write shared state (a captured
-    /// counter, a cache, a non-thread-safe random generator). Pure functions of (x, p) are.</para>
-    /// <para>The result is the same to the bit for every thread count: each point is computed by the same code, and the
-    /// QR combines its row chunks in a fixed order; only the split of the work changes.</para>
-    /// </remarks>
-    public int? Threads { get; init; }
-
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
         if (Sigma is not null && Weights is not null)
             throw new ArgumentException("Give either Sigma or Weights, not both.");
         if (!(ConfidenceLevel > 0 && ConfidenceLevel < 1))
             throw new ArgumentOutOfRangeException(nameof(ConfidenceLevel), ConfidenceLevel, "The confidence level must lie strictly between 0 and 1.");
-        if (Threads is < 0)
-            throw new ArgumentOutOfRangeException(nameof(Threads), Threads,
-                "Threads must be null (automatic), 0 (all cores), 1 (the calling thread only) or a positive thread count.");
         Loss.Validate();
-        ToSolverOptions().Validate();
+        base.Validate();
         if (ParameterScales is not null)
             foreach (var (name, s) in ParameterScales)
                 if (!(s > 0) || double.IsInfinity(s))
                     throw new ArgumentException($"The scale of parameter '{name}' must be a finite number > 0, not {s.ToString(CultureInfo.InvariantCulture)}.");
     }
 
-    internal SolverOptions ToSolverOptions() => new()
-    {
-        GradientTolerance = 0,
-        RelativeGradientTolerance = GradientTolerance,
-        FunctionTolerance = FunctionTolerance,
-        StepTolerance = StepTolerance,
-        MaxIterations = MaxIterations,
-        TimeLimit = TimeLimit,
-        CancellationToken = CancellationToken,
-        Progress = Progress,
-    };
 }

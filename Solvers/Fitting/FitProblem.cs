@@ -96,7 +96,7 @@ internal sealed class FitProblem : ILeastSquaresProblem
 
     /// <summary>
     /// Threads for the model evaluation from <see cref="LargeRows"/> points on: 1 = the calling thread only, 0 = all
-    /// cores, k = at most k. Set by the fit (from <see cref="FitOptions.Threads"/>); default 1.
+    /// cores, k = at most k. Set by the fit (from <see cref="RunOptions.Compute"/>); default 1.
     /// </summary>
     public int Threads { get; init; } = 1;
 

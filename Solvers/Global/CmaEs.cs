@@ -9,7 +9,7 @@ namespace Optima.Solvers.Global;
 /// The covariance matrix adaptation evolution strategy, (μ/μ_w, λ)-CMA-ES with cumulative step-size adaptation, rank-one
 /// and rank-μ updates, exactly as in Hansen's tutorial ("The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772,
 /// Table 1 and Appendix A defaults), with optional IPOP restarts (Auger and Hansen, CEC 2005: on each restart λ doubles).
-/// One driver iteration is one generation (λ evaluations, over <see cref="SolverOptions.Threads"/>; the result does not
+/// One driver iteration is one generation (λ evaluations, over <see cref="ComputeOptions.Threads"/>; the result does not
 /// depend on the thread count).
 /// </summary>
 /// <remarks>
@@ -19,8 +19,8 @@ namespace Optima.Solvers.Global;
 /// <para>A run (between restarts) ends when the generation's values and the recent best values agree to
 /// <see cref="ValueTolerance"/>·max(1, |f_best|) (TolFun), when σ times every axis of C falls below
 /// <see cref="StepTolerance"/>·max(1, ‖m‖∞) (TolX), or when C's condition number exceeds 10¹⁴. With restarts left the
-/// search restarts with 2λ; otherwise the run stops with <see cref="TerminationReason.FunctionTolerance"/> or
-/// <see cref="TerminationReason.StepTolerance"/> (or <see cref="TerminationReason.NumericalFailure"/> on ill-conditioning).</para>
+/// search restarts with 2λ; otherwise the run stops with <see cref="TerminationReason.MethodTolerance"/> (its test "TolFun" or
+/// "TolX" met), or <see cref="TerminationReason.NumericalFailure"/> on ill-conditioning.</para>
 /// </remarks>
 public sealed record CmaEs : IMinimizer<IObjective>
 {
@@ -53,9 +53,7 @@ public sealed record CmaEs : IMinimizer<IObjective>
         ArgumentOutOfRangeException.ThrowIfNegative(Restarts);
         if (!(ValueTolerance >= 0) || !(StepTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), "The tolerances must be ≥ 0.");
         double sigma = InitialStepSize ?? InitialSigma(bounds, start);
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, start, lambda, sigma, bounds, f, options.Seed), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, x, lambda, sigma, bounds, f, options.Seed));
     }
 
     private static double InitialSigma(BoxBounds? bounds, ReadOnlySpan<double> start)
@@ -83,12 +81,15 @@ public sealed record CmaEs : IMinimizer<IObjective>
         private readonly double[] _start;
         private int _lambda, _mu, _restarts, _generation, _eigenAge;
         private double _sigma, _muEff, _cs, _ds, _cc, _c1, _cmu, _chiN;
-        private double[] _weights = [], _points = [], _values = [], _z = [], _y = [];
+        private double[] _weights = [], _points = [], _values = [], _keys = [], _z = [], _y = [];
         private int[] _order = [];
         private readonly double[] _mean, _ps, _pc, _yw, _tmp, _d;
         private readonly DenseMatrix _c, _b;
         private readonly double[] _history = new double[64]; // recent generations' best values (TolFun's window)
         private int _historyCount;
+        private readonly ConvergenceTest[] _tests = [new("TolFun", 0, double.NaN, false), new("TolX", 0, double.NaN, false)];
+
+        public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
 
         public State(CmaEs m, ReadOnlySpan<double> start, int lambda, double sigma, BoxBounds? bounds, ValueEvaluator f, ulong seed) : base(start)
         {
@@ -112,7 +113,7 @@ public sealed record CmaEs : IMinimizer<IObjective>
 
         public override bool UsesGradient => false;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             Value = _f.Value(X);
             if (!double.IsFinite(Value)) return false;
@@ -138,6 +139,7 @@ public sealed record CmaEs : IMinimizer<IObjective>
             _chiN = Math.Sqrt(n) * (1 - 1.0 / (4 * n) + 1.0 / (21.0 * n * n));
             _points = new double[_lambda * n];
             _values = new double[_lambda];
+            _keys = new double[_lambda];
             _z = new double[_lambda * n];
             _y = new double[_lambda * n];
             _order = new int[_lambda];
@@ -158,7 +160,7 @@ public sealed record CmaEs : IMinimizer<IObjective>
             _historyCount = 0;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             int n = _n;
             double previous = Value;
@@ -188,14 +190,10 @@ public sealed record CmaEs : IMinimizer<IObjective>
                 }
             }
             _f.Values(_points, n, 0, _lambda, _values);
+            // Rank by value: Array.Sort of a copy of the values with the indices (no allocation; deterministic for equal inputs).
             for (int k = 0; k < _lambda; k++) _order[k] = k;
-            // Insertion sort by value, ties by index: reproducible and allocation-free (λ is small).
-            for (int i = 1; i < _lambda; i++)
-            {
-                int key = _order[i], j = i - 1;
-                while (j >= 0 && _values[_order[j]] > _values[key]) { _order[j + 1] = _order[j]; j--; }
-                _order[j + 1] = key;
-            }
+            _values.AsSpan().CopyTo(_keys);
+            Array.Sort(_keys, _order);
             int bestK = _order[0];
             if (_values[bestK] < Value)
             {
@@ -277,36 +275,23 @@ public sealed record CmaEs : IMinimizer<IObjective>
                 Array.Copy(_history, 1, _history, 0, _history.Length - 1);
                 _history[^1] = _values[bestK];
             }
-            TerminationReason? stop = illConditioned ? TerminationReason.NumericalFailure : null;
-            string detail = "C's condition number exceeded 1e14";
-            double scaleF = Math.Max(1, Math.Abs(Value));
+            double scaleF = Math.Max(1, Math.Abs(Value)), range = double.NaN;
             int window = Math.Min(_history.Length, 10 + (int)Math.Ceiling(30.0 * n / _lambda));
-            if (stop is null && _historyCount >= window)
+            if (_historyCount >= window)
             {
                 double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
                 for (int i = _historyCount - window; i < _historyCount; i++) { lo = Math.Min(lo, _history[i]); hi = Math.Max(hi, _history[i]); }
                 for (int k = 0; k < _lambda; k++) { lo = Math.Min(lo, _values[k]); hi = Math.Max(hi, _values[k]); }
-                if (hi - lo <= _m.ValueTolerance * scaleF)
-                {
-                    stop = TerminationReason.FunctionTolerance;
-                    detail = FormattableString.Invariant($"the recent values agree to {hi - lo:G3}");
-                }
+                range = hi - lo;
             }
-            if (stop is null)
+            double axis = 0, meanScale = 1;
+            for (int i = 0; i < n; i++)
             {
-                double axis = 0, meanScale = 1;
-                for (int i = 0; i < n; i++)
-                {
-                    axis = Math.Max(axis, Math.Max(Math.Sqrt(_c[i, i]), Math.Abs(_pc[i])));
-                    meanScale = Math.Max(meanScale, Math.Abs(_mean[i]));
-                }
-                if (_sigma * axis <= _m.StepTolerance * meanScale)
-                {
-                    stop = TerminationReason.StepTolerance;
-                    detail = FormattableString.Invariant($"σ·max axis = {_sigma * axis:G3}");
-                }
+                axis = Math.Max(axis, Math.Max(Math.Sqrt(_c[i, i]), Math.Abs(_pc[i])));
+                meanScale = Math.Max(meanScale, Math.Abs(_mean[i]));
             }
-            if (stop is { } reason)
+            bool tolFun = range <= _m.ValueTolerance * scaleF, tolX = _sigma * axis <= _m.StepTolerance * meanScale;
+            if (illConditioned || tolFun || tolX)
             {
                 if (_restarts < _m.Restarts)
                 {
@@ -317,11 +302,17 @@ public sealed record CmaEs : IMinimizer<IObjective>
                     else _start.CopyTo(_tmp, 0);
                     Reset(_tmp);
                 }
+                else if (illConditioned)
+                {
+                    FailureReason = TerminationReason.NumericalFailure;
+                    Message = $"CMA-ES: C's condition number exceeded 1e14 after {_restarts} restart(s).";
+                    return StepStatus.Failed; // X is the best point seen
+                }
                 else
                 {
-                    FailureReason = reason;
-                    Message = $"CMA-ES stopped after {_restarts} restart(s): {detail}.";
-                    return StepStatus.Failed; // ends the run with the reason above; X is the best point seen
+                    // The last run converged and no restart is left: the driver stops with MethodTolerance.
+                    _tests[0] = new("TolFun", _m.ValueTolerance * scaleF, range, tolFun);
+                    _tests[1] = new("TolX", _m.StepTolerance * meanScale, _sigma * axis, tolX);
                 }
             }
             return Value < previous ? StepStatus.Accepted : StepStatus.Rejected;

@@ -15,15 +15,15 @@ public enum DifferentialEvolutionStrategy
 /// Differential evolution (Storn and Price, J. Global Optim. 11, 1997) on a box: each generation builds one trial per
 /// member by mutation (<see cref="Strategy"/>) and binomial crossover with rate <see cref="CrossoverRate"/>, and a trial
 /// replaces its member when it is no worse. One driver iteration is one generation (λ evaluations, over
-/// <see cref="SolverOptions.Threads"/>; the result does not depend on the thread count).
+/// <see cref="ComputeOptions.Threads"/>; the result does not depend on the thread count).
 /// </summary>
 /// <remarks>
 /// <para>Defaults follow SciPy's <c>differential_evolution</c>: best/1/bin, λ = 15n, F drawn per generation from
 /// U[0.5, 1) ("dither"), CR = 0.7, a Latin-hypercube start (member 0 is the given start), and a trial coordinate that
 /// leaves the box is redrawn uniformly inside it. Bounds are part of the problem (an <see cref="IBoundedObjective"/>
 /// with finite ends). The run converges when the population's values agree to <see cref="ValueTolerance"/>·max(1, |f_best|)
-/// (<see cref="TerminationReason.FunctionTolerance"/>); otherwise it runs to the iteration/evaluation limit. Randomness
-/// comes from <see cref="SolverOptions.Seed"/>. A NaN or ±∞ value ranks worst and is counted in the message.</para>
+/// (<see cref="TerminationReason.MethodTolerance"/>, test "population spread"); otherwise it runs to the iteration/evaluation limit. Randomness
+/// comes from <see cref="RunOptions.Seed"/>. A NaN or ±∞ value ranks worst and is counted in the message.</para>
 /// </remarks>
 public sealed record DifferentialEvolution : IMinimizer<IObjective>
 {
@@ -55,9 +55,7 @@ public sealed record DifferentialEvolution : IMinimizer<IObjective>
         if (Weight is { } w && !(w > 0 && w <= 2)) throw new ArgumentOutOfRangeException(nameof(Weight), w, "The weight F must lie in (0, 2].");
         SearchChecks.Probability(CrossoverRate, nameof(CrossoverRate));
         if (!(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), ValueTolerance, "ValueTolerance must be ≥ 0.");
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, start, size, bounds, f, options.Seed), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, x, size, bounds, f, options.Seed));
     }
 
     private sealed class State(DifferentialEvolution m, ReadOnlySpan<double> start, int size, BoxBounds bounds, ValueEvaluator f, ulong seed)
@@ -66,7 +64,7 @@ public sealed record DifferentialEvolution : IMinimizer<IObjective>
         private readonly double[] _trials = new double[size * start.Length], _trialValues = new double[size];
         private int _best;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             LatinHypercube();
             bool ok = EvaluateAll();
@@ -81,7 +79,7 @@ public sealed record DifferentialEvolution : IMinimizer<IObjective>
             return b;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             double weight = m.Weight ?? Rng.NextDouble(0.5, 1.0);
             for (int i = 0; i < Size; i++)
@@ -110,7 +108,7 @@ public sealed record DifferentialEvolution : IMinimizer<IObjective>
                 }
             _best = IndexOfBest();
             bool improved = UpdateBest(_best, 1);
-            if (SpreadConverged(m.ValueTolerance, "population")) return StepStatus.Failed; // converged (the reason says so)
+            UpdateSpreadTest(m.ValueTolerance);
             return improved ? StepStatus.Accepted : StepStatus.Rejected;
         }
     }

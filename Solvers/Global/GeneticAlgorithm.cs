@@ -6,14 +6,14 @@ namespace Optima.Solvers.Global;
 /// A real-coded genetic algorithm on a box (Deb, Multi-Objective Optimization using Evolutionary Algorithms, 2001, ch. 4):
 /// binary tournament selection, simulated binary crossover (SBX, Deb and Agrawal, Complex Systems 9, 1995, in its
 /// bounded form), polynomial mutation (Deb and Goyal 1996, bounded form) and elitism (the best members survive
-/// unchanged). One driver iteration is one generation (λ − elites evaluations, over <see cref="SolverOptions.Threads"/>;
+/// unchanged). One driver iteration is one generation (λ − elites evaluations, over <see cref="ComputeOptions.Threads"/>;
 /// the result does not depend on the thread count).
 /// </summary>
 /// <remarks>
 /// Bounds are part of the problem (an <see cref="IBoundedObjective"/> with finite ends); the first population is a
 /// Latin hypercube with the start as member 0. The run converges when the population's values agree to
-/// <see cref="ValueTolerance"/>·max(1, |f_best|) (<see cref="TerminationReason.FunctionTolerance"/>); otherwise it runs
-/// to the iteration/evaluation limit. Randomness comes from <see cref="SolverOptions.Seed"/>. A NaN or ±∞ value ranks
+/// <see cref="ValueTolerance"/>·max(1, |f_best|) (<see cref="TerminationReason.MethodTolerance"/>, test "population spread"); otherwise it runs
+/// to the iteration/evaluation limit. Randomness comes from <see cref="RunOptions.Seed"/>. A NaN or ±∞ value ranks
 /// worst and is counted in the message.
 /// </remarks>
 public sealed record GeneticAlgorithm : IMinimizer<IObjective>
@@ -60,9 +60,7 @@ public sealed record GeneticAlgorithm : IMinimizer<IObjective>
         if (!(CrossoverIndex >= 0) || !(MutationIndex >= 0) || double.IsInfinity(CrossoverIndex) || double.IsInfinity(MutationIndex))
             throw new ArgumentOutOfRangeException(nameof(CrossoverIndex), "The distribution indices must be finite and ≥ 0.");
         if (!(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), ValueTolerance, "ValueTolerance must be ≥ 0.");
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, start, size, elites, bounds, f, options.Seed), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, x, size, elites, bounds, f, options.Seed));
     }
 
     private sealed class State(GeneticAlgorithm m, ReadOnlySpan<double> start, int size, int elites, BoxBounds bounds, ValueEvaluator f, ulong seed)
@@ -73,7 +71,7 @@ public sealed record GeneticAlgorithm : IMinimizer<IObjective>
         private readonly double _mutation = m.MutationProbability ?? 1.0 / start.Length;
         private Comparison<int>? _byValue;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             LatinHypercube();
             return EvaluateAll();
@@ -90,7 +88,7 @@ public sealed record GeneticAlgorithm : IMinimizer<IObjective>
             return winner;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             // Elites: the best members by value (ties by index), copied unchanged.
             for (int i = 0; i < Size; i++) _rank[i] = i;
@@ -122,7 +120,7 @@ public sealed record GeneticAlgorithm : IMinimizer<IObjective>
             _next.AsSpan().CopyTo(Members);
             _nextValues.AsSpan().CopyTo(Values);
             bool improved = UpdateBest(0, Size);
-            if (SpreadConverged(m.ValueTolerance, "population")) return StepStatus.Failed; // converged (the reason says so)
+            UpdateSpreadTest(m.ValueTolerance);
             return improved ? StepStatus.Accepted : StepStatus.Rejected;
         }
 

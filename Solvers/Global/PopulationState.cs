@@ -79,15 +79,20 @@ internal abstract class PopulationState : MethodState
         return worst - Value;
     }
 
-    /// <summary>The population-spread test: when every member's value is within tolerance·max(1, |f_best|) of the best, stop as converged.</summary>
-    protected bool SpreadConverged(double tolerance, string what)
+    private readonly ConvergenceTest[] _tests = [new("population spread", 0, double.NaN, false)];
+
+    /// <summary>The population-spread test (see <see cref="UpdateSpreadTest"/>).</summary>
+    public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
+
+    /// <summary>
+    /// The population-spread test: met when every member's value is within tolerance·max(1, |f_best|) of the best; the
+    /// driver then stops with <see cref="TerminationReason.MethodTolerance"/>.
+    /// </summary>
+    protected void UpdateSpreadTest(double tolerance)
     {
-        double spread = Spread();
+        double spread = Spread(), threshold = tolerance * Math.Max(1, Math.Abs(Value));
         StepSize = spread;
-        if (!(spread <= tolerance * Math.Max(1, Math.Abs(Value)))) return false;
-        FailureReason = TerminationReason.FunctionTolerance;
-        Message = FormattableString.Invariant($"The {what}'s values agree to {spread:G3} (tolerance {tolerance:G3}·max(1, |f|)).");
-        return true;
+        _tests[0] = new("population spread", threshold, spread, spread <= threshold);
     }
 
     /// <summary>A uniform draw in the box for variable <paramref name="j"/>.</summary>

@@ -20,8 +20,8 @@ namespace Optima.Solvers.Global;
 /// redrawn uniformly in that coordinate's interval. T₀ is the standard deviation of f over 2n + 10 uniform samples of the
 /// box (so the first temperature accepts most uphill moves). The run converges (Corana's test) when, at the end of a
 /// temperature, the current value and the last four temperatures' end values are within
-/// <see cref="ValueTolerance"/>·max(1, |f_best|) of the best (<see cref="TerminationReason.FunctionTolerance"/>).
-/// Randomness comes from <see cref="SolverOptions.Seed"/>. A NaN or ±∞ value is a rejected move, counted in the message.
+/// <see cref="ValueTolerance"/>·max(1, |f_best|) of the best (<see cref="TerminationReason.MethodTolerance"/>, test "temperature ends").
+/// Randomness comes from <see cref="RunOptions.Seed"/>. A NaN or ±∞ value is a rejected move, counted in the message.
 /// </remarks>
 public sealed record SimulatedAnnealing : IMinimizer<IObjective>
 {
@@ -56,13 +56,11 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
         ArgumentOutOfRangeException.ThrowIfLessThan(AdjustmentsPerTemperature, 1);
         if (InitialTemperature is { } t && !(t > 0 && double.IsFinite(t))) throw new ArgumentOutOfRangeException(nameof(InitialTemperature), t, "The initial temperature must be a finite number > 0.");
         if (!(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), ValueTolerance, "ValueTolerance must be ≥ 0.");
-        var counter = new EvaluationCounter();
-        var f = new ValueEvaluator(problem, counter, options);
-        return f.Run(Name, new State(this, start, bounds, f, options, counter), options);
+        return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, x, bounds, f, options));
     }
 
-    private sealed class State(SimulatedAnnealing m, ReadOnlySpan<double> start, BoxBounds bounds, ValueEvaluator f, SolverOptions options,
-        EvaluationCounter counter) : MethodState(start)
+    private sealed class State(SimulatedAnnealing m, ReadOnlySpan<double> start, BoxBounds bounds, ValueEvaluator f, SolverOptions options)
+        : MethodState(start)
     {
         private readonly Xoshiro256StarStar _rng = new(options.Seed);
         private double _bestAtStage = double.PositiveInfinity;
@@ -74,7 +72,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
 
         public override bool UsesGradient => false;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             _fx = f.Value(_x);
             Value = _fx;
@@ -104,7 +102,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
             return true;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             double previous = Value;
             for (int h = 0; h < _n; h++)
@@ -140,7 +138,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
                 if (++_adjustments == m.AdjustmentsPerTemperature)
                 {
                     _adjustments = 0;
-                    if (EndOfTemperature()) return StepStatus.Failed; // converged (the reason says so)
+                    EndOfTemperature();
                 }
             }
             return Value < previous ? StepStatus.Accepted : StepStatus.Rejected;
@@ -149,7 +147,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
         /// <summary>A bounded Powell search from the best point, within what is left of the evaluation budget.</summary>
         private void Polish()
         {
-            long left = options.MaxEvaluations - counter.Objective;
+            long left = options.MaxEvaluations - f.Calls;
             if (left < 2 * _n + 2) return;
             var local = new Powell { ValueTolerance = 1e-12 }.Minimize(new Counted(f, bounds), X,
                 new SolverOptions { MaxEvaluations = (int)Math.Min(left, 1000L * _n), MaxIterations = 100, CancellationToken = options.CancellationToken });
@@ -168,26 +166,24 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
             public double Value(ReadOnlySpan<double> x) => f.Value(x);
         }
 
-        /// <summary>Corana's test, then cool and restart the walk at the best point. True when converged.</summary>
-        private bool EndOfTemperature()
+        private readonly ConvergenceTest[] _tests = [new("temperature ends", 0, double.NaN, false)];
+
+        public override ReadOnlySpan<ConvergenceTest> ConvergenceTests => _tests;
+
+        /// <summary>Corana's test (met: the driver stops with MethodTolerance), else cool and restart the walk at the best point.</summary>
+        private void EndOfTemperature()
         {
-            double eps = m.ValueTolerance * Math.Max(1, Math.Abs(Value));
-            bool quiet = _ends >= _lastEnds.Length && Math.Abs(_fx - Value) <= eps;
-            for (int i = 0; quiet && i < _lastEnds.Length; i++) quiet = Math.Abs(_lastEnds[i] - _fx) <= eps;
+            double eps = m.ValueTolerance * Math.Max(1, Math.Abs(Value)), worst = Math.Abs(_fx - Value);
+            for (int i = 0; i < _lastEnds.Length; i++) worst = Math.Max(worst, Math.Abs(_lastEnds[i] - _fx));
             _lastEnds[_ends++ % _lastEnds.Length] = _fx;
-            if (quiet)
-            {
-                FailureReason = TerminationReason.FunctionTolerance;
-                Message = FormattableString.Invariant($"The walk's value stayed within {eps:G3} of the best over the last {_lastEnds.Length + 1} temperatures (T = {_temperature:G3}).");
-                return true;
-            }
+            _tests[0] = new("temperature ends", eps, worst, _ends > _lastEnds.Length && worst <= eps);
+            if (_tests[0].Met) return;
             if (m.LocalSearch && Value < _bestAtStage) Polish();
             _bestAtStage = Value;
             _temperature *= m.Cooling;
             StepSize = _temperature;
             X.CopyTo(_x, 0);
             _fx = Value;
-            return false;
         }
     }
 }

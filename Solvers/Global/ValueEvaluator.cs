@@ -11,23 +11,25 @@ namespace Optima.Solvers.Global;
 internal sealed class ValueEvaluator
 {
     private readonly IObjective _problem;
-    private readonly EvaluationCounter _counter;
     private readonly ParallelOptions? _parallel;
 
-    public ValueEvaluator(IObjective problem, EvaluationCounter counter, SolverOptions options)
+    /// <summary>Evaluates <paramref name="problem"/> (the driver's counted view) with the options' thread setting.</summary>
+    public ValueEvaluator(IObjective problem, SolverOptions options)
     {
         _problem = problem;
-        _counter = counter;
-        if (options.Threads is > 1) _parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads.Value };
+        if (options.Compute.Threads is > 1) _parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Compute.Threads.Value };
     }
 
     /// <summary>Evaluations that returned NaN or ±∞ (ranked worst).</summary>
     public long NonFinite { get; private set; }
 
+    /// <summary>Evaluations so far (the driver counts them too; a method reads this for budgets of its own).</summary>
+    public long Calls { get; private set; }
+
     /// <summary>f(x), or +∞ when f is not finite.</summary>
     public double Value(ReadOnlySpan<double> x)
     {
-        _counter.Values++;
+        Calls++;
         double f = _problem.Value(x);
         if (double.IsFinite(f)) return f;
         NonFinite++;
@@ -41,7 +43,7 @@ internal sealed class ValueEvaluator
             Parallel.For(from, from + count, _parallel, i => values[i] = _problem.Value(points.AsSpan(i * n, n)));
         else
             for (int i = from; i < from + count; i++) values[i] = _problem.Value(points.AsSpan(i * n, n));
-        _counter.Values += count;
+        Calls += count;
         for (int i = from; i < from + count; i++)
             if (!double.IsFinite(values[i]))
             {
@@ -50,12 +52,17 @@ internal sealed class ValueEvaluator
             }
     }
 
-    /// <summary>Runs <paramref name="state"/> under the driver and adds the count of non-finite values to the result's message.</summary>
-    public OptimizationResult Run(string method, MethodState state, SolverOptions options)
+    /// <summary>
+    /// Runs the state <paramref name="create"/> builds over an evaluator of the driver's counted problem, and adds the
+    /// count of non-finite values to the result's message.
+    /// </summary>
+    public static OptimizationResult Run(string method, IObjective problem, ReadOnlySpan<double> start, SolverOptions options,
+        Func<ValueEvaluator, ReadOnlySpan<double>, MethodState> create)
     {
-        var result = IterativeDriver.Run(method, state, options, _counter);
-        if (NonFinite == 0) return result;
-        string note = $"{NonFinite} evaluation(s) returned NaN or ±∞ and were ranked worst.";
+        ValueEvaluator? f = null;
+        var result = IterativeDriver.Run(method, problem, start, (p, x) => create(f = new ValueEvaluator(p, options), x), options);
+        if (f is null || f.NonFinite == 0) return result;
+        string note = $"{f.NonFinite} evaluation(s) returned NaN or ±∞ and were ranked worst.";
         return result with { Message = result.Message is null ? note : result.Message + " " + note };
     }
 }

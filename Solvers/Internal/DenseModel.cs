@@ -21,11 +21,13 @@ internal sealed class DenseModel : ITrustRegionModel
         _v = new double[n];
     }
 
-    public int Dimension => G.Length;
+    public int Rows => G.Length;
+
+    public int Columns => G.Length;
 
     public ReadOnlySpan<double> Gradient => G;
 
-    public void MultiplyHessian(ReadOnlySpan<double> v, Span<double> result) => H.Multiply(v, result);
+    public void Apply(ReadOnlySpan<double> v, Span<double> result) => H.Multiply(v, result);
 
     public bool TrySolveShifted(double lambda, Span<double> step)
     {

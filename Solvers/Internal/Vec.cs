@@ -54,12 +54,8 @@ internal static unsafe class Vec
     {
         int n = s.Length;
         if (y.Length != n || g.Length != n || z.Length != n) throw new ArgumentException("Dot4: the vectors differ in length.");
-        double t0, t1, t2, t3;
-        fixed (double* ps = s, py = y, pg = g, pz = z)
-        {
-            Reproducible.DotPair(n, ps, pg, pz, out t0, out t2);
-            Reproducible.DotPair(n, py, pg, pz, out t1, out t3);
-        }
+        Reproducible.DotPair(s, g, z, out double t0, out double t2);
+        Reproducible.DotPair(y, g, z, out double t1, out double t3);
         sg += t0;
         yg += t1;
         sz += t2;
@@ -71,7 +67,7 @@ internal static unsafe class Vec
     {
         int n = s.Length;
         if (y.Length != n) throw new ArgumentException("Dot3: the vectors differ in length.");
-        fixed (double* ps = s, py = y) Reproducible.Dot3(n, ps, py, out ss, out sy, out yy);
+        Reproducible.Dot3(s, y, out ss, out sy, out yy);
     }
 
     /// <summary>d ← d + a·x + b·y in one pass.</summary>

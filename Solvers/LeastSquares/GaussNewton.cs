@@ -24,9 +24,7 @@ public sealed record GaussNewton(ILineSearch? LineSearch = null, bool UseNormalE
     public OptimizationResult Minimize(ILeastSquaresProblem problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
         MethodChecks.Start(problem, start);
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, counter, LineSearch ?? new BacktrackingArmijo(), UseNormalEquations),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new BacktrackingArmijo(), UseNormalEquations), options);
     }
 
     private sealed class State : LeastSquaresState, ILineFunction
@@ -37,8 +35,8 @@ public sealed record GaussNewton(ILineSearch? LineSearch = null, bool UseNormalE
         private readonly DenseMatrix? _jtj;
         private DenseMatrix? _jTrial;
 
-        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, ILineSearch search, bool normal)
-            : base(problem, start, counter)
+        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, ILineSearch search, bool normal)
+            : base(problem, start)
         {
             _search = search;
             _normal = normal;
@@ -50,7 +48,7 @@ public sealed record GaussNewton(ILineSearch? LineSearch = null, bool UseNormalE
             _jtj = normal ? new DenseMatrix(n, n) : null;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             if (!_normal)
             {
@@ -97,7 +95,6 @@ public sealed record GaussNewton(ILineSearch? LineSearch = null, bool UseNormalE
         {
             // The slope needs J at the trial point (a search that asks for slopes costs a Jacobian per trial).
             Vec.AddScaled(X, alpha, _p, _trial);
-            Counter.Jacobians++;
             var jt = _jTrial ??= new DenseMatrix(RTrial.Length, _p.Length);
             Problem.Evaluate(_trial, RTrial, jt);
             jt.Multiply(_p, _jp);

@@ -13,14 +13,12 @@ namespace Optima.Solvers.LeastSquares;
 internal abstract class LeastSquaresState : MethodState
 {
     protected readonly ILeastSquaresProblem Problem;
-    protected readonly EvaluationCounter Counter;
     protected readonly double[] R, RTrial, Grad;
     protected readonly DenseMatrix J;
 
-    protected LeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter) : base(start)
+    protected LeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start) : base(start)
     {
         Problem = problem;
-        Counter = counter;
         R = new double[problem.Residuals];
         RTrial = new double[problem.Residuals];
         Grad = new double[problem.Parameters];
@@ -32,7 +30,6 @@ internal abstract class LeastSquaresState : MethodState
     /// <summary>r and J at <see cref="MethodState.X"/>; Value, Grad, GradientNorm updated. False when not finite.</summary>
     protected bool EvaluateWithJacobian()
     {
-        Counter.Jacobians++;
         Problem.Evaluate(X, R, J);
         Value = SumOfSquares(R);
         if (!double.IsFinite(Value) || !J.IsFinite())
@@ -54,7 +51,6 @@ internal abstract class LeastSquaresState : MethodState
     /// <summary>Residuals only, at <paramref name="point"/>, into <see cref="RTrial"/>; returns Σ r².</summary>
     protected double TrialCost(ReadOnlySpan<double> point)
     {
-        Counter.Residuals++;
         Problem.Evaluate(point, RTrial, null);
         return SumOfSquares(RTrial);
     }
@@ -80,7 +76,7 @@ internal abstract class LeastSquaresState : MethodState
 
     private static readonly double CosineThreshold = Math.Sqrt(Math.ScaleB(1.0, -52));
 
-    public override bool Initialize(EvaluationCounter counter) => EvaluateWithJacobian();
+    public override bool Initialize() => EvaluateWithJacobian();
 }
 
 /// <summary>
@@ -95,14 +91,16 @@ internal sealed class GaussNewtonModel(DenseMatrix j, double[] r, double[] gradi
     private readonly double[] _rhs = new double[j.Columns];
     private bool _jtjValid;
 
-    public int Dimension => j.Columns;
+    public int Rows => j.Columns;
+
+    public int Columns => j.Columns;
 
     public ReadOnlySpan<double> Gradient => gradient;
 
     /// <summary>Call when J changed.</summary>
     public void Invalidate() => _jtjValid = false;
 
-    public void MultiplyHessian(ReadOnlySpan<double> v, Span<double> result)
+    public void Apply(ReadOnlySpan<double> v, Span<double> result)
     {
         j.Multiply(v, _jv);
         j.TransposeMultiply(_jv, result);
@@ -124,7 +122,7 @@ internal sealed class GaussNewtonModel(DenseMatrix j, double[] r, double[] gradi
             _jtjValid = true;
         }
         _jtj.CopyTo(_work);
-        for (int i = 0; i < Dimension; i++) _work[i, i] += lambda;
+        for (int i = 0; i < Rows; i++) _work[i, i] += lambda;
         var chol = CholeskyFactorization.TryFactorize(_work, out _, new DenseFactorizationOptions { Overwrite = true });
         if (chol is null) return false;
         Vec.Negate(gradient, _rhs);

@@ -30,8 +30,7 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(StepBound, nameof(StepBound));
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (all cores), 1 (the calling thread only) or a positive count.");
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, counter, StepBound, ScaleVariables, Threads), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, StepBound, ScaleVariables, Threads), options);
     }
 
     private sealed class State : LeastSquaresState
@@ -55,8 +54,8 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
         private double _delta, _par, _fnorm, _xnorm;
         private bool _first = true;
 
-        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter, double factor, bool scale, int threads)
-            : base(problem, start, counter)
+        public State(ILeastSquaresProblem problem, ReadOnlySpan<double> start, double factor, bool scale, int threads)
+            : base(problem, start)
         {
             _threads = threads;
             _n = problem.Parameters;
@@ -75,7 +74,7 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             _trial = new double[_n];
         }
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
             if (!EvaluateWithJacobian()) return false;
             _fnorm = Math.Sqrt(Value);
@@ -184,7 +183,7 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
             return Math.Sqrt(s);
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             int n = _n;
             LmPar();                                            // _wa1 ← p (the step is −_wa1 in MINPACK's sign)

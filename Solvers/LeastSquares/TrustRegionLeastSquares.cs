@@ -21,9 +21,8 @@ public sealed record Levenberg(double InitialLambda = 0) : IMinimizer<ILeastSqua
         MethodChecks.Start(problem, start);
         if (!(InitialLambda >= 0) || double.IsInfinity(InitialLambda))
             throw new ArgumentOutOfRangeException(nameof(InitialLambda), InitialLambda, "InitialLambda must be a finite number ≥ 0.");
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new TrustRegionLeastSquaresState(problem, start, counter, TrustRegionKind.LevenbergMarquardt, InitialLambda),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start,
+            (p, x) => new TrustRegionLeastSquaresState(p, x, TrustRegionKind.LevenbergMarquardt, InitialLambda), options);
     }
 }
 
@@ -43,9 +42,7 @@ public sealed record DoglegLeastSquares(double InitialRadius = 0) : IMinimizer<I
         MethodChecks.Start(problem, start);
         if (!(InitialRadius >= 0) || double.IsInfinity(InitialRadius))
             throw new ArgumentOutOfRangeException(nameof(InitialRadius), InitialRadius, "InitialRadius must be a finite number ≥ 0.");
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new TrustRegionLeastSquaresState(problem, start, counter, TrustRegionKind.Dogleg, InitialRadius),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new TrustRegionLeastSquaresState(p, x, TrustRegionKind.Dogleg, InitialRadius), options);
     }
 }
 
@@ -58,8 +55,8 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
     private readonly double[] _p, _trial;
     private ITrustRegionStrategy? _strategy;
 
-    public TrustRegionLeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start, EvaluationCounter counter,
-        TrustRegionKind kind, double initial) : base(problem, start, counter)
+    public TrustRegionLeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start,
+        TrustRegionKind kind, double initial) : base(problem, start)
     {
         _kind = kind;
         _initial = initial;
@@ -68,7 +65,7 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
         _trial = new double[start.Length];
     }
 
-    public override bool Initialize(EvaluationCounter counter)
+    public override bool Initialize()
     {
         if (!EvaluateWithJacobian()) return false;
         double radius = _initial;
@@ -89,7 +86,7 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
         return true;
     }
 
-    public override StepStatus Iterate(EvaluationCounter counter)
+    public override StepStatus Iterate()
     {
         var strategy = _strategy!;
         var step = strategy.ComputeStep(_model, _p);

@@ -11,17 +11,15 @@ namespace Optima.Solvers.LineSearches;
 public sealed class ObjectiveLine : ILineFunction
 {
     private readonly IGradientObjective _problem;
-    private readonly EvaluationCounter _counter;
     private readonly double[] _trial, _trialGradient;
     private double[] _x, _d;
     private double _lastAlpha = double.NaN, _lastValue = double.NaN;
     private bool _lastHasGradient;
 
-    /// <summary>Creates the line function for <paramref name="problem"/>, counting evaluations in <paramref name="counter"/>.</summary>
-    public ObjectiveLine(IGradientObjective problem, EvaluationCounter counter)
+    /// <summary>Creates the line function for <paramref name="problem"/>.</summary>
+    public ObjectiveLine(IGradientObjective problem)
     {
         _problem = problem ?? throw new ArgumentNullException(nameof(problem));
-        _counter = counter ?? throw new ArgumentNullException(nameof(counter));
         _trial = new double[problem.Dimension];
         _trialGradient = new double[problem.Dimension];
         _x = _d = [];
@@ -40,7 +38,6 @@ public sealed class ObjectiveLine : ILineFunction
     public double Value(double alpha)
     {
         Vec.AddScaled(_x, alpha, _d, _trial);
-        _counter.Values++;
         _lastValue = _problem.Value(_trial);
         _lastAlpha = alpha;
         _lastHasGradient = false;
@@ -51,7 +48,6 @@ public sealed class ObjectiveLine : ILineFunction
     public double ValueAndSlope(double alpha, out double slope)
     {
         Vec.AddScaled(_x, alpha, _d, _trial);
-        _counter.Gradients++;
         _lastValue = _problem.ValueAndGradient(_trial, _trialGradient);
         _lastAlpha = alpha;
         _lastHasGradient = true;

@@ -24,9 +24,7 @@ public sealed record Bfgs(ILineSearch? LineSearch = null, bool InitialScaling = 
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
         MethodChecks.Start(problem, start);
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, LineSearch ?? new MoreThuente(), counter, InitialScaling),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(), InitialScaling), options);
     }
 
     private sealed class State : LineSearchState
@@ -38,8 +36,8 @@ public sealed record Bfgs(ILineSearch? LineSearch = null, bool InitialScaling = 
         private bool _fresh = true;
         private double _gamma = 1.0;
 
-        public State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter counter, bool scale)
-            : base(problem, start, lineSearch, counter)
+        public State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, bool scale)
+            : base(problem, start, lineSearch)
         {
             int n = start.Length;
             _h = new double[n * n];

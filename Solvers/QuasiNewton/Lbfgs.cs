@@ -32,9 +32,7 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int 
         MethodChecks.Start(problem, start);
         if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "Memory must be at least 1.");
         if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (automatic) or a positive count.");
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, LineSearch ?? new MoreThuente(), counter, Memory, Threads),
-            options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(), Memory, Threads), options);
     }
 
     private sealed class State : LineSearchState
@@ -60,8 +58,8 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int 
         private bool _crossPending;
         private double _gamma;
 
-        public State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter counter, int m, int threads)
-            : base(problem, start, lineSearch, counter)
+        public State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch, int m, int threads)
+            : base(problem, start, lineSearch)
         {
             int n = start.Length;
             _m = m;

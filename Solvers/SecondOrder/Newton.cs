@@ -23,12 +23,11 @@ public sealed record Newton(ILineSearch? LineSearch = null) : IMinimizer<IHessia
     public OptimizationResult Minimize(IHessianObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
         MethodChecks.Start(problem, start);
-        var counter = new EvaluationCounter();
-        return IterativeDriver.Run(Name, new State(problem, start, LineSearch ?? new MoreThuente(), counter), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente()), options);
     }
 
-    private sealed class State(IHessianObjective hessianProblem, ReadOnlySpan<double> start, ILineSearch lineSearch, EvaluationCounter evaluations)
-        : LineSearchState(hessianProblem, start, lineSearch, evaluations)
+    private sealed class State(IHessianObjective hessianProblem, ReadOnlySpan<double> start, ILineSearch lineSearch)
+        : LineSearchState(hessianProblem, start, lineSearch)
     {
         private IHessianObjective HessianProblem => (IHessianObjective)Problem;
         private readonly DenseModel _model = new(start.Length);
@@ -40,7 +39,6 @@ public sealed record Newton(ILineSearch? LineSearch = null) : IMinimizer<IHessia
 
         protected override double ComputeDirection()
         {
-            Counter.Hessians++;
             HessianProblem.Hessian(X, _model.H);
             if (!_model.H.IsFinite())
             {
@@ -66,9 +64,9 @@ public sealed record Newton(ILineSearch? LineSearch = null) : IMinimizer<IHessia
             return 1.0;
         }
 
-        public override StepStatus Iterate(EvaluationCounter c)
+        public override StepStatus Iterate()
         {
-            var status = base.Iterate(c);
+            var status = base.Iterate();
             if (_hessianFailed)
             {
                 FailureReason = TerminationReason.NonFiniteValue;

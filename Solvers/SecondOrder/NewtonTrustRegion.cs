@@ -37,9 +37,8 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
     {
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(InitialRadius, nameof(InitialRadius));
-        var counter = new EvaluationCounter();
         var strategy = TrustRegionStrategies.Create(Strategy, InitialRadius, start.Length);
-        return IterativeDriver.Run(Name, new State(problem, start, strategy, ScaleVariables), options ?? new SolverOptions(), counter);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, strategy, ScaleVariables), options);
     }
 
     private sealed class State(IHessianObjective problem, ReadOnlySpan<double> start, ITrustRegionStrategy strategy, bool scale)
@@ -60,19 +59,17 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
 
         public override ReadOnlySpan<double> Gradient => _g;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             StepSize = strategy.Radius;
-            return double.IsFinite(Value) && Vec.AllFinite(_g) && UpdateHessian(counter);
+            return double.IsFinite(Value) && Vec.AllFinite(_g) && UpdateHessian();
         }
 
         /// <summary>Evaluates ∇²f at X, updates D, and forms the scaled model D⁻¹g, D⁻¹HD⁻¹.</summary>
-        private bool UpdateHessian(EvaluationCounter counter)
+        private bool UpdateHessian()
         {
-            counter.Hessians++;
             problem.Hessian(X, _h);
             if (!_h.IsFinite()) return false;
             for (int j = 0; j < _n; j++)
@@ -91,7 +88,7 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
             return true;
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             var step = strategy.ComputeStep(_model, _p);
             double pred = step.PredictedReduction;
@@ -115,7 +112,6 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
 
             // Back from the scaled variables: x + D⁻¹p̃.
             for (int i = 0; i < _n; i++) _trial[i] = X[i] + _p[i] / _d[i];
-            counter.Gradients++;
             double f = problem.ValueAndGradient(_trial, _gTrial);
             bool finite = double.IsFinite(f) && Vec.AllFinite(_gTrial);
             double rho = !finite ? double.NegativeInfinity : pred > 0 ? (Value - f) / pred : f < Value ? 1.0 : double.NegativeInfinity;
@@ -128,7 +124,7 @@ public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKin
                 GradientNorm = MaxNorm(_g);
                 strategy.StepAccepted(rho);
                 StepSize = strategy.Radius;
-                if (!UpdateHessian(counter))
+                if (!UpdateHessian())
                 {
                     FailureReason = TerminationReason.NonFiniteValue;
                     Message = "The Hessian has a non-finite entry at the current iterate, which is returned.";

@@ -7,9 +7,28 @@ using Optima.Problems.Data;
 
 namespace Optima.Solvers.Stochastic;
 
-/// <summary>Options of a minibatch training run (<see cref="MinibatchTrainer"/>, <see cref="Training"/>).</summary>
-public sealed record TrainingOptions
+/// <summary>
+/// Options of a minibatch training run (<see cref="MinibatchTrainer"/>, <see cref="Training"/>), on top of the shared
+/// run options (<see cref="RunOptions"/>).
+/// </summary>
+/// <remarks>
+/// From the shared options: <see cref="RunOptions.MaxIterations"/> is the limit on optimizer steps in total (default
+/// unlimited here; the run stops resumably); <see cref="RunOptions.MaxEvaluations"/> limits the micro-batch gradient
+/// evaluations of one <see cref="MinibatchTrainer.Run"/> call (checked before each step); <see cref="RunOptions.TimeLimit"/>
+/// and <see cref="RunOptions.CancellationToken"/> stop a call resumably; <see cref="RunOptions.RecordHistory"/> (default
+/// true here) keeps the epoch records in the result; <see cref="RunOptions.Seed"/> seeds the shuffling generator
+/// (xoshiro256**): the same seed and inputs give bit-identical runs. The problem's own parallelism (e.g.
+/// <see cref="Optima.Problems.Models.Mlp"/>'s) is set on the problem.
+/// </remarks>
+public sealed record TrainingOptions : RunOptions
 {
+    /// <summary>Training's defaults where they differ from <see cref="RunOptions"/>: unlimited steps, and the epoch history kept.</summary>
+    public TrainingOptions()
+    {
+        MaxIterations = int.MaxValue;
+        RecordHistory = true;
+    }
+
     /// <summary>Passes over the data. Default 10.</summary>
     public int Epochs { get; init; } = 10;
 
@@ -19,20 +38,8 @@ public sealed record TrainingOptions
     /// <summary>Micro-batches whose gradients are accumulated (averaged, weighted by size) into one optimizer step. Default 1.</summary>
     public int AccumulationSteps { get; init; } = 1;
 
-    /// <summary>Seed of the shuffling generator (xoshiro256**): the same seed and inputs give bit-identical runs. Default 1.</summary>
-    public ulong Seed { get; init; } = 1;
-
     /// <summary>The learning-rate schedule, evaluated at the optimizer step count before each step; null keeps the optimizer's rate.</summary>
     public Schedule? Schedule { get; init; }
-
-    /// <summary>Stop (resumably) after this many optimizer steps in total. Default unlimited.</summary>
-    public long MaxSteps { get; init; } = long.MaxValue;
-
-    /// <summary>Wall-clock limit, or null for none.</summary>
-    public TimeSpan? TimeLimit { get; init; }
-
-    /// <summary>Stops the run when signalled (resumably).</summary>
-    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>When set, a checkpoint is written to this file after every epoch and when the run stops.</summary>
     public string? CheckpointPath { get; init; }
@@ -50,47 +57,21 @@ public sealed record TrainingOptions
     public IProgress<EpochRecord>? Progress { get; init; }
 
     /// <summary>
-    /// Stop with <see cref="TrainingStopReason.Diverged"/> when a step's mean minibatch loss exceeds this factor times
+    /// Stop with <see cref="TerminationReason.Diverged"/> when a step's mean minibatch loss exceeds this factor times
     /// max(1, |the first step's mean loss|) of the <see cref="MinibatchTrainer.Run"/> call. Default 1e8 (a loss that has
     /// grown by eight orders of magnitude is a learning rate that is too large, not training); +∞ turns it off.
     /// </summary>
     public double DivergenceFactor { get; init; } = 1e8;
 
-    /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option.</summary>
-    public void Validate()
+    /// <inheritdoc/>
+    public override void Validate()
     {
+        base.Validate();
         if (!(DivergenceFactor > 1)) throw new ArgumentOutOfRangeException(nameof(DivergenceFactor), DivergenceFactor, "DivergenceFactor must be > 1 (+∞ turns the check off).");
         if (Epochs < 0) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Epochs must be ≥ 0.");
         if (BatchSize < 1) throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, "BatchSize must be at least 1.");
         if (AccumulationSteps < 1) throw new ArgumentOutOfRangeException(nameof(AccumulationSteps), AccumulationSteps, "AccumulationSteps must be at least 1.");
-        if (MaxSteps < 0) throw new ArgumentOutOfRangeException(nameof(MaxSteps), MaxSteps, "MaxSteps must be ≥ 0.");
-        if (TimeLimit is { } t && t < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(TimeLimit), t, "TimeLimit must not be negative.");
     }
-}
-
-/// <summary>What ended a training run.</summary>
-public enum TrainingStopReason
-{
-    /// <summary>All epochs ran.</summary>
-    Completed,
-
-    /// <summary><see cref="TrainingOptions.MaxSteps"/> was reached; the run can be resumed.</summary>
-    MaxSteps,
-
-    /// <summary>The time limit was reached; the run can be resumed.</summary>
-    TimeLimit,
-
-    /// <summary>The cancellation token was signalled; the run can be resumed.</summary>
-    Cancelled,
-
-    /// <summary>A minibatch gradient had NaN or ±∞; the step was refused and the parameters are those before it.</summary>
-    NonFiniteGradient,
-
-    /// <summary>A minibatch loss was NaN or ±∞; no step was taken with it.</summary>
-    NonFiniteLoss,
-
-    /// <summary>A minibatch loss grew beyond <see cref="TrainingOptions.DivergenceFactor"/> times the first one; no step was taken with it.</summary>
-    Diverged,
 }
 
 /// <summary>One finished epoch.</summary>
@@ -105,8 +86,14 @@ public enum TrainingStopReason
 public readonly record struct EpochRecord(int Epoch, double TrainLoss, double TestLoss, double TestAccuracy, double Seconds,
     long Steps, double LearningRate, double SamplesPerSecond);
 
-/// <summary>The outcome of <see cref="MinibatchTrainer.Run"/>.</summary>
-public sealed record TrainingResult
+/// <summary>
+/// The outcome of <see cref="MinibatchTrainer.Run"/>. <see cref="Reason"/> is <see cref="TerminationReason.Completed"/>
+/// when all epochs ran; <see cref="TerminationReason.MaxIterations"/> (the step limit), <see cref="TerminationReason.MaxEvaluations"/>,
+/// <see cref="TerminationReason.TimeLimit"/> and <see cref="TerminationReason.Cancelled"/> stop resumably;
+/// <see cref="TerminationReason.NonFiniteValue"/> (a minibatch loss or gradient with NaN or ±∞, no step taken with it) and
+/// <see cref="TerminationReason.Diverged"/> are failures.
+/// </summary>
+public sealed record TrainingResult : IRunResult
 {
     /// <summary>The optimizer's name.</summary>
     public required string Optimizer { get; init; }
@@ -118,7 +105,15 @@ public sealed record TrainingResult
     public float[]? SingleParameters { get; init; }
 
     /// <summary>Why the run stopped.</summary>
-    public required TrainingStopReason Reason { get; init; }
+    public required TerminationReason Reason { get; init; }
+
+    /// <summary>True when all epochs ran (<see cref="TerminationReason.Completed"/>).</summary>
+    public bool IsConverged => Reason.IsConverged();
+
+    /// <summary>True when <see cref="Parameters"/> can be used: completed, or stopped at a limit the caller set.</summary>
+    public bool IsUsable => Reason.IsUsable();
+
+    long IRunResult.Iterations => Steps;
 
     /// <summary>Details (which step failed …), or null.</summary>
     public string? Message { get; init; }
@@ -129,7 +124,10 @@ public sealed record TrainingResult
     /// <summary>Optimizer steps taken in total.</summary>
     public required long Steps { get; init; }
 
-    /// <summary>The records of the epochs finished during this call.</summary>
+    /// <summary>Micro-batch gradient evaluations during this call.</summary>
+    public long Evaluations { get; init; }
+
+    /// <summary>The records of the epochs finished during this call (empty unless <see cref="RunOptions.RecordHistory"/>).</summary>
     public required IReadOnlyList<EpochRecord> History { get; init; }
 
     /// <summary>Wall time of this call.</summary>
@@ -229,7 +227,8 @@ public sealed class MinibatchTrainer
         var clock = Stopwatch.StartNew();
         var history = new List<EpochRecord>();
         int n = _problem.Count, batch = _options.BatchSize;
-        TrainingStopReason? stop = null;
+        TerminationReason? stop = null;
+        long evaluations = 0;
         string? message = null;
         var epochClock = new Stopwatch();
         double firstLoss = double.NaN; // the reference of the divergence check: this call's first mean minibatch loss
@@ -247,16 +246,18 @@ public sealed class MinibatchTrainer
             long termsThisCall = 0;
             while (_position < n)
             {
-                if (_options.CancellationToken.IsCancellationRequested) { stop = TrainingStopReason.Cancelled; break; }
-                if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TrainingStopReason.TimeLimit; break; }
-                if (_steps >= _options.MaxSteps) { stop = TrainingStopReason.MaxSteps; break; }
+                if (_options.CancellationToken.IsCancellationRequested) { stop = TerminationReason.Cancelled; break; }
+                if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TerminationReason.TimeLimit; break; }
+                if (_steps >= _options.MaxIterations) { stop = TerminationReason.MaxIterations; break; }
+                if (evaluations >= _options.MaxEvaluations) { stop = TerminationReason.MaxEvaluations; break; }
 
                 // One optimizer step over up to k micro-batches.
                 int position = _position, total;
                 double lossSum = _single is null ? Gradient(_x, _g, _micro, ref position, out total) : Gradient(_xs, _gs, _micros, ref position, out total);
+                evaluations += (total + batch - 1) / batch;
                 if (!double.IsFinite(lossSum))
                 {
-                    stop = TrainingStopReason.NonFiniteLoss;
+                    stop = TerminationReason.NonFiniteValue;
                     message = $"The minibatch loss was {lossSum} at step {_steps + 1} (epoch {_epoch + 1}); no step was taken.";
                     break;
                 }
@@ -264,7 +265,7 @@ public sealed class MinibatchTrainer
                 if (double.IsNaN(firstLoss)) firstLoss = Math.Abs(meanLoss);
                 else if (meanLoss > _options.DivergenceFactor * Math.Max(1, firstLoss))
                 {
-                    stop = TrainingStopReason.Diverged;
+                    stop = TerminationReason.Diverged;
                     message = string.Create(CultureInfo.InvariantCulture,
                         $"The minibatch loss {meanLoss:G3} at step {_steps + 1} (epoch {_epoch + 1}) is more than {_options.DivergenceFactor:G3} times the first one ({firstLoss:G3}): the run diverged (try a smaller learning rate); no step was taken.");
                     break;
@@ -272,7 +273,7 @@ public sealed class MinibatchTrainer
                 if (_options.Schedule is { } schedule) _optimizer.LearningRate = schedule.At(_steps);
                 if (!(_single is null ? _optimizer.Step(_x, _g) : _optimizer.Step(_xs, _gs)))
                 {
-                    stop = TrainingStopReason.NonFiniteGradient;
+                    stop = TerminationReason.NonFiniteValue;
                     message = $"The minibatch gradient had a NaN or infinite entry at step {_steps + 1} (epoch {_epoch + 1}); the step was refused.";
                     break;
                 }
@@ -291,7 +292,7 @@ public sealed class MinibatchTrainer
             var (testLoss, testAccuracy) = EvaluateNow();
             var record = new EpochRecord(_epoch, _epochLoss / Math.Max(1, _epochTerms), testLoss, testAccuracy, seconds, _steps,
                 _optimizer.LearningRate, seconds > 0 ? termsThisCall / seconds : double.NaN);
-            history.Add(record);
+            if (_options.RecordHistory) history.Add(record);
             _options.Progress?.Report(record);
             if (_options.CheckpointPath is { } path && _epoch < _options.Epochs) SaveCheckpoint(path);
         }
@@ -301,8 +302,9 @@ public sealed class MinibatchTrainer
             Optimizer = _optimizer.Name,
             Parameters = _single is null ? (double[])_x.Clone() : Array.ConvertAll(_xs, v => (double)v),
             SingleParameters = _single is null ? null : (float[])_xs.Clone(),
-            Reason = stop ?? TrainingStopReason.Completed,
+            Reason = stop ?? TerminationReason.Completed,
             Message = message,
+            Evaluations = evaluations,
             EpochsCompleted = _epoch,
             Steps = _steps,
             History = history,

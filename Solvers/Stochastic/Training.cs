@@ -25,7 +25,7 @@ public sealed record OptimizerMinimizer(string Optimizer, OptimizerSettings? Set
             throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
         IterativeDriver.RequireFiniteStart(start);
         var optimizer = Optimizers.Create(Optimizer, problem.Dimension, Settings);
-        return IterativeDriver.Run(optimizer.Name, new State(problem, start, optimizer, Schedule), options ?? new SolverOptions(), new EvaluationCounter());
+        return IterativeDriver.Run(optimizer.Name, problem, start, (p, x) => new State(p, x, optimizer, Schedule), options);
     }
 
     private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, IOptimizer optimizer, Schedule? schedule) : MethodState(start)
@@ -34,16 +34,15 @@ public sealed record OptimizerMinimizer(string Optimizer, OptimizerSettings? Set
 
         public override ReadOnlySpan<double> Gradient => _g;
 
-        public override bool Initialize(EvaluationCounter counter)
+        public override bool Initialize()
         {
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             StepSize = schedule?.At(0) ?? optimizer.LearningRate;
             return double.IsFinite(Value) && double.IsFinite(GradientNorm);
         }
 
-        public override StepStatus Iterate(EvaluationCounter counter)
+        public override StepStatus Iterate()
         {
             if (schedule is not null) optimizer.LearningRate = schedule.At(optimizer.StepCount);
             StepSize = optimizer.LearningRate;
@@ -53,7 +52,6 @@ public sealed record OptimizerMinimizer(string Optimizer, OptimizerSettings? Set
                 Message = $"The gradient had a NaN or infinite entry; step {optimizer.StepCount + 1} was refused.";
                 return StepStatus.Failed;
             }
-            counter.Gradients++;
             Value = problem.ValueAndGradient(X, _g);
             GradientNorm = MaxNorm(_g);
             return StepStatus.Accepted;

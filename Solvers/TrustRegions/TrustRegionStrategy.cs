@@ -1,21 +1,18 @@
+using Optima.LinearAlgebra;
+using Optima.LinearAlgebra.Iterative;
 using Optima.Solvers.Internal;
 
 namespace Optima.Solvers.TrustRegions;
 
 /// <summary>
 /// The quadratic model m(p) = gᵀp + ½pᵀBp a trust-region strategy minimises approximately over ‖p‖₂ ≤ Δ.
-/// B may be the Hessian, a Gauss-Newton matrix JᵀJ, or any symmetric matrix available through products.
+/// B may be the Hessian, a Gauss-Newton matrix JᵀJ, or any symmetric matrix available through products: the model
+/// is the operator B (<see cref="ILinearOperator.Apply"/> computes B·v), so LinearAlgebra's solvers run on it.
 /// </summary>
-public interface ITrustRegionModel
+public interface ITrustRegionModel : ILinearOperator
 {
-    /// <summary>Number of variables.</summary>
-    int Dimension { get; }
-
     /// <summary>The gradient g of the model at p = 0.</summary>
     ReadOnlySpan<double> Gradient { get; }
-
-    /// <summary>result ← B·v.</summary>
-    void MultiplyHessian(ReadOnlySpan<double> v, Span<double> result);
 
     /// <summary>Solves (B + λI)p = −g; returns false when B + λI is not positive definite (or singular).</summary>
     bool TrySolveShifted(double lambda, Span<double> step);
@@ -138,66 +135,39 @@ public abstract class BallTrustRegion : ITrustRegionStrategy
     /// <summary>m(0) − m(p) = −(gᵀp + ½pᵀBp), using <paramref name="work"/> for B·p.</summary>
     protected static double Reduction(ITrustRegionModel model, ReadOnlySpan<double> p, Span<double> work)
     {
-        model.MultiplyHessian(p, work);
+        model.Apply(p, work);
         return -(Vec.Dot(model.Gradient, p) + 0.5 * Vec.Dot(p, work));
     }
 }
 
 /// <summary>
 /// Steihaug–Toint truncated conjugate gradients (Steihaug 1983; Toint 1981; Nocedal and Wright Alg. 7.2): CG on
-/// Bp = −g from p = 0, stopped at the boundary, at a direction of negative curvature (followed to the boundary),
-/// or when ‖r‖ ≤ min(½, √‖g‖)·‖g‖. Needs only products with B.
+/// Bp = −g from p = 0 (<see cref="ConjugateGradient.SolveTruncated"/>), stopped at the boundary, at a direction of
+/// negative curvature (followed to the boundary), or when ‖r‖ ≤ min(½, √‖g‖)·‖g‖. Needs only products with B.
 /// </summary>
 public sealed class SteihaugCg(double initialRadius, int dimension) : BallTrustRegion(initialRadius, dimension)
 {
+    private readonly ConjugateGradient _cg = new(dimension);
+    private readonly double[] _b = new double[dimension];
+
     /// <inheritdoc/>
     public override string Name => "steihaug-cg";
 
     /// <summary>Iteration limit of the inner CG; 0 means 2n. Default 0.</summary>
     public int MaxInnerIterations { get; init; }
 
+    /// <summary>A preconditioner M ≈ B of the model (in its variables) for the inner CG, or null (default). The radius still bounds ‖p‖₂.</summary>
+    public IPreconditioner? Preconditioner { get; init; }
+
     /// <inheritdoc/>
     protected override TrustRegionStep Compute(ITrustRegionModel model, Span<double> z)
     {
-        int n = model.Dimension;
-        Span<double> r = Work1, d = Work2, bd = Work3;
         var g = model.Gradient;
-        z.Clear();
-        g.CopyTo(r);
-        Vec.Negate(r, d);
         double gnorm = Vec.Norm2(g);
-        double tol = Math.Min(0.5, Math.Sqrt(gnorm)) * gnorm;
-        double rr = Vec.Dot(r, r);
-        if (gnorm == 0) return new(0, false, false);
-        int max = MaxInnerIterations > 0 ? MaxInnerIterations : 2 * n;
-        for (int j = 0; j < max; j++)
-        {
-            model.MultiplyHessian(d, bd);
-            double curvature = Vec.Dot(d, bd);
-            if (!(curvature > 0))
-            {
-                // Follow d to the boundary, choosing the root with the lower model value.
-                double tau = ToBoundary(z, d, Radius);
-                Vec.Axpy(tau, d, z);
-                return new(Reduction(model, z, Work4), true, true);
-            }
-            double alpha = rr / curvature;
-            Vec.AddScaled(z, alpha, d, Work4);
-            if (Vec.Norm2(Work4) >= Radius)
-            {
-                double tau = ToBoundary(z, d, Radius);
-                Vec.Axpy(tau, d, z);
-                return new(Reduction(model, z, Work4), true, false);
-            }
-            Work4.AsSpan().CopyTo(z);
-            Vec.Axpy(alpha, bd, r);
-            double rrNew = Vec.Dot(r, r);
-            if (Math.Sqrt(rrNew) <= tol) break;
-            double beta = rrNew / rr;
-            rr = rrNew;
-            for (int i = 0; i < n; i++) d[i] = -r[i] + beta * d[i];
-        }
-        return new(Reduction(model, z, Work4), false, false);
+        Vec.Negate(g, _b);
+        var cg = _cg.SolveTruncated(model, _b, z, Math.Min(0.5, Math.Sqrt(gnorm)) * gnorm,
+            MaxInnerIterations > 0 ? MaxInnerIterations : 2 * model.Rows, Radius, Preconditioner, fusedUpdates: false);
+        return gnorm == 0 ? new(0, false, false) : new(Reduction(model, z, Work4), cg.OnBoundary, cg.NegativeCurvature);
     }
 }
 
@@ -217,7 +187,7 @@ public sealed class Dogleg(double initialRadius, int dimension) : BallTrustRegio
         var g = model.Gradient;
         double gg = Vec.Dot(g, g);
         if (gg == 0) { step.Clear(); return new(0, false, false); }
-        model.MultiplyHessian(g, Work1);
+        model.Apply(g, Work1);
         double gBg = Vec.Dot(g, Work1);
         double gnorm = Math.Sqrt(gg);
         if (!(gBg > 0))
@@ -284,7 +254,7 @@ public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
         {
             if (model.TrySolveShifted(1.0 / Radius, step) && Vec.AllFinite(step))
             {
-                model.MultiplyHessian(step, _work);
+                model.Apply(step, _work);
                 double pred = -(Vec.Dot(model.Gradient, step) + 0.5 * Vec.Dot(step, _work));
                 return new(pred, false, false);
             }

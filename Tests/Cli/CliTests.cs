@@ -106,11 +106,10 @@ public class SolveCliTests
         Assert.All(Optima.LinearAlgebra.IO.MatrixMarket.ReadVector(x), v => Assert.Equal(1.0, v, 10));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Solve_on_a_shared_real_matrix_with_pcg()
     {
-        if (TestSupport.SharedData("matrices") is not { } dir) return;   // skipped: ../shared/data/matrices absent
-        var (code, output, _) = CliTests.Run("solve", "--matrix", Path.Combine(dir, "bcsstk03.mtx"), "--method", "pcg", "--tol", "1e-8", "--json");
+        var (code, output, _) = CliTests.Run("solve", "--matrix", TestSupport.RequireSharedFile("matrices", "bcsstk03.mtx"), "--method", "pcg", "--tol", "1e-8", "--json");
         Assert.Equal(0, code);
         using var doc = System.Text.Json.JsonDocument.Parse(output);
         Assert.Equal("ic0", doc.RootElement.GetProperty("preconditioner").GetString());

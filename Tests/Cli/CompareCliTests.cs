@@ -4,11 +4,10 @@ using System.Xml.Linq;
 using Optima.Problems.Library;
 using Optima.Solvers;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Optima.Tests.Cli;
 
-public class CompareCliTests(ITestOutputHelper output)
+public class CompareCliTests
 {
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
 
@@ -128,7 +127,7 @@ public class CompareCliTests(ITestOutputHelper output)
         Assert.Equal(7, doc.RootElement.GetProperty("families").GetArrayLength());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task The_html_report_renders_in_headless_chromium()
     {
         string report = Temp("report.html");
@@ -140,11 +139,7 @@ public class CompareCliTests(ITestOutputHelper output)
             Assert.DoesNotContain("http://", html.Replace("http://www.w3.org/2000/svg", ""));   // self-contained: no network
             Assert.DoesNotContain("https://", html);
             const string chromium = "/usr/bin/chromium";
-            if (!File.Exists(chromium))
-            {
-                output.WriteLine("SKIPPED: /usr/bin/chromium not found (scripts/setup.sh installs it); the HTML was checked only as text.");
-                return;
-            }
+            Skip.IfNot(File.Exists(chromium), "/usr/bin/chromium not found (scripts/setup.sh installs it); the HTML was checked only as text.");
             string profile = Directory.CreateTempSubdirectory("optima-chromium-").FullName;
             try
             {

@@ -10,19 +10,12 @@ public class TrainCliTests(ITestOutputHelper output)
 {
     private static readonly string[] Small = ["--train-limit", "1500", "--test-limit", "500", "--batch", "50", "--threads", "1"];
 
-    private bool DataMissing()
-    {
-        if (FashionMnist.IsAvailable()) return false;
-        output.WriteLine($"SKIPPED: Fashion-MNIST not found in {FashionMnist.DefaultDirectory} ({FashionMnist.InstallHint}).");
-        return true;
-    }
-
     private static string TempDir() => Path.Combine(Path.GetTempPath(), "optima-train-" + Guid.NewGuid().ToString("N"));
 
-    [Fact]
+    [SkippableFact]
     public void Train_json_reports_every_epoch_and_progress_goes_to_stderr()
     {
-        if (DataMissing()) return;
+        TestSupport.RequireFashionMnist();
         var (code, stdout, stderr) = CliTests.Run(["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--epochs", "2", "--seed", "1", "--json", .. Small]);
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout); // exactly one document
@@ -45,33 +38,33 @@ public class TrainCliTests(ITestOutputHelper output)
         output.WriteLine(stderr);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Train_prints_a_final_table_without_json()
     {
-        if (DataMissing()) return;
+        TestSupport.RequireFashionMnist();
         var (code, stdout, _) = CliTests.Run(["train", "--model", "softmax", "--optimizer", "sgd", "--lr", "0.1", "--momentum", "0.9", "--epochs", "1", .. Small]);
         Assert.Equal(0, code);
         Assert.Contains("test accuracy", stdout);
         Assert.Contains("softmax regression 784-10", stdout);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("logistic:7,9")]
     [InlineData("linear")]
     [InlineData("mlp:16,8")]
     public void Every_model_kind_trains(string model)
     {
-        if (DataMissing()) return;
+        TestSupport.RequireFashionMnist();
         var (code, stdout, stderr) = CliTests.Run(["train", "--model", model, "--optimizer", "adam", "--lr", "1e-2", "--epochs", "3", "--json", .. Small]);
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         Assert.True(doc.RootElement.GetProperty("testAccuracy").GetDouble() > 0.6, stdout);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Float32_training_reports_its_precision_and_resumes_bit_for_bit()
     {
-        if (DataMissing()) return;
+        TestSupport.RequireFashionMnist();
         string dir = TempDir();
         try
         {
@@ -102,10 +95,10 @@ public class TrainCliTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [SkippableFact]
     public void Resume_continues_bit_for_bit_and_a_mismatched_run_is_refused()
     {
-        if (DataMissing()) return;
+        TestSupport.RequireFashionMnist();
         string dir = TempDir();
         try
         {

@@ -73,6 +73,6 @@ public class FitManyTests
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         var cancelled = CurveFit.FitMany(new GaussianPeak(), x2, y2, [[2.0, 0.0, 1.0, 0.0]], options: new FitOptions { CancellationToken = cts.Token });
-        Assert.All(cancelled, r => Assert.Equal(Optima.Solvers.TerminationReason.Cancelled, r.Reason));
+        Assert.All(cancelled, r => Assert.Equal(TerminationReason.Cancelled, r.Reason));
     }
 }

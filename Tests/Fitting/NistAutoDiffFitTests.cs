@@ -16,15 +16,10 @@ namespace Optima.Tests.Fitting;
 /// </summary>
 public class NistAutoDiffFitTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void Autodiff_fits_on_jets_are_the_dual_pass_fits_to_the_bit()
     {
-        string? dir = TestSupport.SharedData("nist");
-        if (dir is null)
-        {
-            output.WriteLine("SKIPPED: NIST data not found.");
-            return;
-        }
+        string dir = TestSupport.RequireSharedData("nist");
         var ci = CultureInfo.InvariantCulture;
         int atLeast8 = 0, count = 0;
         double worst = double.PositiveInfinity;

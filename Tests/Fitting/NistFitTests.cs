@@ -9,15 +9,10 @@ namespace Optima.Tests.Fitting;
 
 public class NistFitTests(ITestOutputHelper output)
 {
-    [Fact]
+    [SkippableFact]
     public void Every_problem_from_both_starts_meets_the_LRE_bounds_with_default_options()
     {
-        string? dir = TestSupport.SharedData("nist");
-        if (dir is null)
-        {
-            output.WriteLine($"SKIPPED: NIST data not found at {Path.GetFullPath(Path.Combine(TestSupport.RepositoryRoot, "..", "shared", "data", "nist"))}.");
-            return;
-        }
+        string dir = TestSupport.RequireSharedData("nist");
         var all = NistDataset.LoadAll(dir);
         NistRunner.Run(all[0], 1);   // warm-up (JIT)
         var clock = Stopwatch.StartNew();

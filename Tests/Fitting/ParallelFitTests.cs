@@ -28,7 +28,7 @@ internal readonly struct TwoDecaysVector : IFitModel
 }
 
 /// <summary>
-/// Large fits on several threads (<see cref="FitOptions.Threads"/>): the row-parallel model evaluation and the parallel
+/// Large fits on several threads (<see cref="RunOptions.Compute"/>): the row-parallel model evaluation and the parallel
 /// streamed QR give the same bits as one thread, for every model form and every path through the evaluator.
 /// </summary>
 public class ParallelFitTests
@@ -186,9 +186,9 @@ public class ParallelFitTests
         var fixedOptions = new FitOptions { Fixed = form == "expression" ? ["c"] : ["p5"], ParameterNames = options.ParameterNames };
         foreach (var o in new[] { options, fixedOptions, new FitOptions() })
         {
-            var one = Fit(form, x, y, o with { Threads = 1 });
-            var two = Fit(form, x, y, o with { Threads = 2 });
-            var all = Fit(form, x, y, o with { Threads = 0 });
+            var one = Fit(form, x, y, o with { Compute = ComputeOptions.Sequential });
+            var two = Fit(form, x, y, o with { Compute = new() { Threads = 2 } });
+            var all = Fit(form, x, y, o with { Compute = new() { Threads = Environment.ProcessorCount } });
             foreach (var other in new[] { two, all })
             {
                 Assert.True(one.Parameters.AsSpan().SequenceEqual(other.Parameters), $"{form}: {one.Brief()} vs {other.Brief()}");
@@ -226,11 +226,11 @@ public class ParallelFitTests
     public void Default_threads_are_all_cores_for_expressions_and_one_for_user_models()
     {
         var options = new FitOptions();
-        Assert.Null(options.Threads);
+        Assert.Null(options.Compute.Threads);
         Assert.Equal(0, CurveFit.ResolveThreads(options, Evaluator("expression")));
         foreach (var form in Forms.Skip(1)) Assert.Equal(1, CurveFit.ResolveThreads(options, Evaluator(form)));
-        Assert.Equal(3, CurveFit.ResolveThreads(options with { Threads = 3 }, Evaluator("hand gradient")));
-        Assert.Equal(1, CurveFit.ResolveThreads(options with { Threads = 1 }, Evaluator("expression")));
+        Assert.Equal(3, CurveFit.ResolveThreads(options with { Compute = new() { Threads = 3 } }, Evaluator("hand gradient")));
+        Assert.Equal(1, CurveFit.ResolveThreads(options with { Compute = ComputeOptions.Sequential }, Evaluator("expression")));
     }
 
     [Fact]
@@ -238,13 +238,13 @@ public class ParallelFitTests
     {
         foreach (int bad in new[] { -1, -2, int.MinValue })
         {
-            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FitOptions { Threads = bad }.Validate());
+            var e = Assert.Throws<ArgumentOutOfRangeException>(() => new FitOptions { Compute = new() { Threads = bad } }.Validate());
             Assert.Equal("Threads", e.ParamName);
             Assert.Contains("Threads must be", e.Message);
             var (x, y, _) = Data(100, 1);
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => CurveFit.Fit(Expression, x, y, Start, new FitOptions { Threads = bad }));
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => CurveFit.Fit(Expression, x, y, Start, new FitOptions { Compute = new() { Threads = bad } }));
             Assert.Equal("Threads", e.ParamName);
-            e = Assert.Throws<ArgumentOutOfRangeException>(() => CurveFit.Fit(Hand, x, y, Start, new FitOptions { Threads = bad }));
+            e = Assert.Throws<ArgumentOutOfRangeException>(() => CurveFit.Fit(Hand, x, y, Start, new FitOptions { Compute = new() { Threads = bad } }));
             Assert.Equal("Threads", e.ParamName);
             e = Assert.Throws<ArgumentOutOfRangeException>(() =>
                 new LevenbergMarquardt(Threads: bad).Minimize(Problem(Evaluator("expression"), x, y, y, Setups[0], 1), Start));

@@ -53,9 +53,9 @@ public class GlobalSearchTests
     {
         var p = new Rastrigin(4);
         var options = new SolverOptions { MaxIterations = 60, Seed = 42 };
-        var one = Methods.Minimize(method, p, p.StandardStart(), options with { Threads = 1 });
-        var again = Methods.Minimize(method, new Rastrigin(4), p.StandardStart(), options with { Threads = 1 });
-        var two = Methods.Minimize(method, new Rastrigin(4), p.StandardStart(), options with { Threads = 2 });
+        var one = Methods.Minimize(method, p, p.StandardStart(), options with { Compute = ComputeOptions.Sequential });
+        var again = Methods.Minimize(method, new Rastrigin(4), p.StandardStart(), options with { Compute = ComputeOptions.Sequential });
+        var two = Methods.Minimize(method, new Rastrigin(4), p.StandardStart(), options with { Compute = new ComputeOptions { Threads = 2 } });
         foreach (var other in new[] { again, two })
         {
             Assert.Equal(BitConverter.DoubleToInt64Bits(one.Value), BitConverter.DoubleToInt64Bits(other.Value));
@@ -106,7 +106,7 @@ public class GlobalSearchTests
         Assert.Contains("outside its bounds", e.Message);
         e = Assert.Throws<ArgumentException>(() => new CmaEs().Minimize(p, [double.PositiveInfinity, 0, 0, 0, 0]));
         Assert.Contains("non-finite", e.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Methods.Minimize("de", p, x0, new SolverOptions { Threads = 0 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Methods.Minimize("de", p, x0, new SolverOptions { Compute = new ComputeOptions { Threads = 0 } }));
     }
 
     [Fact]

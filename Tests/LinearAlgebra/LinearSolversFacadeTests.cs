@@ -69,11 +69,11 @@ public class LinearSolversFacadeTests
     {
         var a = CsrMatrix.FromDense(DenseMatrix.FromRows(new double[,] { { 1, 2 }, { 2, 4 } }));
         var res = LinearSolvers.Solve(a, [1.0, 2.0], new LinearSolveOptions { Method = LinearSolverKind.Lu });
-        Assert.Equal(LinearTerminationReason.Singular, res.Reason);
+        Assert.Equal(TerminationReason.NumericalFailure, res.Reason);
         Assert.Contains("column 1", res.Note);
         Assert.False(res.IsConverged);
         var ch = LinearSolvers.Solve(a, [1.0, 2.0], new LinearSolveOptions { Method = LinearSolverKind.Cholesky });
-        Assert.Equal(LinearTerminationReason.Singular, ch.Reason);
+        Assert.Equal(TerminationReason.NumericalFailure, ch.Reason);
         Assert.Contains("not positive definite", ch.Note);
     }
 
@@ -89,13 +89,13 @@ public class LinearSolversFacadeTests
         if (pk == PreconditionerKind.IncompleteCholesky)
         {
             var r = LinearSolvers.Solve(hopeless, [1.0, 1.0], options);
-            Assert.Equal(LinearTerminationReason.Breakdown, r.Reason);
+            Assert.Equal(TerminationReason.NumericalFailure, r.Reason);
             Assert.Contains("IC(0) broke down", r.Note);
             Assert.False(r.IsConverged);
         }
         var negative = CsrMatrix.FromDense(DenseMatrix.FromRows(new double[,] { { 2, 1 }, { 1, -3 } }));
         var n = LinearSolvers.Solve(negative, [1.0, 1.0], options);
-        Assert.Equal(LinearTerminationReason.Breakdown, n.Reason);
+        Assert.Equal(TerminationReason.NumericalFailure, n.Reason);
         Assert.Contains("row 1", n.Note);
         Assert.Equal(2, n.Solution.Length);
     }
@@ -152,7 +152,7 @@ public class LinearSolversFacadeTests
         var a = CsrMatrix.Poisson2D(20, 20);
         var b = Generators.Vector(a.Rows, 2);
         var res = LinearSolvers.Solve(a, b, new LinearSolveOptions { Method = LinearSolverKind.Jacobi, MaxIterations = 5, RecordHistory = true });
-        Assert.Equal(LinearTerminationReason.MaxIterations, res.Reason);
+        Assert.Equal(TerminationReason.MaxIterations, res.Reason);
         Assert.Equal(5, res.Iterations);
         Assert.Equal(6, res.ResidualHistory!.Count);
     }

@@ -1,11 +1,10 @@
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.IO;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Optima.Tests.LinearAlgebra;
 
-public class MatrixMarketTests(ITestOutputHelper output)
+public class MatrixMarketTests
 {
     private static CsrMatrix Read(string text) => MatrixMarket.ReadSparse(new StringReader(text), "test.mtx");
 
@@ -89,7 +88,7 @@ public class MatrixMarketTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => MatrixMarket.Write(new StringWriter(), a, symmetric: true));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("bcsstk03.mtx", 112, 640, true)]
     [InlineData("plat362.mtx", 362, 5786, true)]
     [InlineData("gr_30_30.mtx", 900, 7744, true)]
@@ -100,8 +99,7 @@ public class MatrixMarketTests(ITestOutputHelper output)
     [InlineData("sherman5.mtx", 3312, 20793, false)]
     public void RealMatrices_HaveTheDocumentedShape(string file, int n, int entries, bool symmetric)
     {
-        string? path = TestData.Matrix(file, output);
-        if (path is null) return;
+        string path = TestSupport.RequireSharedFile("matrices", file);
         var a = MatrixMarket.ReadSparse(path);
         Assert.Equal(n, a.Rows);
         Assert.Equal(n, a.Columns);

@@ -1,10 +1,9 @@
 using Optima.Problems.Nist;
 using Xunit;
-using Xunit.Abstractions;
 
 namespace Optima.Tests.Nist;
 
-public class NistDatasetTests(ITestOutputHelper output)
+public class NistDatasetTests
 {
     private static readonly string[] Expected =
     [
@@ -13,18 +12,10 @@ public class NistDatasetTests(ITestOutputHelper output)
         "Nelson", "Rat42", "Rat43", "Roszman1", "Thurber",
     ];
 
-    /// <summary>The shared NIST folder, or null (the caller then reports the test as skipped).</summary>
-    private string? Folder()
-    {
-        string? dir = TestSupport.SharedData("nist");
-        if (dir is null) output.WriteLine("SKIPPED: ../shared/data/nist not found beside the checkout.");
-        return dir;
-    }
-
-    [Fact]
+    [SkippableFact]
     public void All_27_files_parse_with_consistent_counts()
     {
-        if (Folder() is not { } dir) return;
+        string dir = TestSupport.RequireSharedData("nist");
         var all = NistDataset.LoadAll(dir);
         Assert.Equal(Expected, all.Select(d => d.Name).ToArray());
         foreach (var d in all)
@@ -44,10 +35,10 @@ public class NistDatasetTests(ITestOutputHelper output)
         Assert.Equal(8, all.Count(d => d.Difficulty == NistDifficulty.Higher));
     }
 
-    [Fact]
+    [SkippableFact]
     public void Misra1a_values_are_read_exactly()
     {
-        if (Folder() is not { } dir) return;
+        string dir = TestSupport.RequireSharedData("nist");
         var d = NistDataset.Load(Path.Combine(dir, "Misra1a.dat"));
         Assert.Equal("b1*(1-exp(-b2*x))", d.Model);
         Assert.Equal([500.0, 1e-4], d.Start1);
@@ -60,10 +51,10 @@ public class NistDatasetTests(ITestOutputHelper output)
         Assert.Equal(77.6, d.Predictors[0][0]);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Special_models_are_translated()
     {
-        if (Folder() is not { } dir) return;
+        string dir = TestSupport.RequireSharedData("nist");
         var nelson = NistDataset.Load(Path.Combine(dir, "Nelson.dat"));
         Assert.True(nelson.ResponseIsLogarithm);
         Assert.Equal(["x1", "x2"], nelson.PredictorNames);

@@ -24,7 +24,7 @@ public class LbfgsCompactFormTests
         double f = problem.ValueAndGradient(x, g);
         var pairs = new List<(double[] S, double[] Y, double Rho)>();
         var path = new List<double[]> { (double[])x.Clone() };
-        var line = new ObjectiveLine(problem, new EvaluationCounter());
+        var line = new ObjectiveLine(problem);
         var search = new MoreThuente();
         for (int k = 0; k < iterations; k++)
         {

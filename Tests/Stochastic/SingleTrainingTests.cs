@@ -52,8 +52,8 @@ public class SingleTrainingTests
             var whole = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0, opts).Run();
             string path = Path.Combine(dir, "run.ckpt");
             var first = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0,
-                opts with { MaxSteps = 11, CheckpointPath = path }).Run();
-            Assert.Equal(TrainingStopReason.MaxSteps, first.Reason);
+                opts with { MaxIterations = 11, CheckpointPath = path }).Run();
+            Assert.Equal(TerminationReason.MaxIterations, first.Reason);
             var resumed = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), new float[model.Dimension], opts);
             resumed.LoadCheckpoint(path);
             var rest = resumed.Run();

@@ -106,7 +106,7 @@ public class TrainingTests(ITestOutputHelper output)
         {
             Epochs = 40, BatchSize = 1, Seed = 3, Schedule = Schedule.InverseTime(0.5, timeScale: 10),
         });
-        Assert.Equal(TrainingStopReason.Completed, result.Reason);
+        Assert.Equal(TerminationReason.Completed, result.Reason);
         double err = result.Parameters.Zip(mean).Max(z => Math.Abs(z.First - z.Second));
         output.WriteLine($"distance to the minimiser after 40 epochs: {err:G3}");
         Assert.True(err < 0.05, $"SGD ended {err} from the minimiser");
@@ -191,14 +191,14 @@ public class TrainingTests(ITestOutputHelper output)
         var x0 = model.InitialParameters(1);
         var opts = new TrainingOptions { Epochs = 5, BatchSize = 10, Seed = 5 };
         var diverged = new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 1e30 }), x0, opts).Run();
-        Assert.Equal(TrainingStopReason.Diverged, diverged.Reason);
+        Assert.Equal(TerminationReason.Diverged, diverged.Reason);
         Assert.Contains("diverged", diverged.Message);
         Assert.All(diverged.Parameters, v => Assert.True(double.IsFinite(v)));
         // A sensible rate trains through, and the check can be turned off.
-        Assert.Equal(TrainingStopReason.Completed, new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 0.01 }), x0, opts).Run().Reason);
+        Assert.Equal(TerminationReason.Completed, new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 0.01 }), x0, opts).Run().Reason);
         var unchecked_ = new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension, new() { LearningRate = 1e30 }), x0,
             opts with { DivergenceFactor = double.PositiveInfinity }).Run();
-        Assert.NotEqual(TrainingStopReason.Diverged, unchecked_.Reason);
+        Assert.NotEqual(TerminationReason.Diverged, unchecked_.Reason);
         Assert.Throws<ArgumentOutOfRangeException>(() => new MinibatchTrainer(model, Optimizers.Create("adam", model.Dimension), x0, opts with { DivergenceFactor = 1 }));
     }
 
@@ -231,18 +231,18 @@ public class TrainingTests(ITestOutputHelper output)
             // Stop mid-epoch (step 13 of 32), checkpoint, resume in a fresh trainer and optimizer.
             string path = Path.Combine(dir, "run.ckpt");
             var first = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0,
-                opts with { MaxSteps = 13, CheckpointPath = path }).Run();
-            Assert.Equal(TrainingStopReason.MaxSteps, first.Reason);
+                opts with { MaxIterations = 13, CheckpointPath = path }).Run();
+            Assert.Equal(TerminationReason.MaxIterations, first.Reason);
             var resumed = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), new double[model.Dimension], opts);
             resumed.LoadCheckpoint(path);
             var rest = resumed.Run();
-            Assert.Equal(TrainingStopReason.Completed, rest.Reason);
+            Assert.Equal(TerminationReason.Completed, rest.Reason);
             Assert.Equal(whole.Steps, rest.Steps);
             Assert.Equal(whole.Parameters, rest.Parameters);
             Assert.Equal(whole.History[^1].TrainLoss, rest.History[^1].TrainLoss);
 
             // And stopping exactly at an epoch boundary (8 steps = 1 epoch) resumes without a second shuffle.
-            new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0, opts with { MaxSteps = 8, CheckpointPath = path }).Run();
+            new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0, opts with { MaxIterations = 8, CheckpointPath = path }).Run();
             var again = new MinibatchTrainer(model, Optimizers.Create("adamw", model.Dimension, settings), x0, opts);
             again.LoadCheckpoint(path);
             Assert.Equal(whole.Parameters, again.Run().Parameters);
@@ -308,7 +308,7 @@ public class TrainingTests(ITestOutputHelper output)
 
         var f = new FiniteSum(1, 10, (i, w, g) => { g[0] = i == 7 ? double.NaN : w[0]; return 0.5 * w[0] * w[0]; });
         var r = Training.Run(f, [1.0], "sgd", new TrainingOptions { Epochs = 1, BatchSize = 1 });
-        Assert.Equal(TrainingStopReason.NonFiniteGradient, r.Reason);
+        Assert.Equal(TerminationReason.NonFiniteValue, r.Reason);
         Assert.Contains("refused", r.Message);
         Assert.True(double.IsFinite(r.Parameters[0]));
     }
@@ -375,14 +375,10 @@ public class TrainingTests(ITestOutputHelper output)
         output.WriteLine($"suggested {r.SuggestedLearningRate:G3}, diverged {r.Diverged}, {r.Points.Count} points");
     }
 
-    [Fact]
+    [SkippableFact]
     public void An_mlp_learns_a_fashion_mnist_subset()
     {
-        if (!FashionMnist.IsAvailable())
-        {
-            output.WriteLine($"SKIPPED: Fashion-MNIST not found in {FashionMnist.DefaultDirectory} ({FashionMnist.InstallHint}).");
-            return;
-        }
+        TestSupport.RequireFashionMnist();
         var (train, test) = FashionMnist.Load(maxTrain: 6000, maxTest: 2000);
         var model = new Mlp(train, [64], maxDegreeOfParallelism: 1);
         var x0 = model.InitialParameters(1);

@@ -1,6 +1,10 @@
-namespace Optima.Solvers;
+namespace Optima;
 
-/// <summary>Why a solver run stopped. Failure is data: every way a run can end is one of these, never an exception.</summary>
+/// <summary>
+/// Why a run stopped: the one vocabulary of optimizers, fits, linear solves and training runs. Failure is data: every
+/// way a run can end is one of these, never an exception. <see cref="TerminationReasonExtensions.IsConverged"/> and
+/// <see cref="TerminationReasonExtensions.IsUsable"/> classify it.
+/// </summary>
 public enum TerminationReason
 {
     /// <summary>‖∇f‖∞ fell to the gradient tolerance: converged.</summary>
@@ -20,7 +24,22 @@ public enum TerminationReason
     /// </summary>
     PrecisionLimit,
 
-    /// <summary>The iteration limit was reached; the best iterate so far is returned.</summary>
+    /// <summary>
+    /// A convergence test of the method's own (a simplex size, a population spread …; listed by name in the result's
+    /// convergence tests next to the driver's) was met. Converged.
+    /// </summary>
+    MethodTolerance,
+
+    /// <summary>A linear solve's relative residual ‖b − A·x‖/‖b‖ reached its tolerance. Converged.</summary>
+    ResidualTolerance,
+
+    /// <summary>
+    /// The run did all the work it was asked for: a direct linear solve factorized and solved, a training run finished
+    /// all its epochs. Counted as converged (the run reached its goal).
+    /// </summary>
+    Completed,
+
+    /// <summary>The iteration limit was reached (optimizer iterations, linear-solver iterations, training steps); the best iterate so far is returned.</summary>
     MaxIterations,
 
     /// <summary>The function-evaluation limit was reached; the best iterate so far is returned.</summary>
@@ -32,7 +51,7 @@ public enum TerminationReason
     /// <summary>The caller's cancellation token was signalled; the best iterate so far is returned.</summary>
     Cancelled,
 
-    /// <summary>The objective (or gradient, residuals, Jacobian) returned NaN or ±∞; the last finite iterate is returned.</summary>
+    /// <summary>The objective (or gradient, residuals, Jacobian, a minibatch loss, a linear iteration) gave NaN or ±∞; the last finite iterate is returned.</summary>
     NonFiniteValue,
 
     /// <summary>The line search could not find a step satisfying its conditions; the iterate so far is returned.</summary>
@@ -41,8 +60,14 @@ public enum TerminationReason
     /// <summary>The trust region shrank below what floating point can resolve without an acceptable step.</summary>
     TrustRegionTooSmall,
 
-    /// <summary>A linear system in the step computation was singular or the method broke down numerically.</summary>
+    /// <summary>
+    /// A linear system was singular (or not positive definite where it must be), or the method broke down numerically
+    /// (CG's pᵀA·p ≤ 0 on an indefinite operator). The message says which.
+    /// </summary>
     NumericalFailure,
+
+    /// <summary>The run diverged: a linear solve's residual or a training run's loss grew beyond its divergence limit.</summary>
+    Diverged,
 }
 
 /// <summary>Helpers that classify a <see cref="TerminationReason"/>.</summary>
@@ -51,7 +76,8 @@ public static class TerminationReasonExtensions
     /// <summary>True when the run met one of its convergence tests.</summary>
     public static bool IsConverged(this TerminationReason reason) =>
         reason is TerminationReason.GradientTolerance or TerminationReason.FunctionTolerance or TerminationReason.StepTolerance
-            or TerminationReason.PrecisionLimit;
+            or TerminationReason.PrecisionLimit or TerminationReason.MethodTolerance or TerminationReason.ResidualTolerance
+            or TerminationReason.Completed;
 
     /// <summary>
     /// True when the returned point can be used as an approximate solution: the run converged, or stopped at a
@@ -69,14 +95,18 @@ public static class TerminationReasonExtensions
         TerminationReason.FunctionTolerance => "converged: relative change in f below tolerance",
         TerminationReason.StepTolerance => "converged: step size below tolerance",
         TerminationReason.PrecisionLimit => "converged: no further decrease possible in floating point, scaled gradient negligible",
+        TerminationReason.MethodTolerance => "converged: a convergence test of the method's own was met",
+        TerminationReason.ResidualTolerance => "converged: relative residual below tolerance",
+        TerminationReason.Completed => "completed: all the work asked for was done",
         TerminationReason.MaxIterations => "stopped: iteration limit reached",
         TerminationReason.MaxEvaluations => "stopped: evaluation limit reached",
         TerminationReason.TimeLimit => "stopped: time limit reached",
         TerminationReason.Cancelled => "stopped: cancelled by the caller",
-        TerminationReason.NonFiniteValue => "failed: the function returned NaN or infinity",
+        TerminationReason.NonFiniteValue => "failed: a NaN or infinity appeared (function, gradient, residual or iterate)",
         TerminationReason.LineSearchFailed => "failed: the line search found no acceptable step",
         TerminationReason.TrustRegionTooSmall => "failed: the trust region collapsed",
         TerminationReason.NumericalFailure => "failed: numerical breakdown (singular system)",
+        TerminationReason.Diverged => "failed: the run diverged",
         _ => reason.ToString(),
     };
 }
