@@ -37,7 +37,12 @@ public abstract record RunOptions
     /// </summary>
     public ulong Seed { get; init; } = 1;
 
-    /// <summary>The compute setting (threads). Default automatic.</summary>
+    /// <summary>
+    /// The compute setting (threads). Default automatic. Honoured by curve fits (row-parallel model evaluation, LM's
+    /// streamed QR; FitMany's data sets), linear solves (dense kernels, the sparse product); training parallelism is
+    /// the problem's own (e.g. an MLP's). Optimization methods with a thread setting of their own (L-BFGS,
+    /// Levenberg–Marquardt) still take it from the method record. Results do not depend on it, to the bit.
+    /// </summary>
     public ComputeOptions Compute { get; init; } = ComputeOptions.Default;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid option and its value.</summary>

@@ -29,19 +29,6 @@ public enum LinearSolverKind
     PreconditionedConjugateGradient,
 }
 
-/// <summary>Preconditioners for <see cref="LinearSolverKind.PreconditionedConjugateGradient"/>.</summary>
-public enum PreconditionerKind
-{
-    /// <summary>No preconditioning (PCG then equals CG).</summary>
-    None,
-    /// <summary>Diagonal (Jacobi) preconditioner.</summary>
-    Jacobi,
-    /// <summary>Symmetric SOR preconditioner with ω from the options.</summary>
-    Ssor,
-    /// <summary>Incomplete Cholesky IC(0) with automatic diagonal shift on breakdown.</summary>
-    IncompleteCholesky,
-}
-
 /// <summary>
 /// Options of the <see cref="LinearSolvers"/> facade: the method, its preconditioner and the dense limit, on top of
 /// the iterative solvers' options (tolerance, ω, limits, history, cancellation, and the threads of the dense kernels
@@ -52,8 +39,8 @@ public sealed record LinearSolveOptions : IterativeOptions
     /// <summary>The method. Default <see cref="LinearSolverKind.Lu"/>.</summary>
     public LinearSolverKind Method { get; init; } = LinearSolverKind.Lu;
 
-    /// <summary>The PCG preconditioner. Default IC(0).</summary>
-    public PreconditionerKind Preconditioner { get; init; } = PreconditionerKind.IncompleteCholesky;
+    /// <summary>The PCG preconditioner, by <see cref="Preconditioners"/> name. Default "ic0".</summary>
+    public string Preconditioner { get; init; } = "ic0";
 
     /// <summary>Largest order a sparse matrix is converted to dense for a direct method. Default 20 000.</summary>
     public int MaxDenseOrder { get; init; } = 20_000;
@@ -62,7 +49,8 @@ public sealed record LinearSolveOptions : IterativeOptions
     public override void Validate()
     {
         if (!Enum.IsDefined(Method)) throw new ArgumentException($"Unknown method {Method}.", nameof(Method));
-        if (!Enum.IsDefined(Preconditioner)) throw new ArgumentException($"Unknown preconditioner {Preconditioner}.", nameof(Preconditioner));
+        if (Preconditioners.Find(Preconditioner) is null)
+            throw new ArgumentException($"Unknown preconditioner '{Preconditioner}'. Known preconditioners: {string.Join(", ", Preconditioners.Names)}.", nameof(Preconditioner));
         if (MaxDenseOrder < 0) throw new ArgumentException($"MaxDenseOrder must be non-negative, not {MaxDenseOrder}.", nameof(MaxDenseOrder));
         base.Validate();
     }
@@ -80,8 +68,8 @@ public sealed record LinearSolveResult : IRunResult
     /// <summary>A readable description, e.g. "PCG(IC(0))" or "LU (partial pivoting)".</summary>
     public required string MethodDescription { get; init; }
 
-    /// <summary>The preconditioner used (<see cref="PreconditionerKind.None"/> except for PCG).</summary>
-    public PreconditionerKind Preconditioner { get; init; }
+    /// <summary>The registry name of the preconditioner used ("none" except for PCG).</summary>
+    public string Preconditioner { get; init; } = "none";
 
     /// <summary>
     /// Why the solve stopped: <see cref="TerminationReason.Completed"/> for a successful direct solve,
@@ -135,17 +123,8 @@ public static class LinearSolvers
         ("cg", LinearSolverKind.ConjugateGradient), ("pcg", LinearSolverKind.PreconditionedConjugateGradient),
     ];
 
-    private static readonly (string Name, PreconditionerKind Kind)[] PreconditionerNames =
-    [
-        ("none", PreconditionerKind.None), ("jacobi", PreconditionerKind.Jacobi), ("ssor", PreconditionerKind.Ssor),
-        ("ic0", PreconditionerKind.IncompleteCholesky),
-    ];
-
     /// <summary>The command-line method names: lu, qr, cholesky, modified-cholesky, jacobi, gauss-seidel, sor, ssor, cg, pcg.</summary>
     public static IReadOnlyList<string> MethodNamesList => MethodNames.Select(m => m.Name).ToArray();
-
-    /// <summary>The command-line preconditioner names: none, jacobi, ssor, ic0.</summary>
-    public static IReadOnlyList<string> PreconditionerNamesList => PreconditionerNames.Select(m => m.Name).ToArray();
 
     /// <summary>Parses a method name (case-insensitive; also "gs", "ldlt" and the enum names).</summary>
     public static bool TryParseMethod(string? name, out LinearSolverKind kind)
@@ -160,23 +139,8 @@ public static class LinearSolvers
         return Enum.TryParse(name, ignoreCase: true, out kind) && Enum.IsDefined(kind);
     }
 
-    /// <summary>Parses a preconditioner name (case-insensitive; also "ic", "ichol" and the enum names).</summary>
-    public static bool TryParsePreconditioner(string? name, out PreconditionerKind kind)
-    {
-        kind = default;
-        if (string.IsNullOrWhiteSpace(name)) return false;
-        string s = name.Trim().ToLowerInvariant();
-        if (s is "ic" or "ichol" or "ic(0)") s = "ic0";
-        foreach (var (n, k) in PreconditionerNames)
-            if (n == s) { kind = k; return true; }
-        return Enum.TryParse(name, ignoreCase: true, out kind) && Enum.IsDefined(kind);
-    }
-
     /// <summary>The command-line name of a method, e.g. "gauss-seidel".</summary>
     public static string NameOf(LinearSolverKind kind) => MethodNames.First(m => m.Kind == kind).Name;
-
-    /// <summary>The command-line name of a preconditioner, e.g. "ic0".</summary>
-    public static string NameOf(PreconditionerKind kind) => PreconditionerNames.First(m => m.Kind == kind).Name;
 
     /// <summary>True for the iterative methods.</summary>
     public static bool IsIterative(LinearSolverKind kind) => kind >= LinearSolverKind.Jacobi;
@@ -225,7 +189,7 @@ public static class LinearSolvers
         options ??= new LinearSolveOptions();
         options.Validate();
         bool ok = options.Method == LinearSolverKind.ConjugateGradient
-            || (options.Method == LinearSolverKind.PreconditionedConjugateGradient && options.Preconditioner == PreconditionerKind.None);
+            || (options.Method == LinearSolverKind.PreconditionedConjugateGradient && Preconditioners.Get(options.Preconditioner).Name == "none");
         if (!ok)
             throw new ArgumentException($"Method {NameOf(options.Method)} needs the matrix entries; a matrix-free operator supports cg only.", nameof(a));
         CheckInputs(a.Rows, a.Columns, true, b, options.Method);
@@ -317,7 +281,7 @@ public static class LinearSolvers
         var x = new double[a.Columns];
         IterativeResult r;
         string? note = null;
-        var pk = PreconditionerKind.None;
+        string pk = "none";
         switch (o.Method)
         {
             case LinearSolverKind.Jacobi: r = StationaryMethods.Jacobi(csr!, b, x, io); break;
@@ -326,21 +290,18 @@ public static class LinearSolvers
             case LinearSolverKind.Ssor: r = StationaryMethods.Ssor(csr!, b, x, io); break;
             case LinearSolverKind.ConjugateGradient: r = ConjugateGradient.Solve(a, b, x, io); break;
             default:
-                pk = o.Preconditioner;
+                var entry = Preconditioners.Get(o.Preconditioner);
+                pk = entry.Name;
                 // A matrix that defeats the preconditioner is not positive definite: that is a breakdown of PCG (a
                 // result), not misuse — the preconditioners themselves throw, since they promise a usable factor.
-                if (pk is PreconditionerKind.Jacobi or PreconditionerKind.IncompleteCholesky && NonPositiveDiagonal(csr!) is { } row)
-                    return Breakdown(o, pk, $"row {row} has a diagonal entry ≤ 0 (or none), so the matrix is not positive definite and {NameOf(pk)} cannot be formed", x, b, a, sw);
                 IPreconditioner? m;
                 try
                 {
-                    m = pk switch
-                    {
-                        PreconditionerKind.Jacobi => new JacobiPreconditioner(csr!),
-                        PreconditionerKind.Ssor => new SsorPreconditioner(csr!, o.Omega),
-                        PreconditionerKind.IncompleteCholesky => new IncompleteCholeskyPreconditioner(csr!),
-                        _ => null,
-                    };
+                    m = entry.Create(csr!, io);
+                }
+                catch (ArgumentException) when (NonPositiveDiagonal(csr!) is { } row)
+                {
+                    return Breakdown(o, pk, $"row {row} has a diagonal entry ≤ 0 (or none), so the matrix is not positive definite and {pk} cannot be formed", x, b, a, sw);
                 }
                 catch (ArithmeticException e)
                 {
@@ -381,11 +342,11 @@ public static class LinearSolvers
         return null;
     }
 
-    private static LinearSolveResult Breakdown(LinearSolveOptions o, PreconditionerKind pk, string note, double[] x, ReadOnlySpan<double> b, ILinearOperator a, Stopwatch sw) => new()
+    private static LinearSolveResult Breakdown(LinearSolveOptions o, string pk, string note, double[] x, ReadOnlySpan<double> b, ILinearOperator a, Stopwatch sw) => new()
     {
         Solution = x,
         Method = o.Method,
-        MethodDescription = pk == PreconditionerKind.IncompleteCholesky ? "PCG(IC(0))" : "PCG(Jacobi)",
+        MethodDescription = $"PCG({pk})",
         Preconditioner = pk,
         Reason = TerminationReason.NumericalFailure,
         Iterations = 0,

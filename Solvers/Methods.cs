@@ -1,11 +1,11 @@
 using Optima.Problems;
 using Optima.Solvers.DerivativeFree;
+using Optima.Solvers.Internal;
 using Optima.Solvers.FirstOrder;
 using Optima.Solvers.Global;
 using Optima.Solvers.LeastSquares;
 using Optima.Solvers.QuasiNewton;
 using Optima.Solvers.SecondOrder;
-using Optima.Solvers.TrustRegions;
 
 namespace Optima.Solvers;
 
@@ -57,9 +57,24 @@ public sealed class MethodDescriptor
         _run = run;
     }
 
-    internal static MethodDescriptor For<TProblem>(string name, MethodFamily family, ProblemCapability requires, string description,
-        Func<IMinimizer<TProblem>> create) where TProblem : class =>
-        new(name, family, requires, description, create, (m, p, x, o) => ((IMinimizer<TProblem>)m).Minimize((TProblem)p, x, o));
+    /// <summary>
+    /// A descriptor for <see cref="Methods.Register"/>: a method, in or outside this assembly, that runs on
+    /// <typeparamref name="TProblem"/> (<see cref="IGradientObjective"/>, <see cref="IHessianObjective"/> or
+    /// <see cref="ILeastSquaresProblem"/>, matching <paramref name="requires"/>).
+    /// </summary>
+    /// <param name="name">The registry name.</param>
+    /// <param name="family">The family.</param>
+    /// <param name="requires">What the method needs from a problem.</param>
+    /// <param name="description">One line for tables and help text.</param>
+    /// <param name="create">A new method object with default configuration.</param>
+    public static MethodDescriptor For<TProblem>(string name, MethodFamily family, ProblemCapability requires, string description,
+        Func<IMinimizer<TProblem>> create) where TProblem : class
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(description);
+        ArgumentNullException.ThrowIfNull(create);
+        return new(name.Trim(), family, requires, description, create, (m, p, x, o) => ((IMinimizer<TProblem>)m).Minimize((TProblem)p, x, o));
+    }
 
     /// <summary>A value-only method (<see cref="ProblemCapability.Value"/>); <paramref name="requiresBounds"/> when it searches a finite box.</summary>
     internal static MethodDescriptor ValueOnly(string name, MethodFamily family, string description, bool requiresBounds, Func<IMinimizer<IObjective>> create) =>
@@ -131,17 +146,18 @@ public sealed class MethodDescriptor
 
 /// <summary>
 /// The method registry: every method of the solvers layer that runs under the driver, by name (the seeded global
-/// methods included: they take <see cref="RunOptions.Seed"/>), for the CLI, comparisons and
-/// harnesses. Names are case-insensitive.
+/// methods included: they take <see cref="RunOptions.Seed"/>), for the CLI, comparisons and harnesses, and the
+/// methods added with <see cref="Register"/>. Names are case-insensitive.
 /// </summary>
 public static class Methods
 {
-    private static readonly MethodDescriptor[] Entries =
+    private static readonly Lock Gate = new();
+    private static MethodDescriptor[] Entries =
     [
         MethodDescriptor.For<IGradientObjective>("gd", MethodFamily.FirstOrder, ProblemCapability.Gradient,
-            "gradient descent with a Moré–Thuente line search", () => new SteepestDescent()),
+            "gradient descent with a Moré–Thuente line search", () => new GradientDescent()),
         MethodDescriptor.For<IGradientObjective>("gd-fixed", MethodFamily.FirstOrder, ProblemCapability.Gradient,
-            "gradient descent with a fixed step (learning rate 1e-3)", () => new GradientDescent()),
+            "gradient descent with a fixed step (learning rate 1e-3)", () => new FixedStepGradientDescent()),
         MethodDescriptor.For<IGradientObjective>("cg-pr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
             "nonlinear conjugate gradients, Polak–Ribière+", () => new NonlinearConjugateGradient()),
         MethodDescriptor.For<IGradientObjective>("cg-fr", MethodFamily.FirstOrder, ProblemCapability.Gradient,
@@ -155,7 +171,7 @@ public static class Methods
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton trust region (Steihaug–Toint CG, ellipsoid scaled by the Hessian diagonal) with negative-curvature steps", () => new NewtonTrustRegion()),
         MethodDescriptor.For<IHessianObjective>("newton-tr-dogleg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
-            "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion(TrustRegionKind.Dogleg)),
+            "Newton trust region with the dogleg strategy", () => new NewtonTrustRegion("dogleg")),
         MethodDescriptor.For<IHessianObjective>("newton-cg", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "line-search Newton-CG (truncated Newton) with Hessian-vector products", () => new NewtonCg()),
         MethodDescriptor.For<ILeastSquaresProblem>("gauss-newton", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
@@ -194,9 +210,26 @@ public static class Methods
     public static MethodDescriptor Get(string name)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        foreach (var e in Entries)
-            if (string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)) return e;
-        throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Names)}.", nameof(name));
+        return Find(name) ?? throw new ArgumentException($"Unknown method '{name}'. Known methods: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    private static MethodDescriptor? Find(string name) =>
+        Array.Find(Entries, e => string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// Adds a method (see <see cref="MethodDescriptor.For{TProblem}"/>); from then on the CLI, comparisons and
+    /// harnesses find it by name. Disposing the returned object removes it again.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is already registered.</exception>
+    public static IDisposable Register(MethodDescriptor method)
+    {
+        ArgumentNullException.ThrowIfNull(method);
+        lock (Gate)
+        {
+            if (Find(method.Name) is not null) throw new ArgumentException($"A method named '{method.Name}' is already registered.", nameof(method));
+            Entries = [.. Entries, method];
+        }
+        return new Registration(() => { lock (Gate) Entries = Array.FindAll(Entries, e => e != method); });
     }
 
     /// <summary>A new method object called <paramref name="name"/> with default configuration (see <see cref="MethodDescriptor.Create"/>).</summary>

@@ -147,11 +147,11 @@ public static class FingerprintBenchmark
             var a = MatrixMarket.ReadSparse(path);
             var b = new double[a.Rows];
             for (int i = 0; i < b.Length; i++) b[i] = 1.0 + (i % 7) * 0.25;
-            foreach (var (label, pre) in new[] { ("cg", PreconditionerKind.None), ("pcg-ic", PreconditionerKind.IncompleteCholesky), ("pcg-jacobi", PreconditionerKind.Jacobi) })
+            foreach (var (label, pre) in new[] { ("cg", "none"), ("pcg-ic", "ic0"), ("pcg-jacobi", "jacobi") })
             {
                 var r = LinearSolvers.Solve(a, b, new LinearSolveOptions
                 {
-                    Method = pre == PreconditionerKind.None ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
+                    Method = pre == "none" ? LinearSolverKind.ConjugateGradient : LinearSolverKind.PreconditionedConjugateGradient,
                     Preconditioner = pre, Tolerance = 1e-10, MaxIterations = 400,
                     Compute = new() { Threads = threads > 0 ? threads : null },
                 });
@@ -264,7 +264,7 @@ public static class FingerprintBenchmark
             Line($"optimizer {name} float32", h.Add(r32.Steps), r32.Reason.ToString());
         }
         // Clipping by the global norm and weight decay go through the reductions too.
-        var clipped = Training.Run(model, start, "adamw", options, new OptimizerSettings { ClipNorm = 0.5 });
+        var clipped = Training.Run(model, start, "adamw", options, Optimizers.Defaults("adamw") with { ClipNorm = 0.5 });
         Line("optimizer adamw clip-norm float64", new Hash().Add(clipped.Parameters), clipped.Reason.ToString());
         var regression = new LinearRegression(data.Features, data.FeatureCount, Array.ConvertAll(data.Labels, l => (double)l), l2: 1e-3);
         var lr = Training.Run(regression, new double[regression.Dimension], "sgd", options);

@@ -156,7 +156,7 @@ public static class FitBenchmark
             for (int run = 0; run < 2; run++)
             {
                 var clock = Stopwatch.StartNew();
-                results = CurveFit.FitMany(new Peak(), xs, ys, peakStart, maxDegreeOfParallelism: threads);
+                results = CurveFit.FitMany(new Peak(), xs, ys, peakStart, options: new FitOptions { Compute = new() { Threads = threads > 0 ? threads : null } });
                 seconds = Math.Min(seconds, clock.Elapsed.TotalSeconds);
             }
             int converged = results.Count(r => r.IsConverged);

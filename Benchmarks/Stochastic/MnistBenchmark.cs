@@ -91,7 +91,7 @@ public static class MnistBenchmark
                     Console.WriteLine(string.Create(ci, $"  optima {precision[5..]} epoch {r.Epoch,2}: {r.Seconds,6:F3} s  train loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}"));
                 }),
             };
-            var settings = new OptimizerSettings { LearningRate = lr };
+            var settings = new AdamSettings { LearningRate = lr };
             var result = single
                 ? Training.Run(model, model.InitialParametersSingle(seed), "adam", options, settings)
                 : Training.Run(model, model.InitialParameters(seed), "adam", options, settings);
@@ -132,7 +132,7 @@ public static class MnistBenchmark
     /// <summary>Where one training step's time goes: the minibatch gradient (forward + backward) and the Adam step.</summary>
     private static void Profile(Mlp model, bool single, int batch, double lr, ulong seed)
     {
-        var settings = new OptimizerSettings { LearningRate = lr, Precision = single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64 };
+        var settings = new AdamSettings { LearningRate = lr, Precision = single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64 };
         var opt = Optimizers.Create("adam", model.Dimension, settings);
         var rng = new Xoshiro256StarStar(seed);
         var perm = Enumerable.Range(0, model.Count).ToArray();

@@ -57,7 +57,7 @@ public static class OptimizerBenchmark
             {
                 foreach (var precision in new[] { OptimizerPrecision.Float64, OptimizerPrecision.Float32 })
                 {
-                    var opt = Optimizers.Create(name, n, new OptimizerSettings { Precision = precision });
+                    var opt = Optimizers.Create(name, n, Optimizers.Defaults(name) with { Precision = precision });
                     var chain = opt as ChainOptimizer;
                     vectors[name] = chain?.State.VectorCount ?? 0;
                     kernels[name] = chain?.FusedKernelName ?? "chain";
@@ -143,7 +143,7 @@ public static class OptimizerBenchmark
 
     private static double FiniteScan(float[] x, float[] g, int steps)
     {
-        var opt = Optimizers.Create("sgd", x.Length, new OptimizerSettings { Precision = OptimizerPrecision.Float32 });
+        var opt = Optimizers.Create("sgd", x.Length, Optimizers.Defaults("sgd") with { Precision = OptimizerPrecision.Float32 });
         var bad = (float[])g.Clone();
         bad[^1] = float.NaN;
         return Median(steps, () => opt.Step(x, bad)) * 1e9 / x.Length;

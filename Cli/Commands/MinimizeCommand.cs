@@ -115,7 +115,7 @@ internal static partial class Commands
             throw new ArgumentException($"--bounds applies to the derivative-free and global methods ({string.Join(", ", Methods.All.Where(m => m.Requires == ProblemCapability.Value).Select(m => m.Name))}), not to '{name}'.");
         if (Optimizers.IsKnown(name) && !Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))
         {
-            var settings = new OptimizerSettings { LearningRate = learningRate };
+            var settings = learningRate is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
             return new OptimizerMinimizer(name.ToLowerInvariant(), settings).Minimize(target.Objective, start, options);
         }
         if (!Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase))

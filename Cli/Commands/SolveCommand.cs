@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.IO;
+using Optima.LinearAlgebra.Iterative;
 
 namespace Optima.Cli;
 
@@ -13,7 +14,7 @@ internal static partial class Commands
         var matrix = new Option<string>("--matrix") { Description = "A in Matrix Market format (coordinate or array).", Required = true };
         var rhs = new Option<string?>("--rhs") { Description = "b in Matrix Market format (default: b = A·1)." };
         var method = new Option<string>("--method") { Description = $"One of: {string.Join(", ", LinearSolvers.MethodNamesList)}.", DefaultValueFactory = _ => "lu" };
-        var precond = new Option<string?>("--precond") { Description = $"PCG preconditioner: {string.Join(", ", LinearSolvers.PreconditionerNamesList)} (default ic0)." };
+        var precond = new Option<string?>("--precond") { Description = $"PCG preconditioner: {string.Join(", ", Preconditioners.Names)} (default ic0)." };
         var tol = new Option<double>("--tol") { Description = "Relative residual ‖b − Ax‖/‖b‖ to reach (iterative methods).", DefaultValueFactory = _ => 1e-10 };
         var maxIter = new Option<int?>("--max-iter") { Description = "Iteration limit (iterative methods; default depends on the method)." };
         var omega = new Option<double>("--omega") { Description = "Relaxation factor ω for SOR/SSOR.", DefaultValueFactory = _ => 1.0 };
@@ -25,11 +26,11 @@ internal static partial class Commands
             string methodName = parse.GetValue(method)!;
             if (!LinearSolvers.TryParseMethod(methodName, out var kind))
                 throw new ArgumentException($"Unknown method '{methodName}'. Known methods: {string.Join(", ", LinearSolvers.MethodNamesList)}.");
-            var preconditioner = PreconditionerKind.IncompleteCholesky;
+            string preconditioner = "ic0";
             if (parse.GetValue(precond) is { } p)
             {
-                if (!LinearSolvers.TryParsePreconditioner(p, out preconditioner))
-                    throw new ArgumentException($"Unknown preconditioner '{p}'. Known preconditioners: {string.Join(", ", LinearSolvers.PreconditionerNamesList)}.");
+                preconditioner = Preconditioners.Find(p)?.Name
+                    ?? throw new ArgumentException($"Unknown preconditioner '{p}'. Known preconditioners: {string.Join(", ", Preconditioners.Names)}.");
                 if (kind != LinearSolverKind.PreconditionedConjugateGradient)
                     throw new ArgumentException("--precond applies only to --method pcg.");
             }
@@ -77,7 +78,7 @@ internal static partial class Commands
                     nonzeros = a.NonZeroCount,
                     method = LinearSolvers.NameOf(r.Method),
                     description = r.MethodDescription,
-                    preconditioner = kind == LinearSolverKind.PreconditionedConjugateGradient ? LinearSolvers.NameOf(r.Preconditioner) : null,
+                    preconditioner = kind == LinearSolverKind.PreconditionedConjugateGradient ? r.Preconditioner : null,
                     reason = r.Reason,
                     converged = r.IsConverged,
                     iterations = r.Iterations,

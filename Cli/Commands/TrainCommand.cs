@@ -85,8 +85,9 @@ internal static partial class Commands
         if (threads == 0 || threads < -1) throw new ArgumentException("--threads must be -1 (all cores) or positive.");
         if (c.Precision is not ("float64" or "float32")) throw new ArgumentException($"--precision must be float64 or float32, not '{c.Precision}'.");
         bool single = c.Precision == "float32";
-        var settings = new OptimizerSettings { LearningRate = c.LearningRate, Momentum = c.Momentum, WeightDecay = c.WeightDecay,
-            Precision = single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64 };
+        var given = new (string, double?)[] { ("lr", c.LearningRate), ("momentum", c.Momentum), ("weight-decay", c.WeightDecay) };
+        var settings = Optimizers.Settings(c.Optimizer, given.Where(o => o.Item2 is not null).Select(o => (o.Item1, o.Item2!.Value)),
+            single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64);
         _ = Optimizers.Create(c.Optimizer, 1, settings); // unknown names and bad settings fail before the data are read
         string modelKind = ParseModel(c.Model, FashionMnist.ClassNames.Count).Kind;
         if (single && modelKind is not ("mlp" or "softmax"))

@@ -271,3 +271,80 @@ public sealed class IncompleteCholeskyPreconditioner : IPreconditioner
         _u = u;
     }
 }
+
+/// <summary>
+/// The preconditioner registry: PCG's preconditioners by name, for <see cref="LinearSolveOptions.Preconditioner"/>, the
+/// CLI's <c>--precond</c>, and anyone who builds one from a matrix. Built in: "none", "jacobi", "ssor" (ω from the
+/// options) and "ic0" (aliases "ic", "ichol", "ic(0)"). Names are case-insensitive; <see cref="Register"/> adds one.
+/// </summary>
+public static class Preconditioners
+{
+    /// <summary>A registered preconditioner.</summary>
+    /// <param name="Name">The registry name.</param>
+    /// <param name="Description">One line for help text.</param>
+    /// <param name="Create">Builds M from a square matrix and the solve's options (null for no preconditioning); throws
+    /// <see cref="ArgumentException"/> when the matrix does not suit it and <see cref="ArithmeticException"/> when the
+    /// construction broke down.</param>
+    /// <param name="Aliases">Other accepted names.</param>
+    public sealed record Entry(string Name, string Description, Func<CsrMatrix, IterativeOptions, IPreconditioner?> Create, params string[] Aliases);
+
+    private static readonly Lock Gate = new();
+    private static Entry[] _entries =
+    [
+        new("none", "no preconditioning (PCG is then CG)", (_, _) => null),
+        new("jacobi", "diagonal (Jacobi) preconditioner M = diag(A)", (a, _) => new JacobiPreconditioner(a)),
+        new("ssor", "symmetric SOR preconditioner, ω from the options", (a, o) => new SsorPreconditioner(a, o.Omega)),
+        new("ic0", "incomplete Cholesky IC(0), with a diagonal shift on breakdown", (a, _) => new IncompleteCholeskyPreconditioner(a), "ic", "ichol", "ic(0)"),
+    ];
+
+    /// <summary>The registered names, in registry order.</summary>
+    public static IReadOnlyList<string> Names => Array.ConvertAll(_entries, e => e.Name);
+
+    /// <summary>The entry called <paramref name="name"/> or one of its aliases (case-insensitive), or null.</summary>
+    public static Entry? Find(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name)) return null;
+        string s = name.Trim();
+        foreach (var e in _entries)
+            if (string.Equals(e.Name, s, StringComparison.OrdinalIgnoreCase) || e.Aliases.Contains(s, StringComparer.OrdinalIgnoreCase)) return e;
+        return null;
+    }
+
+    /// <summary>The entry called <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static Entry Get(string name) => Find(name)
+        ?? throw new ArgumentException($"Unknown preconditioner '{name}'. Known preconditioners: {string.Join(", ", Names)}.", nameof(name));
+
+    /// <summary>Builds the preconditioner called <paramref name="name"/> from <paramref name="matrix"/> (null for "none").</summary>
+    /// <exception cref="ArgumentException">Unknown name, or a matrix the preconditioner cannot be built from.</exception>
+    public static IPreconditioner? Create(string name, CsrMatrix matrix, IterativeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        return Get(name).Create(matrix, options ?? IterativeOptions.Default);
+    }
+
+    /// <summary>Adds a preconditioner under a new name; disposing the returned object removes it again.</summary>
+    /// <exception cref="ArgumentException">The name (or an alias) is empty or already taken.</exception>
+    public static IDisposable Register(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.Create);
+        lock (Gate)
+        {
+            foreach (string n in entry.Aliases.Prepend(entry.Name))
+            {
+                ArgumentException.ThrowIfNullOrWhiteSpace(n, nameof(entry));
+                if (Find(n) is not null) throw new ArgumentException($"A preconditioner named '{n}' is already registered.", nameof(entry));
+            }
+            _entries = [.. _entries, entry];
+        }
+        return new Registration(() => { lock (Gate) _entries = Array.FindAll(_entries, e => e != entry); });
+    }
+
+    private sealed class Registration(Action remove) : IDisposable
+    {
+        private Action? _remove = remove;
+
+        public void Dispose() => Interlocked.Exchange(ref _remove, null)?.Invoke();
+    }
+}

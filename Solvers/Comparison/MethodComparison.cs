@@ -312,8 +312,8 @@ public static class MethodComparer
         var (lr, rule) = LearningRateFor(name, x0, g0, lipschitz, options.LearningRate);
         if (name == "gd-fixed")
             return (name, FamilyName(MethodFamily.FirstOrder), "gradient descent with a fixed step", true, null, lr, rule,
-                new GradientDescent(lr!.Value).Minimize(objective, x0, solverOptions));
-        var settings = lr is { } gamma ? new OptimizerSettings { LearningRate = gamma } : null;
+                new FixedStepGradientDescent(lr!.Value).Minimize(objective, x0, solverOptions));
+        var settings = lr is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
         return (name, FamilyName(MethodFamily.FirstOrder), Optimizers.Describe(name), true, null, lr, rule,
             new OptimizerMinimizer(name, settings).Minimize(objective, x0, solverOptions));
     }

@@ -1,49 +1,37 @@
 using Optima.Problems;
+using Optima.Solvers.Internal;
+using Optima.Solvers.LineSearches;
 
 namespace Optima.Solvers.FirstOrder;
 
 /// <summary>
-/// Gradient descent with a fixed step ("gd-fixed" in the registry): x ← x − α∇f(x). The simplest first-order method, converging linearly with
-/// rate (κ−1)/(κ+1) on a quadratic with condition number κ when α = 2/(L+μ), and diverging when α &gt; 2/L.
+/// Gradient descent with the step chosen by a line search along d = −∇f (the "optimal learning rate by line
+/// search"). The first trial step of each search is α_{k−1}·∇f_{k−1}ᵀd_{k−1}/∇f_kᵀd_k (Nocedal and Wright eq. 3.60),
+/// so the step adapts to the local scale. Linear convergence with rate ((κ−1)/(κ+1))² on quadratics with exact searches.
 /// </summary>
-/// <param name="LearningRate">The step α &gt; 0. Default 1e-3.</param>
-public sealed record GradientDescent(double LearningRate = 1e-3) : IMinimizer<IGradientObjective>
+/// <param name="LineSearch">The line search; default Moré–Thuente (strong Wolfe, c₁ = 1e-4, c₂ = 0.9).</param>
+public sealed record GradientDescent(ILineSearch? LineSearch = null) : IMinimizer<IGradientObjective>
 {
     /// <inheritdoc/>
-    public string Name => "gd-fixed";
+    public string Name => "gd";
 
     /// <inheritdoc/>
     public OptimizationResult Minimize(IGradientObjective problem, ReadOnlySpan<double> start, SolverOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(problem);
-        if (!(LearningRate > 0) || double.IsInfinity(LearningRate))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "The learning rate must be a finite number > 0.");
-        if (start.Length != problem.Dimension)
-            throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {problem.Dimension}.", nameof(start));
-        IterativeDriver.RequireFiniteStart(start);
-        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LearningRate), options);
+        MethodChecks.Start(problem, start);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente()), options);
     }
 
-    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, double alpha) : MethodState(start)
+    private sealed class State(IGradientObjective problem, ReadOnlySpan<double> start, ILineSearch lineSearch)
+        : LineSearchState(problem, start, lineSearch)
     {
-        private readonly double[] _g = new double[start.Length];
-
-        public override ReadOnlySpan<double> Gradient => _g;
-
-        public override bool Initialize()
+        protected override double ComputeDirection()
         {
-            StepSize = alpha;
-            Value = problem.ValueAndGradient(X, _g);
-            GradientNorm = MaxNorm(_g);
-            return double.IsFinite(Value) && double.IsFinite(GradientNorm);
-        }
-
-        public override StepStatus Iterate()
-        {
-            for (int i = 0; i < X.Length; i++) X[i] -= alpha * _g[i];
-            Value = problem.ValueAndGradient(X, _g);
-            GradientNorm = MaxNorm(_g);
-            return StepStatus.Accepted;
+            Vec.Negate(G, D);
+            if (Accepted == 0) return SteepestDescentStep();
+            double ratio = LastSlope / Vec.Dot(G, D);
+            double next = LastStep * ratio;
+            return double.IsFinite(next) && next > 0 ? next : SteepestDescentStep();
         }
     }
 }

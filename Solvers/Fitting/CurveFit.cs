@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Optima.LinearAlgebra;
-using Optima.LinearAlgebra.Factorizations;
 using Optima.Problems;
 using Optima.Problems.Expressions;
 using Optima.Solvers.LeastSquares;
@@ -337,169 +335,12 @@ public static partial class CurveFit
             FitMethod.Dogleg => new DoglegLeastSquares().Minimize(problem, u0, solverOptions),
             _ => new LevenbergMarquardt(Threads: threads).Minimize(problem, u0, solverOptions),
         };
-        double newtonStep = double.NaN;
-        if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, out newtonStep);
+        int methodIterations = solved.Iterations;
+        if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, options);
         var parameters = new double[p];
         problem.ToExternal(solved.Solution, parameters);
-        return Statistics.Compute(model, modelText, names, rows, v, y, w, start, parameters, isFixed, bounds, free, options, solved, newtonStep, effective, clock, problem);
-    }
-
-    /// <summary>
-    /// Gauss-Newton polishing after the trust-region method stops: near the solution the full Gauss-Newton step (by
-    /// pivoted QR) is accurate even where the decrease of the sum of squares is below its rounding noise, which is
-    /// what ends the trust-region iteration. A step is kept only when it is small (≤ 1e-6 relative per variable) and
-    /// either lowers the cost or keeps it (to 1e-10 relative) while making the gradient more orthogonal to the residuals.
-    /// </summary>
-    private static OptimizationResult Polish(FitProblem problem, OptimizationResult solved, out double lastStep, int maxSteps = 30)
-    {
-        lastStep = double.NaN;
-        int m = problem.Residuals, n = problem.Parameters;
-        var u = (double[])solved.Solution.Clone();
-        var r = new double[m];
-        DenseMatrix j;
-        double[]? rt = null;
-        DenseMatrix? jt = null;
-        var delta = new double[n];
-        var trial = new double[n];
-        var triangle = new double[(n + 1) * (n + 1)];
-        long jacobians = 0, residualEvaluations = 0;
-        // The solver's last Jacobian is usually at its solution: start from it (and the model values there).
-        if (problem.TryLastJacobian(u, out var last, out var values))
-        {
-            j = last;
-            problem.ResidualsFromValues(values, r);
-        }
-        else
-        {
-            j = new DenseMatrix(m, n);
-            problem.Evaluate(u, r, j);
-            jacobians++;
-        }
-        if (!j.IsFinite()) return solved;
-        bool extended = problem.RoundingMatters(r) && problem.ExtendedResiduals(u, r);
-        double cost = AccurateSum.SumOfSquares(r), cosine = Cosine(j, r);
-        if (!double.IsFinite(cost)) return solved;
-        int accepted = 0;
-        for (int step = 0; step < maxSteps; step++)
-        {
-            GaussNewtonStep(j, r, triangle, delta, problem.Threads);
-            double uMax = 0;
-            foreach (double x in u) uMax = Math.Max(uMax, Math.Abs(x));
-            bool small = true, moves = false;
-            lastStep = 0;
-            for (int k = 0; k < n; k++)
-            {
-                double relative = Math.Abs(delta[k]) / Math.Max(Math.Abs(u[k]), 1e-3 * uMax);
-                lastStep = double.IsFinite(delta[k]) ? Math.Max(lastStep, relative) : double.NaN;
-                if (!double.IsFinite(delta[k]) || relative > 1e-6) small = false;
-                trial[k] = u[k] + delta[k];
-                if (trial[k] != u[k]) moves = true;
-            }
-            if (!small || !moves) break;
-            // Where rounding of the residuals does not matter, a step below 1e-13 relative cannot change anything reported.
-            if (!extended && lastStep <= 1e-13) break;
-            // Residuals first: a step that raises the cost needs no Jacobian.
-            rt ??= new double[m];
-            jt ??= new DenseMatrix(m, n);
-            problem.Evaluate(trial, rt, null);
-            residualEvaluations++;
-            if (extended) problem.ExtendedResiduals(trial, rt);
-            double costT = AccurateSum.SumOfSquares(rt);
-            if (!(costT <= cost * (1 + 1e-10))) break;
-            problem.Evaluate(trial, rt, jt);
-            jacobians++;
-            if (!jt.IsFinite()) break;
-            if (extended) problem.ExtendedResiduals(trial, rt);
-            double cosT = Cosine(jt, rt);
-            if (!(costT < cost || cosT < cosine)) break;
-            (r, rt) = (rt, r);
-            (j, jt) = (jt, j);
-            trial.CopyTo(u, 0);
-            cost = costT;
-            cosine = cosT;
-            accepted++;
-        }
-        // Where Gauss-Newton stalls short of the rounding level (large residuals curve the cost: MGH09), Newton steps
-        // with the exact Hessian JᵀJ + Σ rᵢ∇²rᵢ, kept under the same rule.
-        if (!(lastStep <= 1e-10) && cosine > 1e-13)
-        {
-            var h = new DenseMatrix(n, n);
-            var g = new double[n];
-            for (int step = 0; step < 5; step++)
-            {
-                if (!problem.ExactHessian(u, r, j, h) || !h.IsFinite()) break;
-                var chol = CholeskyFactorization.TryFactorize(h, out _);
-                if (chol is null) break;
-                j.TransposeMultiply(r, g);
-                for (int k = 0; k < n; k++) g[k] = -g[k];
-                chol.Solve(g, delta);
-                bool moves = false;
-                for (int k = 0; k < n; k++)
-                {
-                    trial[k] = u[k] + delta[k];
-                    if (trial[k] != u[k]) moves = true;
-                }
-                if (!moves || !delta.All(double.IsFinite)) break;
-                rt ??= new double[m];
-                jt ??= new DenseMatrix(m, n);
-                problem.Evaluate(trial, rt, jt);
-                jacobians++;
-                if (!jt.IsFinite()) break;
-                if (extended) problem.ExtendedResiduals(trial, rt);
-                double costT = AccurateSum.SumOfSquares(rt), cosT = Cosine(jt, rt);
-                if (!(costT < cost || (costT <= cost * (1 + 1e-10) && cosT < cosine))) break;
-                (r, rt) = (rt, r);
-                (j, jt) = (jt, j);
-                trial.CopyTo(u, 0);
-                cost = costT;
-                cosine = cosT;
-                accepted++;
-            }
-        }
-        var counts = solved.Evaluations with { Jacobians = solved.Evaluations.Jacobians + jacobians, Residuals = solved.Evaluations.Residuals + residualEvaluations };
-        return accepted == 0
-            ? solved with { Evaluations = counts }
-            : solved with { Solution = u, Value = cost, Evaluations = counts };
-    }
-
-    /// <summary>
-    /// The Gauss-Newton step δ = argmin ‖Jδ + r‖. From <see cref="FitProblem.LargeRows"/> points on, the streamed QR of [J r] (<see cref="TallSkinnyQr"/>, one pass over
-    /// J) gives the triangle [T t]; δ is the basic least-squares solution of Tδ = −t by pivoted QR, with the rank
-    /// tolerance the m×n factorization would use (max(m, n)·ε relative to |r₀₀|).
-    /// </summary>
-    private static void GaussNewtonStep(DenseMatrix j, double[] r, double[] triangle, double[] delta, int threads)
-    {
-        int n = j.Columns, q = n + 1;
-        if (j.Rows < FitProblem.LargeRows)
-        {
-            // Small: factor J itself (it fits in cache).
-            var neg = new double[r.Length];
-            for (int i = 0; i < r.Length; i++) neg[i] = -r[i];
-            PivotedQrFactorization.Factorize(j).Solve(neg, delta);
-            return;
-        }
-        TallSkinnyQr.Factorize(j, r, triangle, threads);
-        var rhs = new double[n];
-        for (int i = 0; i < n; i++) rhs[i] = -triangle[n * q + i];
-        Statistics.PivotedQrOfTriangle(triangle, q, n, j.Rows, null).Solve(rhs, delta);
-    }
-
-    private static double Cosine(DenseMatrix j, double[] r)
-    {
-        double rn = Math.Sqrt(AccurateSum.SumOfSquares(r)), worst = 0;
-        if (rn == 0) return 0;
-        for (int k = 0; k < j.Columns; k++)
-        {
-            var c = j.Column(k);
-            double dot = 0, norm = 0;
-            for (int i = 0; i < r.Length; i++)
-            {
-                dot += c[i] * r[i];
-                norm += c[i] * c[i];
-            }
-            if (norm > 0) worst = Math.Max(worst, Math.Abs(dot) / (Math.Sqrt(norm) * rn));
-        }
-        return worst;
+        var setup = new FitSetup(model, modelText, names, rows, v, y, w, start, isFixed, bounds, free, options, effective, problem);
+        return Statistics.Compute(setup, parameters, solved, methodIterations, clock);
     }
 
     private static double OneSidedScale(double distance, double bound) =>

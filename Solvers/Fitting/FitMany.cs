@@ -20,14 +20,15 @@ public static partial class CurveFit
     /// <param name="y">The observations of each data set.</param>
     /// <param name="starts">The start of each data set (or a single start used for all).</param>
     /// <param name="sigma">Optional σ per data set.</param>
-    /// <param name="options">Shared options (no Sigma/Weights); its cancellation token ends the remaining fits (reason Cancelled).</param>
-    /// <param name="maxDegreeOfParallelism">Threads to use; −1 (default) for all cores.</param>
+    /// <param name="options">Shared options (no Sigma/Weights); its cancellation token ends the remaining fits (reason Cancelled);
+    /// its <see cref="RunOptions.Compute"/> limits the threads fitting data sets at once (automatic: all cores), and each fit
+    /// runs on the thread that took it.</param>
     public static FitResult[] FitMany<TModel>(TModel model, IReadOnlyList<double[]> x, IReadOnlyList<double[]> y, IReadOnlyList<double[]> starts,
-        IReadOnlyList<double[]>? sigma = null, FitOptions? options = null, int maxDegreeOfParallelism = -1) where TModel : IScalarFitModel
+        IReadOnlyList<double[]>? sigma = null, FitOptions? options = null) where TModel : IScalarFitModel
     {
         ArgumentNullException.ThrowIfNull(model);
         var evaluator = new GenericEvaluator<ScalarModelAdapter<TModel>>(new(model));
-        return RunMany(x, y, starts, sigma, options, maxDegreeOfParallelism, (i, o) =>
+        return RunMany(x, y, starts, sigma, options, (i, o) =>
         {
             var rows = Rows(["x"], [x[i]], y[i]);
             return Run(evaluator, typeof(TModel).Name, Names(o, Start(starts, i).Length), rows, 1, y[i], Start(starts, i), o);
@@ -41,10 +42,9 @@ public static partial class CurveFit
     /// <param name="starts">The start of each data set in the order of <paramref name="parameters"/> (or one start for all).</param>
     /// <param name="parameters">The parameter order; default: the model's identifiers other than <c>x</c>, in order of first appearance.</param>
     /// <param name="sigma">Optional σ per data set.</param>
-    /// <param name="options">Shared options (no Sigma/Weights).</param>
-    /// <param name="maxDegreeOfParallelism">Threads to use; −1 (default) for all cores.</param>
+    /// <param name="options">Shared options (no Sigma/Weights; threads from <see cref="RunOptions.Compute"/>).</param>
     public static FitResult[] FitMany(string model, IReadOnlyList<double[]> x, IReadOnlyList<double[]> y, IReadOnlyList<double[]> starts,
-        IReadOnlyList<string>? parameters = null, IReadOnlyList<double[]>? sigma = null, FitOptions? options = null, int maxDegreeOfParallelism = -1)
+        IReadOnlyList<string>? parameters = null, IReadOnlyList<double[]>? sigma = null, FitOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         var expression = Expression.Parse(model);
@@ -54,7 +54,7 @@ public static partial class CurveFit
                 throw new ArgumentException($"The model uses '{id}', which is neither the variable x nor a parameter ({string.Join(", ", names)}).");
         var evaluator = new ExpressionEvaluator(Compiled(expression, ["x"], names));
         string text = expression.ToString();
-        return RunMany(x, y, starts, sigma, options, maxDegreeOfParallelism, (i, o) =>
+        return RunMany(x, y, starts, sigma, options, (i, o) =>
         {
             var rows = Rows(["x"], [x[i]], y[i]);
             return Run(evaluator, text, names, rows, 1, y[i], Start(starts, i), o);
@@ -64,7 +64,7 @@ public static partial class CurveFit
     private static double[] Start(IReadOnlyList<double[]> starts, int i) => starts.Count == 1 ? starts[0] : starts[i];
 
     private static FitResult[] RunMany(IReadOnlyList<double[]> x, IReadOnlyList<double[]> y, IReadOnlyList<double[]> starts,
-        IReadOnlyList<double[]>? sigma, FitOptions? options, int maxDegreeOfParallelism, Func<int, FitOptions, FitResult> fit)
+        IReadOnlyList<double[]>? sigma, FitOptions? options, Func<int, FitOptions, FitResult> fit)
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
@@ -76,14 +76,13 @@ public static partial class CurveFit
         if (x.Count != count) throw new ArgumentException($"{x.Count} x arrays but {count} y arrays.");
         if (starts.Count != 1 && starts.Count != count) throw new ArgumentException($"{starts.Count} starts for {count} data sets (give one, or one per data set).");
         if (sigma is not null && sigma.Count != count) throw new ArgumentException($"{sigma.Count} σ arrays for {count} data sets.");
-        if (maxDegreeOfParallelism == 0 || maxDegreeOfParallelism < -1)
-            throw new ArgumentOutOfRangeException(nameof(maxDegreeOfParallelism), maxDegreeOfParallelism, "Use −1 for all cores or a positive thread count.");
         options.Validate();
         var results = new FitResult[count];
-        // Progress reports from many threads at once would interleave meaninglessly: the per-fit options drop it.
-        var shared = options with { Progress = null };
+        // Progress reports from many threads at once would interleave meaninglessly: the per-fit options drop it. The
+        // threads go to the data sets, so each fit runs on its own thread.
+        var shared = options with { Progress = null, Compute = ComputeOptions.Sequential };
         // Cancellation reaches every fit through its options, so the remaining fits end at once with reason Cancelled.
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = maxDegreeOfParallelism };
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Compute.MaxDegreeOfParallelism };
         try
         {
             Parallel.For(0, count, parallel, i =>

@@ -7,7 +7,8 @@ namespace Optima.Solvers.Fitting;
 /// <summary>
 /// The outcome of a curve fit: the parameters with their standard errors, covariance, correlation and confidence
 /// intervals, the residuals and goodness-of-fit statistics, and how the solver ran. Failure is data: a fit that did
-/// not converge still returns its best parameters with <see cref="IsConverged"/> false and the reason.
+/// not converge still returns its best parameters with <see cref="IsConverged"/> false and the reason. How the run went —
+/// reason, convergence tests, evaluations, history — is its <see cref="Optimization"/>, which the fit reports as is.
 /// </summary>
 /// <remarks>
 /// Statistics follow NIST StRD and gnuplot: the residual variance is s² = RSS/dof with dof = n − (free parameters),
@@ -15,7 +16,7 @@ namespace Optima.Solvers.Fitting;
 /// factor R of the weighted Jacobian at the solution as R⁻¹R⁻ᵀ — never by inverting JᵀJ. Fixed parameters and
 /// parameters that end on a bound have standard error 0 and take no part in the covariance.
 /// </remarks>
-public sealed class FitResult
+public sealed class FitResult : IRunResult
 {
     private readonly ModelEvaluator _model;
 
@@ -116,24 +117,29 @@ public sealed class FitResult
     /// <summary>The robust loss in force.</summary>
     public required RobustLoss Loss { get; init; }
 
-    /// <summary>Iterations of the solver.</summary>
+    /// <summary>
+    /// The run of the least-squares method followed by the polish (Gauss-Newton, then Newton steps near the solution),
+    /// merged: the internal (scaled) solution, the reason, each convergence test with the value reached, the iterations,
+    /// evaluations, time and, with <see cref="RunOptions.RecordHistory"/>, the history of both phases.
+    /// </summary>
+    public required OptimizationResult Optimization { get; init; }
+
+    /// <summary>Iterations of the least-squares method (the polish's steps are counted in <see cref="Optimization"/>'s).</summary>
     public required int Iterations { get; init; }
 
-    /// <summary>Evaluations of the residuals (with and without Jacobian).</summary>
-    public required EvaluationCounts Evaluations { get; init; }
+    long IRunResult.Iterations => Optimization.Iterations;
 
-    /// <summary>Why the solver stopped.</summary>
-    public required TerminationReason Reason { get; init; }
+    /// <summary>Evaluations of the residuals (with and without Jacobian), the polish's included.</summary>
+    public EvaluationCounts Evaluations => Optimization.Evaluations;
 
-    /// <summary>
-    /// True when a convergence test was met, or when no step could reduce the cost any more at machine precision
-    /// with the gradient orthogonal to the residuals (<see cref="GradientCosine"/> ≤ 1e-6) or the Gauss-Newton step at the
-    /// rounding level of the parameters — MINPACK's "tolerances too small" ending.
-    /// </summary>
-    public required bool IsConverged { get; init; }
+    /// <summary>Why the run stopped (<see cref="Optimization"/>'s reason).</summary>
+    public TerminationReason Reason => Optimization.Reason;
+
+    /// <summary>True when a convergence test was met (<see cref="TerminationReasonExtensions.IsConverged"/> of <see cref="Reason"/>).</summary>
+    public bool IsConverged => Reason.IsConverged();
 
     /// <summary>True when <see cref="Parameters"/> can be used: converged, or stopped at a limit the caller set (iterations, time, cancellation).</summary>
-    public bool IsUsable => IsConverged || Reason.IsUsable();
+    public bool IsUsable => Reason.IsUsable();
 
     /// <summary>max over free parameters of |Jₖᵀr|/(‖Jₖ‖‖r‖) at the solution: MINPACK's gtol measure, 0 at an exact stationary point.</summary>
     public required double GradientCosine { get; init; }
@@ -242,7 +248,7 @@ public sealed class FitResult
         sb.AppendLine(ci, $"Derivatives            {Derivatives}");
         sb.AppendLine(ci, $"Method                 {Method}");
         if (Loss.Kind != LossKind.Linear) sb.AppendLine(ci, $"Loss                   {Loss}");
-        sb.AppendLine(ci, $"Termination            {Reason} ({Reason.Describe()}){(IsConverged && !Reason.IsConverged() ? " — converged to machine precision" : "")}");
+        sb.AppendLine(ci, $"Termination            {Reason} ({Reason.Describe()})");
         if (!string.IsNullOrEmpty(Message)) sb.AppendLine(ci, $"Message                {Message}");
         sb.AppendLine(ci, $"Converged              {(IsConverged ? "yes" : "no")}");
         sb.AppendLine(ci, $"Iterations             {Iterations}");

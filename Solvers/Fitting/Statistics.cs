@@ -31,6 +31,25 @@ internal static class AccurateSum
     }
 }
 
+/// <summary>What a fit was set up with, as the statistics need it.</summary>
+/// <param name="Model">The model evaluator.</param>
+/// <param name="ModelText">The model, as text.</param>
+/// <param name="Names">The parameter names.</param>
+/// <param name="Rows">The variables, point-major (<paramref name="Variables"/> per point).</param>
+/// <param name="Variables">Variables per point.</param>
+/// <param name="Y">The observations.</param>
+/// <param name="ResidualWeights">Residual weights w = 1/σ or √W, or null.</param>
+/// <param name="Start">The starting values.</param>
+/// <param name="IsFixed">Fixed parameters.</param>
+/// <param name="Bounds">Bounds per parameter.</param>
+/// <param name="Free">Indices of the free parameters.</param>
+/// <param name="Options">The fit's options.</param>
+/// <param name="EffectivePoints">Points with nonzero weight.</param>
+/// <param name="Problem">The least-squares problem the solver ran on (its last Jacobian may serve the covariance), or null.</param>
+internal sealed record FitSetup(ModelEvaluator Model, string ModelText, string[] Names, double[] Rows, int Variables, double[] Y,
+    double[]? ResidualWeights, double[] Start, bool[] IsFixed, ParameterBounds[] Bounds, int[] Free, FitOptions Options,
+    int EffectivePoints, FitProblem? Problem);
+
 /// <summary>The statistics of a finished fit: covariance from R⁻¹ of the pivoted QR of the weighted Jacobian, intervals, RSS, R².</summary>
 internal static class Statistics
 {
@@ -86,10 +105,10 @@ internal static class Statistics
     /// <summary>Endings where the method could not decrease the cost any more: a converged fit when the point is stationary.</summary>
     public static bool IsStall(TerminationReason reason) => reason is TerminationReason.TrustRegionTooSmall or TerminationReason.LineSearchFailed;
 
-    public static FitResult Compute(ModelEvaluator model, string modelText, string[] names, double[] rows, int v, double[] y, double[]? w,
-        double[] start, double[] parameters, bool[] isFixed, ParameterBounds[] bounds, int[] free, FitOptions options,
-        OptimizationResult solved, double newtonStep, int effectivePoints, Stopwatch clock, FitProblem? problem = null)
+    /// <summary>The fit's result at <paramref name="parameters"/> (external) from the run <paramref name="solved"/> (method and polish).</summary>
+    public static FitResult Compute(FitSetup setup, double[] parameters, OptimizationResult solved, int methodIterations, Stopwatch clock)
     {
+        var (model, modelText, names, rows, v, y, w, start, isFixed, bounds, free, options, effectivePoints, problem) = setup;
         int m = y.Length, p = names.Length;
         var loss = options.Loss;
 
@@ -282,14 +301,7 @@ internal static class Statistics
         tss += tssCompensation;
         double r2 = tss > 0 ? 1 - rss / tss : double.NaN;
 
-        // A trust region that collapses (or a line search that finds no decrease) at a stationary point is MINPACK's "tolerances too small" ending: converged when
-        // the gradient is orthogonal to the residuals or the Gauss-Newton step is at the rounding level of the parameters
-        // (for near-zero residuals the cosine cannot get below ulp(p)/‖r‖).
-        bool machinePrecisionStop = IsStall(solved.Reason) && (cosine <= 1e-6 || newtonStep <= 1e-10);
-        bool converged = solved.IsConverged || machinePrecisionStop;
         string? message = solved.Message;
-        if (machinePrecisionStop)
-            message = "No step reduces the sum of squares any more at machine precision, and the gradient is orthogonal to the residuals (or the Gauss-Newton step is at rounding level): converged.";
         if (rankNote is not null) message = message is null ? rankNote : message + " " + rankNote;
         clock.Stop();
         return new FitResult(model)
@@ -318,10 +330,8 @@ internal static class Statistics
             Points = m,
             RSquared = r2,
             Loss = loss,
-            Iterations = solved.Iterations,
-            Evaluations = solved.Evaluations,
-            Reason = solved.Reason,
-            IsConverged = converged,
+            Optimization = solved,
+            Iterations = methodIterations,
             GradientCosine = cosine,
             Message = message,
             JacobianRank = rank,

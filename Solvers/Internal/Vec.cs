@@ -17,17 +17,6 @@ internal static unsafe class Vec
     /// <summary>‖a‖₂ in the fixed order, without overflow or underflow (a gradient of x² + 1e155·y² has a finite norm).</summary>
     public static double Norm2(ReadOnlySpan<double> a) => Reproducible.Norm(a);
 
-    public static double MaxAbs(ReadOnlySpan<double> a)
-    {
-        double m = 0;
-        foreach (double v in a)
-        {
-            double b = Math.Abs(v);
-            if (b > m || double.IsNaN(b)) m = b;
-        }
-        return m;
-    }
-
     // TensorPrimitives.MultiplyAdd rounds the product and the sum separately on every ISA (checked under the
     // DOTNET_EnableAVX512/AVX2/HWIntrinsic knobs), so it is exact-per-element and safe here.
     /// <summary>y ← y + a·x.</summary>

@@ -6,7 +6,7 @@ namespace Optima.Solvers.LeastSquares;
 
 /// <summary>
 /// Levenberg's method (1944): the step solves (2JᵀJ + λI)p = −2Jᵀr, i.e. the Gauss-Newton model with an undamped
-/// identity shift, run as the <see cref="LevenbergMarquardtStrategy"/> trust region (λ = 1/Δ, Nielsen's update).
+/// identity shift, run as the <see cref="LevenbergStrategy"/> trust region (λ = 1/Δ, Nielsen's update).
 /// A step is accepted only when it decreases S = Σ rᵢ².
 /// </summary>
 /// <param name="InitialLambda">λ₀ &gt; 0 (relative to the scale of 2JᵀJ). Default 1e-3·max diag(2JᵀJ) when 0. Default 0.</param>
@@ -22,7 +22,7 @@ public sealed record Levenberg(double InitialLambda = 0) : IMinimizer<ILeastSqua
         if (!(InitialLambda >= 0) || double.IsInfinity(InitialLambda))
             throw new ArgumentOutOfRangeException(nameof(InitialLambda), InitialLambda, "InitialLambda must be a finite number ≥ 0.");
         return IterativeDriver.Run(Name, problem, start,
-            (p, x) => new TrustRegionLeastSquaresState(p, x, TrustRegionKind.LevenbergMarquardt, InitialLambda), options);
+            (p, x) => new TrustRegionLeastSquaresState(p, x, levenberg: true, InitialLambda), options);
     }
 }
 
@@ -42,23 +42,26 @@ public sealed record DoglegLeastSquares(double InitialRadius = 0) : IMinimizer<I
         MethodChecks.Start(problem, start);
         if (!(InitialRadius >= 0) || double.IsInfinity(InitialRadius))
             throw new ArgumentOutOfRangeException(nameof(InitialRadius), InitialRadius, "InitialRadius must be a finite number ≥ 0.");
-        return IterativeDriver.Run(Name, problem, start, (p, x) => new TrustRegionLeastSquaresState(p, x, TrustRegionKind.Dogleg, InitialRadius), options);
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new TrustRegionLeastSquaresState(p, x, levenberg: false, InitialRadius), options);
     }
 }
 
-/// <summary>A trust-region strategy over the Gauss-Newton model of S = Σ rᵢ².</summary>
+/// <summary>
+/// The "levenberg" or "dogleg" trust-region strategy over the Gauss-Newton model of S = Σ rᵢ² (for Levenberg the
+/// initial value is λ₀, and the radius 1/λ).
+/// </summary>
 internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
 {
-    private readonly TrustRegionKind _kind;
+    private readonly bool _levenberg;
     private readonly double _initial;
     private readonly GaussNewtonModel _model;
     private readonly double[] _p, _trial;
     private ITrustRegionStrategy? _strategy;
 
     public TrustRegionLeastSquaresState(ILeastSquaresProblem problem, ReadOnlySpan<double> start,
-        TrustRegionKind kind, double initial) : base(problem, start)
+        bool levenberg, double initial) : base(problem, start)
     {
-        _kind = kind;
+        _levenberg = levenberg;
         _initial = initial;
         _model = new GaussNewtonModel(J, R, Grad);
         _p = new double[start.Length];
@@ -69,7 +72,7 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
     {
         if (!EvaluateWithJacobian()) return false;
         double radius = _initial;
-        if (_kind == TrustRegionKind.LevenbergMarquardt)
+        if (_levenberg)
         {
             double maxDiag = 0;
             for (int j = 0; j < J.Columns; j++)
@@ -81,7 +84,7 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
             radius = 1 / lambda;
         }
         else if (radius == 0) radius = Math.Max(1.0, Vec.Norm2(X));
-        _strategy = TrustRegionStrategies.Create(_kind, radius, X.Length);
+        _strategy = TrustRegionStrategies.Create(_levenberg ? "levenberg" : "dogleg", radius, X.Length);
         StepSize = _strategy.Radius;
         return true;
     }
@@ -106,7 +109,7 @@ internal sealed class TrustRegionLeastSquaresState : LeastSquaresState
         }
         strategy.StepRejected(rho);
         StepSize = strategy.Radius;
-        double tiny = _kind == TrustRegionKind.LevenbergMarquardt ? 1e-300 : 1e-15 * Math.Max(1.0, MaxNorm(X));
+        double tiny = _levenberg ? 1e-300 : 1e-15 * Math.Max(1.0, MaxNorm(X));
         if (strategy.Radius < tiny || !double.IsFinite(strategy.Radius) || (pred <= 0 && Vec.Norm2(_p) == 0))
         {
             FailureReason = finite ? TerminationReason.TrustRegionTooSmall : TerminationReason.NonFiniteValue;

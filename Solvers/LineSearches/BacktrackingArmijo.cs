@@ -16,8 +16,6 @@ public sealed record BacktrackingArmijo(double C1 = 1e-4, double ShrinkMin = 0.1
     /// <inheritdoc/>
     public string Name => "armijo";
 
-    /// <inheritdoc/>
-    public bool UsesSlope => false;
 
     /// <inheritdoc/>
     public LineSearchResult Search(ILineFunction phi, double value0, double slope0, double initialStep)
@@ -95,8 +93,6 @@ public sealed record ExactQuadraticLineSearch(double Tolerance = 1e-10, int MaxE
     /// <inheritdoc/>
     public string Name => "exact-quadratic";
 
-    /// <inheritdoc/>
-    public bool UsesSlope => true;
 
     /// <inheritdoc/>
     public LineSearchResult Search(ILineFunction phi, double value0, double slope0, double initialStep)

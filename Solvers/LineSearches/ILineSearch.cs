@@ -63,9 +63,6 @@ public interface ILineSearch
     /// <summary>A short name for reports ("armijo", "more-thuente" …).</summary>
     string Name { get; }
 
-    /// <summary>True when the search evaluates φ′ at its trial steps (and so returns the slope at the accepted step).</summary>
-    bool UsesSlope { get; }
-
     /// <summary>Searches along the line.</summary>
     /// <param name="phi">The line function.</param>
     /// <param name="value0">φ(0).</param>
@@ -82,8 +79,6 @@ public sealed record FixedStep(double Step = 1.0, bool UseInitialStep = false) :
     /// <inheritdoc/>
     public string Name => "fixed";
 
-    /// <inheritdoc/>
-    public bool UsesSlope => true;
 
     /// <inheritdoc/>
     public LineSearchResult Search(ILineFunction phi, double value0, double slope0, double initialStep)

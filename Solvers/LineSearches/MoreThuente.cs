@@ -26,8 +26,6 @@ public sealed record MoreThuente(double C1 = 1e-4, double C2 = 0.9, double XTol 
     /// <inheritdoc/>
     public string Name => "more-thuente";
 
-    /// <inheritdoc/>
-    public bool UsesSlope => true;
 
     /// <inheritdoc/>
     public LineSearchResult Search(ILineFunction phi, double value0, double slope0, double initialStep)

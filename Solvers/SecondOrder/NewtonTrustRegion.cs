@@ -8,7 +8,7 @@ namespace Optima.Solvers.SecondOrder;
 
 /// <summary>
 /// Newton's method in a trust region (Nocedal and Wright Alg. 4.1) with the exact Hessian and a pluggable
-/// strategy (default Steihaug–Toint CG; dogleg or Levenberg–Marquardt on request). A step is accepted when
+/// strategy from <see cref="TrustRegionStrategies"/> (default Steihaug–Toint CG; "dogleg", "levenberg" or a registered one on request). A step is accepted when
 /// ρ = (f(x) − f(x+p))/(m(0) − m(p)) &gt; 10⁻⁴. When the Hessian is indefinite a direction of negative curvature u is
 /// computed and the boundary step ±Δu is taken whenever its model decrease beats the strategy's — so the method
 /// leaves saddle points, where the gradient alone gives no decrease. A trial point where f is not finite is a rejected step.
@@ -22,10 +22,10 @@ namespace Optima.Solvers.SecondOrder;
 /// so a variable of size 10³ and one of size 10⁻³ (Meyer's problem) get comparable steps. <see cref="InitialRadius"/>
 /// and the reported step size are in the scaled norm. <c>ScaleVariables: false</c> gives the plain ball ‖p‖₂ ≤ Δ.
 /// </remarks>
-/// <param name="Strategy">The trust-region strategy. Default Steihaug–Toint CG.</param>
+/// <param name="Strategy">The trust-region strategy's <see cref="TrustRegionStrategies"/> name. Default "steihaug-cg".</param>
 /// <param name="InitialRadius">Δ₀ &gt; 0 (in the scaled norm when <paramref name="ScaleVariables"/>). Default 1.</param>
 /// <param name="ScaleVariables">Use the ellipsoidal region ‖D·p‖ ≤ Δ with D from the Hessian diagonal. Default true.</param>
-public sealed record NewtonTrustRegion(TrustRegionKind Strategy = TrustRegionKind.SteihaugCg, double InitialRadius = 1.0,
+public sealed record NewtonTrustRegion(string Strategy = "steihaug-cg", double InitialRadius = 1.0,
     bool ScaleVariables = true)
     : IMinimizer<IHessianObjective>
 {

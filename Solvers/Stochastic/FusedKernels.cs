@@ -6,12 +6,17 @@ namespace Optima.Solvers.Stochastic;
 
 /// <summary>What a fused kernel needs besides its core rule.</summary>
 /// <param name="State">The optimizer's state (float64 or float32 vectors).</param>
-/// <param name="CoreBase">Index of the core transform's first state vector.</param>
+/// <param name="Core">Where the core transform's state vectors and constants start (vector index, constant index).</param>
 /// <param name="L2">λ of an L2 decay before the core (0: none).</param>
 /// <param name="Trace">A momentum trace after the core, or null.</param>
+/// <param name="TraceAt">Where the trace's state vector and constants start.</param>
 /// <param name="Decay">λ of a decoupled decay after the core and trace (0: none).</param>
 /// <param name="ScaleByLearningRate">Whether the chain ends with −γ (otherwise θ ← θ + u, as after the heavy ball).</param>
-internal sealed record KernelParts(OptimizerState State, int CoreBase, double L2, Trace? Trace, double Decay, bool ScaleByLearningRate);
+internal sealed record KernelParts(OptimizerState State, (int Vector, int Constant) Core, double L2, Trace? Trace, (int Vector, int Constant) TraceAt,
+    double Decay, bool ScaleByLearningRate);
+
+/// <summary>Makes a core's rule for one step from its constants (the span <see cref="GradientTransform.Prepare{T}"/> wrote).</summary>
+internal delegate TRule RuleFactory<TRule>(ReadOnlySpan<double> constants);
 
 /// <summary>
 /// Single-pass kernels, used by <see cref="ChainOptimizer"/> in place of the blocked chain when the chain has the shape
@@ -57,35 +62,40 @@ internal abstract class FusedKernel
     /// <summary>A short description, e.g. "fused adam".</summary>
     public abstract string Name { get; }
 
-    /// <summary>One update over the whole vectors (the gradient has been checked finite, BeginStep has run).</summary>
-    public abstract void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate);
-
-    /// <summary>One update of float32 parameters with float32 state.</summary>
-    public abstract void Run(Span<float> parameters, ReadOnlySpan<float> gradient, double learningRate);
+    /// <summary>One update over the whole vectors (the gradient has been checked finite, the transforms are prepared).</summary>
+    /// <param name="parameters">θ, updated in place.</param>
+    /// <param name="gradient">g.</param>
+    /// <param name="learningRate">γ.</param>
+    /// <param name="constants">The optimizer's per-step constants of every transform.</param>
+    public abstract void Run<T>(Span<T> parameters, ReadOnlySpan<T> gradient, double learningRate, ReadOnlySpan<double> constants)
+        where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>The kernel for <paramref name="chain"/>, or null when the chain has no fused form.</summary>
-    public static FusedKernel? For(IReadOnlyList<GradientTransform> chain, OptimizerState state)
+    /// <param name="chain">The transforms.</param>
+    /// <param name="state">The optimizer's state.</param>
+    /// <param name="at">Each transform's first state vector and first constant.</param>
+    public static FusedKernel? For(IReadOnlyList<GradientTransform> chain, OptimizerState state, IReadOnlyList<(int Vector, int Constant)> at)
     {
         int i = 0, end = chain.Count;
         if (end == 0) return null;
         bool lr = chain[end - 1] is ScaleByLearningRate;
         if (lr) end--;
         double l2 = 0, dec = 0;
-        GradientTransform? core = null;
-        Trace? trace = null;
+        int core = -1, trace = -1;
         if (i < end && chain[i] is AddDecayedWeights a) { l2 = a.Lambda; i++; }
-        if (i < end && chain[i] is not (Trace or AddDecayedWeights)) core = chain[i++];
-        if (i < end && chain[i] is Trace t) { trace = t; i++; }
+        if (i < end && chain[i] is not (Trace or AddDecayedWeights)) core = i++;
+        if (i < end && chain[i] is Trace) trace = i++;
         if (i < end && chain[i] is AddDecayedWeights d) { dec = d.Lambda; i++; }
         if (i != end) return null;
-        var parts = new KernelParts(state, core?.VectorBase ?? 0, l2, trace, dec, lr);
-        if (core is not null) return core.CreateKernel(parts);
-        return Create(parts, trace is null ? "sgd" : trace.Fused.Nesterov ? "nesterov" : "momentum",
-            static () => default(NoRule<double>), static () => default(NoRule<float>));
+        var t = trace >= 0 ? (Trace)chain[trace] : null;
+        var parts = new KernelParts(state, core >= 0 ? at[core] : default, l2, t, trace >= 0 ? at[trace] : default, dec, lr);
+        if (core >= 0) return chain[core].CreateKernel(parts);
+        return Create(parts, t is null ? "sgd" : t.Nesterov ? "nesterov" : "momentum",
+            static _ => default(NoRule<double>), static _ => default(NoRule<float>));
     }
 
-    /// <summary>The kernel running a core rule (made afresh each step, for the step's constants) in either precision.</summary>
-    public static FusedKernel Create<TCore64, TCore32>(KernelParts parts, string name, Func<TCore64> rule64, Func<TCore32> rule32)
+    /// <summary>The kernel running a core rule (made afresh each step from the step's constants) in either precision.</summary>
+    public static FusedKernel Create<TCore64, TCore32>(KernelParts parts, string name, RuleFactory<TCore64> rule64, RuleFactory<TCore32> rule32)
         where TCore64 : struct, IRule<double> where TCore32 : struct, IRule<float> =>
         new Kernel<TCore64, TCore32>(parts, parts.Trace is not null && name is not ("momentum" or "nesterov") ? $"fused {name} + momentum" : $"fused {name}",
             rule64, rule32);
@@ -96,19 +106,22 @@ internal abstract class FusedKernel
         public readonly Vector<T> L2 = Simd.V<T>(l2), Decay = Simd.V<T>(decay), Step = Simd.V<T>(step);
     }
 
-    private sealed class Kernel<TCore64, TCore32>(KernelParts parts, string name, Func<TCore64> rule64, Func<TCore32> rule32) : FusedKernel
+    private sealed class Kernel<TCore64, TCore32>(KernelParts parts, string name, RuleFactory<TCore64> rule64, RuleFactory<TCore32> rule32) : FusedKernel
         where TCore64 : struct, IRule<double> where TCore32 : struct, IRule<float>
     {
         public override string Name => name;
 
-        public override void Run(Span<double> parameters, ReadOnlySpan<double> gradient, double learningRate) =>
-            Dispatch(parameters, gradient, parts.State.Vectors, rule64(), learningRate);
-
-        public override void Run(Span<float> parameters, ReadOnlySpan<float> gradient, double learningRate) =>
-            Dispatch(parameters, gradient, parts.State.SingleVectors, rule32(), learningRate);
+        public override void Run<T>(Span<T> parameters, ReadOnlySpan<T> gradient, double learningRate, ReadOnlySpan<double> constants)
+        {
+            var core = constants[parts.Core.Constant..];
+            if (typeof(T) == typeof(double))
+                Dispatch(MemoryMarshal.Cast<T, double>(parameters), MemoryMarshal.Cast<T, double>(gradient), parts.State.Buffers<double>(), rule64(core), learningRate, constants);
+            else
+                Dispatch(MemoryMarshal.Cast<T, float>(parameters), MemoryMarshal.Cast<T, float>(gradient), parts.State.Buffers<float>(), rule32(core), learningRate, constants);
+        }
 
         /// <summary>Picks the loop for this step's options.</summary>
-        private void Dispatch<T, TCore>(Span<T> p, ReadOnlySpan<T> g, T[][] state, in TCore core, double learningRate)
+        private void Dispatch<T, TCore>(Span<T> p, ReadOnlySpan<T> g, T[][] state, in TCore core, double learningRate, ReadOnlySpan<double> constants)
             where T : unmanaged, IFloatingPointIeee754<T> where TCore : struct, IRule<T>
         {
             var k = new Constants<T>(parts.L2, parts.Decay, parts.ScaleByLearningRate ? -learningRate : 1.0);
@@ -118,7 +131,7 @@ internal abstract class FusedKernel
                 WithPost(p, g, state, in k, in core, default(NoRule<T>));
                 return;
             }
-            switch (trace.Fused.First, trace.Fused.Nesterov)
+            switch (Trace.IsFirst(constants[parts.TraceAt.Constant..]), trace.Nesterov)
             {
                 case (true, true): WithPost(p, g, state, in k, in core, trace.Rule<T, Yes, Yes>()); break;
                 case (true, false): WithPost(p, g, state, in k, in core, trace.Rule<T, Yes, No>()); break;
@@ -145,8 +158,8 @@ internal abstract class FusedKernel
         {
             ref T p = ref MemoryMarshal.GetReference(parameters);
             ref T g = ref MemoryMarshal.GetReference(gradient);
-            var c = StateRefs<T>.Of(TCore.States, state, parts.CoreBase, ref p);
-            ref T b = ref TPost.States > 0 ? ref MemoryMarshal.GetArrayDataReference(state[parts.Trace!.VectorBase]) : ref p;
+            var c = StateRefs<T>.Of(TCore.States, state, parts.Core.Vector, ref p);
+            ref T b = ref TPost.States > 0 ? ref MemoryMarshal.GetArrayDataReference(state[parts.TraceAt.Vector]) : ref p;
             int n = parameters.Length, w = Vector<T>.Count;
             nuint i = 0, end = (nuint)(n - n % w);
             for (; i < end; i += (nuint)w) Body<T, TCore, TPost, TL2, TDec>(in k, in core, in post, ref p, ref g, i, in c, ref b, i);

@@ -7,7 +7,7 @@ namespace Optima.Solvers.Stochastic;
 
 /// <summary>
 /// A steppable first-order optimizer over a flat parameter vector, the shape C# training loops expect:
-/// compute the gradient, call <see cref="Step(Span{double}, ReadOnlySpan{double})"/>, repeat. Its state is plain data and can be saved and restored
+/// compute the gradient, call <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/>, repeat. Its state is plain data and can be saved and restored
 /// exactly (<see cref="SaveState"/>/<see cref="LoadState"/>).
 /// </summary>
 public interface IOptimizer
@@ -29,20 +29,14 @@ public interface IOptimizer
     OptimizerPrecision Precision { get; }
 
     /// <summary>
-    /// One update θ ← θ + u(θ, g) of float64 parameters. When <paramref name="gradient"/> holds NaN or ±∞ the step is
-    /// refused: nothing (parameters or state) changes and false is returned.
+    /// One update θ ← θ + u(θ, g) of parameters of the optimizer's element type T (double for
+    /// <see cref="OptimizerPrecision.Float64"/>, float for <see cref="OptimizerPrecision.Float32"/>). When
+    /// <paramref name="gradient"/> holds NaN or ±∞ the step is refused: nothing (parameters or state) changes and false
+    /// is returned.
     /// </summary>
     /// <exception cref="ArgumentException">A span's length differs from <see cref="ParameterCount"/>.</exception>
-    /// <exception cref="InvalidOperationException">The optimizer was created for <see cref="OptimizerPrecision.Float32"/>.</exception>
-    bool Step(Span<double> parameters, ReadOnlySpan<double> gradient);
-
-    /// <summary>
-    /// One update of float32 parameters with float32 state (an optimizer created with
-    /// <see cref="OptimizerPrecision.Float32"/>). Refuses a non-finite gradient as the float64 step does.
-    /// </summary>
-    /// <exception cref="ArgumentException">A span's length differs from <see cref="ParameterCount"/>.</exception>
-    /// <exception cref="InvalidOperationException">The optimizer was created for <see cref="OptimizerPrecision.Float64"/>.</exception>
-    bool Step(Span<float> parameters, ReadOnlySpan<float> gradient);
+    /// <exception cref="InvalidOperationException">T is not the element type of the optimizer's <see cref="Precision"/>.</exception>
+    bool Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>;
 
     /// <summary>Writes the optimizer's whole state (kind, n, step count, buffers) to <paramref name="writer"/>.</summary>
     void SaveState(BinaryWriter writer);
@@ -66,112 +60,31 @@ public enum OptimizerPrecision
     Float32,
 }
 
-/// <summary>The state of a chain optimizer as plain data: the step count, the per-parameter vectors and the scalars.</summary>
-public sealed class OptimizerState
-{
-    internal OptimizerState(int parameters, OptimizerPrecision precision, int blockSize, IReadOnlyList<GradientTransform> chain)
-    {
-        Parameters = parameters;
-        Precision = precision;
-        int width = precision == OptimizerPrecision.Float64 ? Vector<double>.Count : Vector<float>.Count;
-        int padded = (parameters + width - 1) / width * width;
-        var vectors = new List<double[]>();
-        var singles = new List<float[]>();
-        var scalars = new List<double>();
-        foreach (var t in chain)
-        {
-            t.Bind(this, vectors.Count + singles.Count, scalars.Count);
-            for (int k = 0; k < t.VectorCount; k++)
-            {
-                double init = t.InitialVectorValue(k);
-                if (precision == OptimizerPrecision.Float64) vectors.Add(Filled(new double[padded], init));
-                else singles.Add(Filled(new float[padded], (float)init));
-            }
-            for (int k = 0; k < t.ScalarCount; k++) scalars.Add(t.InitialScalar(k));
-        }
-        Vectors = [.. vectors];
-        SingleVectors = [.. singles];
-        Scalars = [.. scalars];
-        if (precision == OptimizerPrecision.Float32) Scratch = [.. Enumerable.Range(0, singles.Count + 2).Select(_ => new double[blockSize])];
-    }
-
-    private static T[] Filled<T>(T[] v, T value) where T : INumber<T>
-    {
-        if (value != T.Zero) Array.Fill(v, value);
-        return v;
-    }
-
-    /// <summary>The parameter count n (the vectors may be padded beyond it to the SIMD width; the padding is not state).</summary>
-    public int Parameters { get; }
-
-    /// <summary>Whether the per-parameter buffers are <see cref="Vectors"/> (float64) or <see cref="SingleVectors"/> (float32).</summary>
-    public OptimizerPrecision Precision { get; }
-
-    /// <summary>Steps taken.</summary>
-    public long Step { get; internal set; }
-
-    /// <summary>The float64 per-parameter buffers of every transform in chain order (moments, accumulators…); empty for float32.</summary>
-    public double[][] Vectors { get; }
-
-    /// <summary>The float32 per-parameter buffers of every transform in chain order; empty for float64.</summary>
-    public float[][] SingleVectors { get; }
-
-    /// <summary>The number of per-parameter buffers, in either precision.</summary>
-    public int VectorCount => Vectors.Length + SingleVectors.Length;
-
-    /// <summary>The scalar state of every transform in chain order (always double).</summary>
-    public double[] Scalars { get; }
-
-    /// <summary>
-    /// Float32 only: double copies of each buffer's current block, then the update and the parameters, for transforms
-    /// without a float form (<see cref="GradientTransform.Apply(Span{float}, ReadOnlySpan{float}, int)"/>'s default).
-    /// </summary>
-    internal double[][]? Scratch { get; }
-
-    /// <summary>The index of the first parameter of the block now in <see cref="Scratch"/> (−1: none).</summary>
-    internal int ScratchBase { get; set; } = -1;
-
-    /// <summary>Entries [offset, offset + length) of float64 buffer <paramref name="k"/> (for float32, of its scratch copy).</summary>
-    internal Span<double> Block(int k, int offset, int length) =>
-        Scratch is null ? Vectors[k].AsSpan(offset, length)
-        : ScratchBase >= 0 ? Scratch[k].AsSpan(offset - ScratchBase, length)
-        : throw new InvalidOperationException("The optimizer keeps float32 state; a transform reads it with SingleStateVector.");
-}
-
 /// <summary>
 /// An optimizer built as a chain of <see cref="GradientTransform"/>s (optax style) behind a steppable object.
-/// One <see cref="Step(Span{double}, ReadOnlySpan{double})"/> makes a single blocked pass: for each block of 1024
+/// One <see cref="Step{T}(Span{T}, ReadOnlySpan{T})"/> makes a single blocked pass: for each block of 1024
 /// parameters the gradient block is copied into an L1-resident buffer, every transform runs on it, and θ ← θ + u is
 /// applied — so memory traffic is that of one fused loop while each transform stays separate. Recognised chains run a
 /// single-pass fused kernel instead (<see cref="FusedKernelName"/>), bit-identical to the chain. Nothing is allocated
-/// per step.
+/// per step. The transforms are pure values: their state is in <see cref="State"/>, their per-step constants in a
+/// buffer of this optimizer, so one transform instance may serve several optimizers.
 /// </summary>
 /// <remarks>
 /// With <see cref="OptimizerPrecision.Float32"/> the parameters, gradients and state vectors are floats and the built-in
 /// transforms and fused kernels compute in float (as PyTorch does for float tensors) with the same operations in the
-/// same order, so the two paths agree bit for bit in float32 too; a custom transform without a float form runs in
-/// double on a widened copy of its block.
+/// same order, so the two paths agree bit for bit in float32 too.
 /// </remarks>
 public sealed class ChainOptimizer : IOptimizer
 {
     private const int BlockSize = 1024;
-    private const int Magic = 0x4F50544D; // "OPTM": float64 state
-    private const int MagicSingle = 0x4F505446; // "OPTF": float32 state
+    private const int Magic = 0x4F505432; // "OPT2": state saved by name
+    private const int MagicV1 = 0x4F50544D, MagicV1Single = 0x4F505446; // "OPTM"/"OPTF": the first format, buffers by position
     private readonly GradientTransform[] _chain;
-    private readonly double[] _u, _p; // the L1-resident block buffers (float64)
-    private readonly float[] _uSingle, _pSingle; // (float32)
+    private readonly (int Vector, int Vectors, int Constant, int Constants, int Scalar, int Scalars)[] _at; // each transform's state and constants
+    private readonly double[] _constants; // the step's constants of every transform (scratch, not state)
+    private readonly Array _u, _p; // the L1-resident block buffers (double[] or float[])
     private readonly FusedKernel? _fused;
     private double _learningRate;
-
-    /// <summary>Creates a float64 optimizer for <paramref name="parameterCount"/> parameters from a chain of transforms.</summary>
-    /// <param name="name">The name reported and written into checkpoints.</param>
-    /// <param name="parameterCount">n ≥ 1.</param>
-    /// <param name="learningRate">The initial learning rate γ ≥ 0.</param>
-    /// <param name="chain">The transforms, applied in order; a whole-gradient transform (clipping by norm) only first.</param>
-    public ChainOptimizer(string name, int parameterCount, double learningRate, params GradientTransform[] chain)
-        : this(name, parameterCount, learningRate, OptimizerPrecision.Float64, chain)
-    {
-    }
 
     /// <summary>Creates an optimizer of the given precision for <paramref name="parameterCount"/> parameters.</summary>
     /// <param name="name">The name reported and written into checkpoints.</param>
@@ -195,18 +108,35 @@ public sealed class ChainOptimizer : IOptimizer
         ParameterCount = parameterCount;
         LearningRate = learningRate;
         _chain = (GradientTransform[])chain.Clone();
-        State = new OptimizerState(parameterCount, precision, BlockSize, _chain);
+        _at = new (int, int, int, int, int, int)[_chain.Length];
+        int vectors = 0, constants = 0, scalars = 0;
+        for (int i = 0; i < _chain.Length; i++)
+        {
+            var tr = _chain[i];
+            _at[i] = (vectors, tr.StateNames.Count, constants, tr.ConstantCount, scalars, tr.ScalarNames.Count);
+            (vectors, constants, scalars) = (vectors + _at[i].Vectors, constants + _at[i].Constants, scalars + _at[i].Scalars);
+        }
+        _constants = new double[constants];
+        State = new OptimizerState(parameterCount, precision, _chain);
         bool single = precision == OptimizerPrecision.Float32;
-        (_u, _p) = single ? ([], []) : (new double[BlockSize], new double[BlockSize]);
-        (_uSingle, _pSingle) = single ? (new float[BlockSize], new float[BlockSize]) : ([], []);
-        _fused = FusedKernel.For(_chain, State);
+        (_u, _p) = single ? ((Array)new float[BlockSize], (Array)new float[BlockSize]) : (new double[BlockSize], new double[BlockSize]);
+        _fused = FusedKernel.For(_chain, State, [.. _at.Select(a => (a.Vector, a.Constant))]);
+    }
+
+    /// <summary>Creates a float64 optimizer for <paramref name="parameterCount"/> parameters from a chain of transforms.</summary>
+    /// <param name="name">The name reported and written into checkpoints.</param>
+    /// <param name="parameterCount">n ≥ 1.</param>
+    /// <param name="learningRate">The initial learning rate γ ≥ 0.</param>
+    /// <param name="chain">The transforms, applied in order; a whole-gradient transform (clipping by norm) only first.</param>
+    public ChainOptimizer(string name, int parameterCount, double learningRate, params GradientTransform[] chain)
+        : this(name, parameterCount, learningRate, OptimizerPrecision.Float64, chain)
+    {
     }
 
     /// <summary>
     /// Whether a step may run the single-pass fused kernel of a recognised chain ([L2 decay] → [core] → [momentum] →
-    /// [decoupled decay] → [−γ] with any built-in core: SGD, momentum, Nesterov, SGDW, heavy ball, Adagrad, RMSProp plain,
-    /// centred or with momentum, Adadelta, Adam, AMSGrad, AdamW, AdaMax, NAdam, AdaBound). The fused kernel does the chain's
-    /// floating-point operations in the same order, so results are bit-identical either way. Default true.
+    /// [decoupled decay] → [−γ] with any built-in core). The fused kernel does the chain's floating-point operations in
+    /// the same order, so results are bit-identical either way. Default true.
     /// </summary>
     public bool UseFusedKernel { get; set; } = true;
 
@@ -228,7 +158,7 @@ public sealed class ChainOptimizer : IOptimizer
     /// <summary>The transforms in order.</summary>
     public IReadOnlyList<GradientTransform> Chain => _chain;
 
-    /// <summary>The state as plain data (live, not a copy).</summary>
+    /// <summary>The state as plain data (live, read-only).</summary>
     public OptimizerState State { get; }
 
     /// <inheritdoc/>
@@ -244,44 +174,32 @@ public sealed class ChainOptimizer : IOptimizer
     }
 
     /// <inheritdoc/>
-    public bool Step(Span<double> parameters, ReadOnlySpan<double> gradient)
+    public bool Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckStep(OptimizerPrecision.Float64, parameters.Length, gradient.Length);
-        if (!FusedKernel.AllFiniteBackward(gradient)) return false;
-        long t = State.Step + 1;
-        foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
-        if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);
-        else RunChain(parameters, gradient, _u, _p);
-        State.Step = t;
-        return true;
-    }
-
-    /// <inheritdoc/>
-    public bool Step(Span<float> parameters, ReadOnlySpan<float> gradient)
-    {
-        CheckStep(OptimizerPrecision.Float32, parameters.Length, gradient.Length);
-        if (!FusedKernel.AllFiniteBackward(gradient)) return false;
-        long t = State.Step + 1;
-        foreach (var tr in _chain) tr.BeginStep(t, _learningRate, gradient);
-        if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate);
-        else RunChain(parameters, gradient, _uSingle, _pSingle);
-        State.Step = t;
-        return true;
-    }
-
-    private void CheckStep(OptimizerPrecision precision, int parameters, int gradient)
-    {
-        RequirePrecision(precision, this);
+        RequirePrecision<T>(this);
         int n = ParameterCount;
-        if (parameters != n) throw new ArgumentException($"parameters has length {parameters}; the optimizer was created for {n}.", nameof(parameters));
-        if (gradient != n) throw new ArgumentException($"gradient has length {gradient}; the optimizer was created for {n}.", nameof(gradient));
+        if (parameters.Length != n) throw new ArgumentException($"parameters has length {parameters.Length}; the optimizer was created for {n}.", nameof(parameters));
+        if (gradient.Length != n) throw new ArgumentException($"gradient has length {gradient.Length}; the optimizer was created for {n}.", nameof(gradient));
+        if (!FusedKernel.AllFiniteBackward(gradient)) return false;
+        long t = State.Step + 1;
+        for (int i = 0; i < _chain.Length; i++)
+        {
+            var at = _at[i];
+            _chain[i].Prepare(t, _learningRate, gradient, State.Scalars.AsSpan(at.Scalar, at.Scalars), _constants.AsSpan(at.Constant, at.Constants));
+        }
+        if (_fused is not null && UseFusedKernel) _fused.Run(parameters, gradient, _learningRate, _constants);
+        else RunChain(parameters, gradient, (T[])_u, (T[])_p);
+        State.Step = t;
+        return true;
     }
 
-    internal static void RequirePrecision(OptimizerPrecision called, IOptimizer optimizer)
+    /// <summary>Throws unless <typeparamref name="T"/> is the element type of <paramref name="optimizer"/>'s precision.</summary>
+    internal static void RequirePrecision<T>(IOptimizer optimizer)
     {
-        if (called != optimizer.Precision)
-            throw new InvalidOperationException($"The optimizer '{optimizer.Name}' was created for {optimizer.Precision} parameters and state but was stepped with {called} spans; " +
-                $"create it with OptimizerSettings.Precision = {called} (or the ChainOptimizer precision argument).");
+        var called = typeof(T) == typeof(float) ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64;
+        if (called != optimizer.Precision || (typeof(T) != typeof(float) && typeof(T) != typeof(double)))
+            throw new InvalidOperationException($"The optimizer '{optimizer.Name}' was created for {optimizer.Precision} parameters and state but was stepped with {typeof(T).Name} spans; " +
+                $"create it with Precision = {called} in its settings (or the ChainOptimizer precision argument).");
     }
 
     /// <summary>How many links run per block, and the factor of the final θ ← θ + factor·u (a final −γ link is fused into it).</summary>
@@ -292,6 +210,7 @@ public sealed class ChainOptimizer : IOptimizer
     private void RunChain<T>(Span<T> parameters, ReadOnlySpan<T> gradient, T[] ub, T[] pb) where T : unmanaged, IFloatingPointIeee754<T>
     {
         var (count, factor) = Links();
+        var buffers = State.Buffers<T>();
         int n = ParameterCount, width = Vector<T>.Count;
         for (int offset = 0; offset < n; offset += BlockSize)
         {
@@ -310,29 +229,41 @@ public sealed class ChainOptimizer : IOptimizer
             }
             for (int k = 0; k < count; k++)
             {
-                if (typeof(T) == typeof(double)) _chain[k].Apply(MemoryMarshal.Cast<T, double>(u), MemoryMarshal.Cast<T, double>(pBlock), offset);
-                else _chain[k].Apply(MemoryMarshal.Cast<T, float>(u), MemoryMarshal.Cast<T, float>(pBlock), offset);
+                var at = _at[k];
+                _chain[k].Apply(u, pBlock, new TransformBlock<T>(buffers, at.Vector, at.Vectors, offset, padded, _constants.AsSpan(at.Constant, at.Constants)));
             }
             TensorPrimitives.FusedMultiplyAdd(u[..len], T.CreateTruncating(factor), p, p);
         }
     }
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// Format "OPT2": the name, precision, n, step count and learning rate, then every vector and scalar with its name
+    /// (<see cref="OptimizerState.VectorNames"/>). <see cref="LoadState"/> also reads the first format ("OPTM"/"OPTF",
+    /// buffers by position in chain order, which the names follow).
+    /// </remarks>
     public void SaveState(BinaryWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
-        writer.Write(Precision == OptimizerPrecision.Float64 ? Magic : MagicSingle);
+        writer.Write(Magic);
         writer.Write(Name);
+        writer.Write((byte)Precision);
         writer.Write(ParameterCount);
         writer.Write(State.Step);
         writer.Write(_learningRate);
         writer.Write(State.VectorCount);
-        foreach (var v in State.Vectors)
-            for (int i = 0; i < ParameterCount; i++) writer.Write(v[i]);
-        foreach (var v in State.SingleVectors)
-            for (int i = 0; i < ParameterCount; i++) writer.Write(v[i]);
+        for (int k = 0; k < State.VectorCount; k++)
+        {
+            writer.Write(State.VectorNames[k]);
+            if (State.Buffer(k) is double[] d) foreach (double v in d.AsSpan(0, ParameterCount)) writer.Write(v);
+            else foreach (float v in ((float[])State.Buffer(k)).AsSpan(0, ParameterCount)) writer.Write(v);
+        }
         writer.Write(State.Scalars.Length);
-        foreach (double s in State.Scalars) writer.Write(s);
+        for (int k = 0; k < State.Scalars.Length; k++)
+        {
+            writer.Write(State.ScalarNames[k]);
+            writer.Write(State.Scalars[k]);
+        }
     }
 
     /// <inheritdoc/>
@@ -342,12 +273,13 @@ public sealed class ChainOptimizer : IOptimizer
         try
         {
             int magic = reader.ReadInt32();
-            if (magic != Magic && magic != MagicSingle) throw new InvalidDataException("Not an Optima optimizer state.");
+            if (magic != Magic && magic != MagicV1 && magic != MagicV1Single) throw new InvalidDataException("Not an Optima optimizer state.");
+            bool named = magic == Magic;
             string name = reader.ReadString();
             if (name != Name) throw new InvalidDataException($"The saved state belongs to optimizer '{name}', not '{Name}'.");
-            var precision = magic == Magic ? OptimizerPrecision.Float64 : OptimizerPrecision.Float32;
+            var precision = named ? (OptimizerPrecision)reader.ReadByte() : magic == MagicV1 ? OptimizerPrecision.Float64 : OptimizerPrecision.Float32;
             if (precision != Precision)
-                throw new InvalidDataException($"The saved state of '{name}' is {precision}; this optimizer keeps {Precision} state (OptimizerSettings.Precision).");
+                throw new InvalidDataException($"The saved state of '{name}' is {precision}; this optimizer keeps {Precision} state (the settings' Precision).");
             int n = reader.ReadInt32();
             if (n != ParameterCount) throw new InvalidDataException($"The saved state is for {n} parameters; this optimizer has {ParameterCount}.");
             long step = reader.ReadInt64();
@@ -355,33 +287,36 @@ public sealed class ChainOptimizer : IOptimizer
             if (step < 0 || !(double.IsFinite(lr) && lr >= 0))
                 throw new InvalidDataException($"The saved state of '{name}' is corrupt: step {step}, learning rate {lr}.");
             int vectors = reader.ReadInt32();
-            if (vectors != State.VectorCount) throw new InvalidDataException($"The saved state has {vectors} buffers; '{Name}' with these settings has {State.VectorCount}.");
-            var data = new double[State.Vectors.Length][];
-            for (int k = 0; k < data.Length; k++)
+            if (vectors != State.VectorCount)
+                throw new InvalidDataException($"The saved state has {vectors} buffers; '{Name}' with these settings has {State.VectorCount} ({string.Join(", ", State.VectorNames)}).");
+            var data = new Array[vectors];
+            for (int j = 0; j < vectors; j++)
             {
-                data[k] = new double[n];
-                for (int i = 0; i < n; i++) data[k][i] = reader.ReadDouble();
-            }
-            var singles = new float[State.SingleVectors.Length][];
-            for (int k = 0; k < singles.Length; k++)
-            {
-                singles[k] = new float[n];
-                for (int i = 0; i < n; i++) singles[k][i] = reader.ReadSingle();
+                int k = named ? IndexOf(State.VectorNames, reader.ReadString(), "buffer") : j;
+                if (data[k] is not null) throw new InvalidDataException($"The saved state holds the buffer '{State.VectorNames[k]}' twice.");
+                if (precision == OptimizerPrecision.Float64)
+                {
+                    var v = new double[n];
+                    for (int i = 0; i < n; i++) v[i] = reader.ReadDouble();
+                    data[k] = v;
+                }
+                else
+                {
+                    var v = new float[n];
+                    for (int i = 0; i < n; i++) v[i] = reader.ReadSingle();
+                    data[k] = v;
+                }
             }
             int scalars = reader.ReadInt32();
             if (scalars != State.Scalars.Length) throw new InvalidDataException($"The saved state has {scalars} scalars; '{Name}' has {State.Scalars.Length}.");
             var sc = new double[scalars];
-            for (int k = 0; k < scalars; k++) sc[k] = reader.ReadDouble();
+            for (int j = 0; j < scalars; j++) sc[named ? IndexOf(State.ScalarNames, reader.ReadString(), "scalar") : j] = reader.ReadDouble();
             // Commit only after everything was read and checked; the padding beyond n is zeroed.
             for (int k = 0; k < data.Length; k++)
             {
-                data[k].CopyTo(State.Vectors[k], 0);
-                Array.Clear(State.Vectors[k], n, State.Vectors[k].Length - n);
-            }
-            for (int k = 0; k < singles.Length; k++)
-            {
-                singles[k].CopyTo(State.SingleVectors[k], 0);
-                Array.Clear(State.SingleVectors[k], n, State.SingleVectors[k].Length - n);
+                var buffer = State.Buffer(k);
+                Array.Copy(data[k], buffer, n);
+                Array.Clear(buffer, n, buffer.Length - n);
             }
             sc.CopyTo(State.Scalars, 0);
             State.Step = step;
@@ -395,6 +330,12 @@ public sealed class ChainOptimizer : IOptimizer
         {
             throw new InvalidDataException($"The optimizer state is corrupt: {e.Message}", e);
         }
+    }
+
+    private int IndexOf(IReadOnlyList<string> names, string name, string what)
+    {
+        for (int k = 0; k < names.Count; k++) if (names[k] == name) return k;
+        throw new InvalidDataException($"The saved state has a {what} '{name}' that '{Name}' with these settings does not keep ({string.Join(", ", names)}).");
     }
 
     /// <inheritdoc/>
@@ -412,8 +353,7 @@ public sealed class Lookahead : IOptimizer
     private const int Magic = 0x4F504C4B; // "OPLK": float64 slow weights
     private const int MagicSingle = 0x4F504C46; // "OPLF": float32 slow weights
     private readonly IOptimizer _inner;
-    private readonly double[] _slow;
-    private readonly float[] _slowSingle;
+    private readonly Array _slow; // double[] or float[]
     private long _fastSteps;
     private bool _initialised;
 
@@ -427,9 +367,7 @@ public sealed class Lookahead : IOptimizer
         _inner = inner;
         K = k;
         Alpha = alpha;
-        bool single = inner.Precision == OptimizerPrecision.Float32;
-        _slow = single ? [] : new double[inner.ParameterCount];
-        _slowSingle = single ? new float[inner.ParameterCount] : [];
+        _slow = inner.Precision == OptimizerPrecision.Float32 ? new float[inner.ParameterCount] : new double[inner.ParameterCount];
     }
 
     /// <summary>Fast steps per slow step.</summary>
@@ -457,22 +395,18 @@ public sealed class Lookahead : IOptimizer
     public double LearningRate { get => _inner.LearningRate; set => _inner.LearningRate = value; }
 
     /// <inheritdoc/>
-    public bool Step(Span<double> parameters, ReadOnlySpan<double> gradient) => Step(OptimizerPrecision.Float64, parameters, gradient, _slow);
-
-    /// <inheritdoc/>
-    public bool Step(Span<float> parameters, ReadOnlySpan<float> gradient) => Step(OptimizerPrecision.Float32, parameters, gradient, _slowSingle);
-
-    private bool Step<T>(OptimizerPrecision precision, Span<T> parameters, ReadOnlySpan<T> gradient, T[] slow) where T : unmanaged, IFloatingPointIeee754<T>
+    public bool Step<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ChainOptimizer.RequirePrecision(precision, this);
+        ChainOptimizer.RequirePrecision<T>(this);
+        var slow = (T[])_slow;
         if (parameters.Length != ParameterCount) throw new ArgumentException($"parameters has length {parameters.Length}; the optimizer was created for {ParameterCount}.", nameof(parameters));
-        if (!Vec.AllFinite(gradient) || gradient.Length != ParameterCount) return InnerStep(parameters, gradient);
+        if (!Vec.AllFinite(gradient) || gradient.Length != ParameterCount) return _inner.Step(parameters, gradient);
         if (!_initialised)
         {
             parameters.CopyTo(slow);
             _initialised = true;
         }
-        if (!InnerStep(parameters, gradient)) return false;
+        if (!_inner.Step(parameters, gradient)) return false;
         _fastSteps++;
         if (_fastSteps % K == 0)
         {
@@ -484,11 +418,6 @@ public sealed class Lookahead : IOptimizer
         return true;
     }
 
-    private bool InnerStep<T>(Span<T> parameters, ReadOnlySpan<T> gradient) where T : unmanaged =>
-        typeof(T) == typeof(double)
-            ? _inner.Step(MemoryMarshal.Cast<T, double>(parameters), MemoryMarshal.Cast<T, double>(gradient))
-            : _inner.Step(MemoryMarshal.Cast<T, float>(parameters), MemoryMarshal.Cast<T, float>(gradient));
-
     /// <inheritdoc/>
     public void SaveState(BinaryWriter writer)
     {
@@ -499,8 +428,8 @@ public sealed class Lookahead : IOptimizer
         writer.Write(_fastSteps);
         writer.Write(_initialised);
         writer.Write(ParameterCount);
-        foreach (double s in _slow) writer.Write(s);
-        foreach (float s in _slowSingle) writer.Write(s);
+        if (_slow is double[] d) foreach (double s in d) writer.Write(s);
+        else foreach (float s in (float[])_slow) writer.Write(s);
         _inner.SaveState(writer);
     }
 
@@ -514,7 +443,7 @@ public sealed class Lookahead : IOptimizer
             if (magic != Magic && magic != MagicSingle) throw new InvalidDataException($"The saved state is not a Lookahead state; this optimizer is {Name}.");
             var precision = magic == Magic ? OptimizerPrecision.Float64 : OptimizerPrecision.Float32;
             if (precision != Precision)
-                throw new InvalidDataException($"The saved Lookahead state is {precision}; this optimizer keeps {Precision} state (OptimizerSettings.Precision).");
+                throw new InvalidDataException($"The saved Lookahead state is {precision}; this optimizer keeps {Precision} state (the settings' Precision).");
             int k = reader.ReadInt32();
             double alpha = reader.ReadDouble();
             if (k != K || alpha != Alpha) throw new InvalidDataException($"The saved Lookahead has k = {k}, α = {alpha}; this one k = {K}, α = {Alpha}.");
@@ -523,13 +452,11 @@ public sealed class Lookahead : IOptimizer
             if (steps < 0) throw new InvalidDataException($"The saved Lookahead state is corrupt: {steps} fast steps.");
             int n = reader.ReadInt32();
             if (n != ParameterCount) throw new InvalidDataException($"The saved state is for {n} parameters; this optimizer has {ParameterCount}.");
-            var slow = new double[_slow.Length];
-            for (int i = 0; i < slow.Length; i++) slow[i] = reader.ReadDouble();
-            var slowSingle = new float[_slowSingle.Length];
-            for (int i = 0; i < slowSingle.Length; i++) slowSingle[i] = reader.ReadSingle();
+            var slow = Array.CreateInstance(_slow.GetType().GetElementType()!, n);
+            if (slow is double[] d) for (int i = 0; i < n; i++) d[i] = reader.ReadDouble();
+            else for (int i = 0; i < n; i++) ((float[])slow)[i] = reader.ReadSingle();
             _inner.LoadState(reader);
-            slow.CopyTo(_slow, 0);
-            slowSingle.CopyTo(_slowSingle, 0);
+            Array.Copy(slow, _slow, n);
             _fastSteps = steps;
             _initialised = init;
         }

@@ -4,9 +4,9 @@ using System.Runtime.InteropServices;
 
 namespace Optima.Solvers.Stochastic;
 
-// The per-entry arithmetic of the built-in transforms, written once. A transform's blocked Apply (the chain path) and
-// every fused kernel (FusedKernels.cs) run the same rule struct, so the two paths do the same floating-point operations
-// in the same order and give the same bits. Each rule is generic in the element type T (double or float): float32
+// The machinery of the per-entry arithmetic of the built-in transforms. Each optimizer's file holds its rule struct
+// (IRule); a transform's blocked Apply (the chain path) and every fused kernel (FusedKernels.cs) run the same rule
+// struct, so the two paths do the same floating-point operations in the same order and give the same bits. Each rule is generic in the element type T (double or float): float32
 // optimizers compute in float, as PyTorch does for float tensors, with the constants rounded to float.
 
 /// <summary>The state of one SIMD vector of entries a rule reads and updates (only its first <see cref="IRule{T}.States"/> fields).</summary>
@@ -63,146 +63,6 @@ internal readonly struct NoRule<T> : IRule<T>
     public static int States => 0;
 
     public Vector<T> Apply(Vector<T> g, ref Lanes<T> s) => g;
-}
-
-/// <summary>Adam / AMSGrad (<see cref="ScaleByAdam"/>): S0 = m, S1 = v, S2 = running max of v.</summary>
-internal readonly struct AdamRule<T, TAms>(double b1, double b2, double eps, double c1, double c2) : IRule<T> where T : IFloatingPointIeee754<T> where TAms : IFlag
-{
-    private readonly Vector<T> _b1 = Simd.V<T>(b1), _b2 = Simd.V<T>(b2), _a1 = Simd.V<T>(1 - b1), _a2 = Simd.V<T>(1 - b2), _c1 = Simd.V<T>(c1), _c2 = Simd.V<T>(c2), _eps = Simd.V<T>(eps);
-
-    public static int States => TAms.On ? 3 : 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var m = s.S0 = Simd.Fma(_b1, s.S0, _a1 * g);
-        var v = s.S1 = Simd.Fma(_b2, s.S1, _a2 * g * g);
-        if (TAms.On) v = s.S2 = Vector.Max(s.S2, v);
-        return m * _c1 / Simd.Fma(Vector.SquareRoot(v), _c2, _eps);
-    }
-}
-
-/// <summary>AdaMax (<see cref="ScaleByAdamax"/>): S0 = m, S1 = the infinity norm u.</summary>
-internal readonly struct AdamaxRule<T>(double b1, double b2, double eps, double c1) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _b1 = Simd.V<T>(b1), _a1 = Simd.V<T>(1 - b1), _b2 = Simd.V<T>(b2), _c1 = Simd.V<T>(c1), _eps = Simd.V<T>(eps);
-
-    public static int States => 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var m = s.S0 = Simd.Fma(_b1, s.S0, _a1 * g);
-        var u = s.S1 = Vector.Max(_b2 * s.S1, Vector.Abs(g) + _eps);
-        return m * _c1 / u;
-    }
-}
-
-/// <summary>NAdam (<see cref="ScaleByNadam"/>): S0 = m, S1 = v.</summary>
-internal readonly struct NadamRule<T>(double b1, double b2, double eps, double cm, double cg, double c2) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _b1 = Simd.V<T>(b1), _b2 = Simd.V<T>(b2), _a1 = Simd.V<T>(1 - b1), _a2 = Simd.V<T>(1 - b2), _cm = Simd.V<T>(cm), _cg = Simd.V<T>(cg), _c2 = Simd.V<T>(c2), _eps = Simd.V<T>(eps);
-
-    public static int States => 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var m = s.S0 = Simd.Fma(_b1, s.S0, _a1 * g);
-        var v = s.S1 = Simd.Fma(_b2, s.S1, _a2 * g * g);
-        return Simd.Fma(_cm, m, _cg * g) / Simd.Fma(Vector.SquareRoot(v), _c2, _eps);
-    }
-}
-
-/// <summary>AdaBound (<see cref="ScaleByAdaBound"/>): S0 = m, S1 = v.</summary>
-internal readonly struct AdaBoundRule<T>(double b1, double b2, double eps, double c, double lo, double hi) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _b1 = Simd.V<T>(b1), _b2 = Simd.V<T>(b2), _a1 = Simd.V<T>(1 - b1), _a2 = Simd.V<T>(1 - b2), _c = Simd.V<T>(c), _lo = Simd.V<T>(lo), _hi = Simd.V<T>(hi), _eps = Simd.V<T>(eps);
-
-    public static int States => 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var m = s.S0 = Simd.Fma(_b1, s.S0, _a1 * g);
-        var v = s.S1 = Simd.Fma(_b2, s.S1, _a2 * g * g);
-        return Vector.Min(Vector.Max(_c / (Vector.SquareRoot(v) + _eps), _lo), _hi) * m;
-    }
-}
-
-/// <summary>Adagrad (<see cref="ScaleByAdagrad"/>): S0 = the sum of squares.</summary>
-internal readonly struct AdagradRule<T>(double scale, double eps) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _scale = Simd.V<T>(scale), _eps = Simd.V<T>(eps);
-
-    public static int States => 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var sum = s.S0 = Simd.Fma(g, g, s.S0);
-        return g * _scale / (Vector.SquareRoot(sum) + _eps);
-    }
-}
-
-/// <summary>RMSProp, plain or centred (<see cref="ScaleByRms"/>): S0 = mean square, S1 = mean gradient (centred only).</summary>
-internal readonly struct RmsRule<T, TCentred>(double alpha, double eps) : IRule<T> where T : IFloatingPointIeee754<T> where TCentred : IFlag
-{
-    private readonly Vector<T> _al = Simd.V<T>(alpha), _a1 = Simd.V<T>(1 - alpha), _eps = Simd.V<T>(eps);
-
-    public static int States => TCentred.On ? 2 : 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var v = s.S0 = Simd.Fma(_al, s.S0, _a1 * g * g);
-        if (!TCentred.On) return g / (Vector.SquareRoot(v) + _eps);
-        var mean = s.S1 = Simd.Fma(_al, s.S1, _a1 * g);
-        return g / (Vector.SquareRoot(Simd.Fma(-mean, mean, v)) + _eps);
-    }
-}
-
-/// <summary>Adadelta (<see cref="ScaleByAdadelta"/>): S0 = mean square gradient, S1 = mean square step.</summary>
-internal readonly struct AdadeltaRule<T>(double rho, double eps) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _rho = Simd.V<T>(rho), _r1 = Simd.V<T>(1 - rho), _eps = Simd.V<T>(eps);
-
-    public static int States => 2;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var v = s.S0 = Simd.Fma(_rho, s.S0, _r1 * g * g);
-        var delta = Vector.SquareRoot((s.S1 + _eps) / (v + _eps)) * g; // one square root, not two: sqrt-throughput-bound otherwise
-        s.S1 = Simd.Fma(_rho, s.S1, _r1 * delta * delta);
-        return delta;
-    }
-}
-
-/// <summary>The textbook heavy ball (<see cref="HeavyBall"/>): S0 = the velocity v ← βv − γg, which is the update.</summary>
-internal readonly struct HeavyBallRule<T>(double beta, double learningRate) : IRule<T> where T : IFloatingPointIeee754<T>
-{
-    private readonly Vector<T> _beta = Simd.V<T>(beta), _minusLr = Simd.V<T>(-learningRate);
-
-    public static int States => 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s) => s.S0 = Simd.Fma(_beta, s.S0, _minusLr * g);
-}
-
-/// <summary>PyTorch's momentum buffer (<see cref="Trace"/>): S0 = b; the first step stores b = g.</summary>
-internal readonly struct TraceRule<T, TFirst, TNesterov>(double mu, double keep) : IRule<T> where T : IFloatingPointIeee754<T> where TFirst : IFlag where TNesterov : IFlag
-{
-    private readonly Vector<T> _mu = Simd.V<T>(mu), _keep = Simd.V<T>(keep);
-
-    public static int States => 1;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Apply(Vector<T> g, ref Lanes<T> s)
-    {
-        var b = s.S0 = TFirst.On ? g : Simd.Fma(_mu, s.S0, _keep * g);
-        return TNesterov.On ? Simd.Fma(_mu, b, g) : b;
-    }
 }
 
 /// <summary>References to the state vectors of one rule (unused ones point anywhere valid and are never touched).</summary>
@@ -274,16 +134,5 @@ internal static class Lane
             hi.StoreUnsafe(ref d, (nuint)(i + w / 2));
         }
         for (; i < n; i++) destination[i] = source[i];
-    }
-
-    /// <summary>Rounds <paramref name="source"/> to the nearest floats (as <see cref="Vector.Narrow(Vector{double}, Vector{double})"/> does).</summary>
-    public static void Narrow(ReadOnlySpan<double> source, Span<float> destination)
-    {
-        int n = source.Length, w = Vector<float>.Count, i = 0;
-        ref double s = ref MemoryMarshal.GetReference(source);
-        ref float d = ref MemoryMarshal.GetReference(destination[..n]);
-        for (; i <= n - w; i += w)
-            Vector.Narrow(Vector.LoadUnsafe(ref s, (nuint)i), Vector.LoadUnsafe(ref s, (nuint)(i + w / 2))).StoreUnsafe(ref d, (nuint)i);
-        for (; i < n; i++) destination[i] = (float)source[i];
     }
 }

@@ -106,7 +106,7 @@ public static class Training
         TrainingOptions? options = null, OptimizerSettings? settings = null, string? resumeFrom = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var opt = Optimizers.Create(optimizer, model.Dimension, (settings ?? new OptimizerSettings()) with { Precision = OptimizerPrecision.Float32 });
+        var opt = Optimizers.Create(optimizer, model.Dimension, (settings ?? Optimizers.Defaults(optimizer)) with { Precision = OptimizerPrecision.Float32 });
         var trainer = new MinibatchTrainer(model, opt, start, options);
         if (resumeFrom is not null) trainer.LoadCheckpoint(resumeFrom);
         return trainer.Run();

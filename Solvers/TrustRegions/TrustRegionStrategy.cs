@@ -31,10 +31,10 @@ public readonly record struct TrustRegionStep(double PredictedReduction, bool On
 /// </summary>
 public interface ITrustRegionStrategy
 {
-    /// <summary>A short name ("steihaug-cg", "dogleg", "levenberg-marquardt").</summary>
+    /// <summary>A short name ("steihaug-cg", "dogleg", "levenberg").</summary>
     string Name { get; }
 
-    /// <summary>The current radius Δ (for Levenberg-Marquardt, 1/λ).</summary>
+    /// <summary>The current radius Δ (for Levenberg, 1/λ).</summary>
     double Radius { get; }
 
     /// <summary>Computes a step into <paramref name="step"/>.</summary>
@@ -47,28 +47,59 @@ public interface ITrustRegionStrategy
     void StepRejected(double rho);
 }
 
-/// <summary>Which trust-region strategy a method uses.</summary>
-public enum TrustRegionKind
-{
-    /// <summary>Steihaug–Toint truncated conjugate gradients (products only; handles indefinite B).</summary>
-    SteihaugCg,
-    /// <summary>Powell's dogleg between the Cauchy point and the Newton point.</summary>
-    Dogleg,
-    /// <summary>Levenberg–Marquardt: (B + λI)p = −g with λ = 1/radius updated by Nielsen's rule.</summary>
-    LevenbergMarquardt,
-}
-
-/// <summary>Creates strategies.</summary>
+/// <summary>
+/// The trust-region strategy registry: strategies by name, for <see cref="SecondOrder.NewtonTrustRegion"/>'s
+/// <c>Strategy</c> and the least-squares trust regions. Built in: "steihaug-cg", "dogleg", "levenberg".
+/// Names are case-insensitive; <see cref="Register"/> adds one (a preconditioned Steihaug–Toint, a new strategy).
+/// </summary>
 public static class TrustRegionStrategies
 {
-    /// <summary>A fresh strategy of the given kind and initial radius.</summary>
-    public static ITrustRegionStrategy Create(TrustRegionKind kind, double initialRadius, int dimension) => kind switch
+    /// <summary>A registered strategy.</summary>
+    /// <param name="Name">The registry name.</param>
+    /// <param name="Description">One line for help text.</param>
+    /// <param name="Create">A fresh strategy (strategies hold per-run state) from the initial radius and the number of variables.</param>
+    public sealed record Entry(string Name, string Description, Func<double, int, ITrustRegionStrategy> Create);
+
+    private static readonly Lock Gate = new();
+    private static Entry[] _entries =
+    [
+        new("steihaug-cg", "Steihaug–Toint truncated conjugate gradients (products only; handles indefinite B)", (r, n) => new SteihaugCg(r, n)),
+        new("dogleg", "Powell's dogleg between the Cauchy point and the Newton point", (r, n) => new Dogleg(r, n)),
+        new("levenberg", "Levenberg: (B + λI)p = −g with λ = 1/radius, Nielsen's update", (r, n) => new LevenbergStrategy(r, n)),
+    ];
+
+    /// <summary>The registered names, in registry order.</summary>
+    public static IReadOnlyList<string> Names => Array.ConvertAll(_entries, e => e.Name);
+
+    /// <summary>The strategy called <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">Unknown name; the message lists the known ones.</exception>
+    public static Entry Get(string name)
     {
-        TrustRegionKind.SteihaugCg => new SteihaugCg(initialRadius, dimension),
-        TrustRegionKind.Dogleg => new Dogleg(initialRadius, dimension),
-        TrustRegionKind.LevenbergMarquardt => new LevenbergMarquardtStrategy(initialRadius, dimension),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown trust-region kind."),
-    };
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        foreach (var e in _entries)
+            if (string.Equals(e.Name, name.Trim(), StringComparison.OrdinalIgnoreCase)) return e;
+        throw new ArgumentException($"Unknown trust-region strategy '{name}'. Known strategies: {string.Join(", ", Names)}.", nameof(name));
+    }
+
+    /// <summary>A fresh strategy called <paramref name="name"/> with the given initial radius.</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static ITrustRegionStrategy Create(string name, double initialRadius, int dimension) => Get(name).Create(initialRadius, dimension);
+
+    /// <summary>Adds a strategy under a new name; disposing the returned object removes it again.</summary>
+    /// <exception cref="ArgumentException">The name is empty or already taken.</exception>
+    public static IDisposable Register(Entry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(entry.Create);
+        ArgumentException.ThrowIfNullOrWhiteSpace(entry.Name, nameof(entry));
+        lock (Gate)
+        {
+            if (_entries.Any(e => string.Equals(e.Name, entry.Name.Trim(), StringComparison.OrdinalIgnoreCase)))
+                throw new ArgumentException($"A trust-region strategy named '{entry.Name}' is already registered.", nameof(entry));
+            _entries = [.. _entries, entry];
+        }
+        return new Registration(() => { lock (Gate) _entries = Array.FindAll(_entries, e => e != entry); });
+    }
 }
 
 /// <summary>
@@ -223,18 +254,18 @@ public sealed class Dogleg(double initialRadius, int dimension) : BallTrustRegio
 }
 
 /// <summary>
-/// Levenberg–Marquardt as a trust-region strategy (the form Ceres uses): the step solves (B + λI)p = −g with
+/// Levenberg's damping as a trust-region strategy (the form Ceres calls Levenberg–Marquardt): the step solves (B + λI)p = −g with
 /// λ = 1/<see cref="Radius"/>; on acceptance the radius grows by 1/max(⅓, 1 − (2ρ − 1)³), on rejection it shrinks
 /// by a factor v that doubles on each consecutive rejection (Nielsen 1999; Madsen, Nielsen and Tingleff §3.2).
 /// When B + λI is not positive definite λ is raised until it is.
 /// </summary>
-public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
+public sealed class LevenbergStrategy : ITrustRegionStrategy
 {
     private readonly double[] _work;
     private double _v = 2;
 
     /// <summary>Creates the strategy with radius 1/λ₀ = <paramref name="initialRadius"/>.</summary>
-    public LevenbergMarquardtStrategy(double initialRadius, int dimension)
+    public LevenbergStrategy(double initialRadius, int dimension)
     {
         MethodChecks.Positive(initialRadius, nameof(initialRadius));
         Radius = initialRadius;
@@ -242,7 +273,7 @@ public sealed class LevenbergMarquardtStrategy : ITrustRegionStrategy
     }
 
     /// <inheritdoc/>
-    public string Name => "levenberg-marquardt";
+    public string Name => "levenberg";
 
     /// <inheritdoc/>
     public double Radius { get; private set; }

@@ -209,8 +209,8 @@ public sealed class RobustnessCliTests : IDisposable
         var (code, _, stderr) = CliTests.Run("train", "--data-dir", Path.Combine(_dir, "none"), "--optimizer", optimizer, "--momentum", "0.9");
         Assert.Equal(2, code);
         Assert.Contains("does not apply", stderr);
-        Assert.Throws<ArgumentException>(() => Optimizers.Create(optimizer, 3, new OptimizerSettings { Momentum = 0.9 }));
-        Assert.NotNull(Optimizers.Create("rmsprop", 3, new OptimizerSettings { Momentum = 0.9 }));
+        Assert.Throws<ArgumentException>(() => Optimizers.Settings(optimizer, [("momentum", 0.9)]));
+        Assert.NotNull(Optimizers.Create("rmsprop", 3, Optimizers.Settings("rmsprop", [("momentum", 0.9)])));
     }
 
     [SkippableFact]

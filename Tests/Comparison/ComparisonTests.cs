@@ -84,8 +84,8 @@ public class MethodComparerTests
             }
             OptimizationResult direct = run.Method switch
             {
-                "gd-fixed" => new GradientDescent(run.LearningRate!.Value).Minimize(problem, x0, solverOptions),
-                "momentum" or "adam" => new OptimizerMinimizer(run.Method, new OptimizerSettings { LearningRate = run.LearningRate }).Minimize(problem, x0, solverOptions),
+                "gd-fixed" => new FixedStepGradientDescent(run.LearningRate!.Value).Minimize(problem, x0, solverOptions),
+                "momentum" or "adam" => new OptimizerMinimizer(run.Method, Optimizers.Defaults(run.Method) with { LearningRate = run.LearningRate!.Value }).Minimize(problem, x0, solverOptions),
                 _ => Methods.Minimize(run.Method, problem, x0, solverOptions),
             };
             var r = run.Result!;
@@ -140,7 +140,7 @@ public class MethodComparerTests
         {
             var q = ExpressionObjective.Create($"0.5*(x^2 + {kappa.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}*y^2)");
             double bound = Math.Pow((kappa - 1) / (kappa + 1), 2);
-            var exact = new SteepestDescent(new Optima.Solvers.LineSearches.ExactQuadraticLineSearch())
+            var exact = new GradientDescent(new Optima.Solvers.LineSearches.ExactQuadraticLineSearch())
                 .Minimize(q, [kappa, 1.0], new SolverOptions { RecordHistory = true, MaxIterations = 5000 });
             var est = ConvergenceOrderEstimator.Estimate(exact.History!.Select(h => h.Value).ToArray(), 1e-300);
             Assert.Equal(ConvergenceOrder.Linear, est.Order);

@@ -39,7 +39,7 @@ public class FitManyTests
         var (x, y, truth) = Peaks(64, 1);
         double[][] start = [[2.0, 0.0, 1.0, 0.0]];
         var many = CurveFit.FitMany(new GaussianPeak(), x, y, start);
-        var manyExpression = CurveFit.FitMany("a*exp(-((x-c)/s)^2/2) + b", x, y, start, parameters: ["a", "c", "s", "b"], maxDegreeOfParallelism: 2);
+        var manyExpression = CurveFit.FitMany("a*exp(-((x-c)/s)^2/2) + b", x, y, start, parameters: ["a", "c", "s", "b"], options: new FitOptions { Compute = new() { Threads = 2 } });
         Assert.Equal(64, many.Length);
         for (int k = 0; k < 64; k += 7)
         {

@@ -34,7 +34,7 @@ public class LinearSolversFacadeTests
         Assert.Equal(name, LinearSolvers.NameOf(kind));
         var a = Generators.DiagonallyDominant(80, 17, symmetric: true);
         var b = Generators.Vector(80, 4);
-        foreach (var pre in new[] { PreconditionerKind.IncompleteCholesky, PreconditionerKind.Jacobi, PreconditionerKind.Ssor, PreconditionerKind.None })
+        foreach (var pre in Preconditioners.Names)
         {
             var res = LinearSolvers.Solve(a, b, new LinearSolveOptions { Method = kind, Preconditioner = pre, Tolerance = 1e-10, Omega = 1.1 });
             Assert.True(res.IsConverged, $"{res.MethodDescription}: {res.Reason} {res.Note}");
@@ -57,10 +57,9 @@ public class LinearSolversFacadeTests
         Assert.Equal(LinearSolverKind.ConjugateGradient, k);
         Assert.False(LinearSolvers.TryParseMethod("gmres", out _));
         Assert.False(LinearSolvers.TryParseMethod("", out _));
-        Assert.True(LinearSolvers.TryParsePreconditioner("ic0", out var p));
-        Assert.Equal(PreconditionerKind.IncompleteCholesky, p);
-        Assert.Equal("ic0", LinearSolvers.NameOf(p));
-        Assert.False(LinearSolvers.TryParsePreconditioner("ilu", out _));
+        Assert.Equal("ic0", Preconditioners.Find("IC(0)")?.Name);
+        Assert.Null(Preconditioners.Find("ilu"));
+        Assert.Contains("Known preconditioners: none, jacobi, ssor, ic0", Assert.Throws<ArgumentException>(() => Preconditioners.Get("ilu")).Message);
         Assert.Equal(10, LinearSolvers.MethodNamesList.Count);
     }
 
@@ -83,10 +82,9 @@ public class LinearSolversFacadeTests
     public void Pcg_OnAnIndefiniteMatrix_IsABreakdownResult_NotAnException(string preconditioner)
     {
         // IC(0) breaks down for every diagonal shift on [[1, 1e12], [1e12, 1]]; a negative diagonal defeats both.
-        Assert.True(LinearSolvers.TryParsePreconditioner(preconditioner, out var pk));
-        var options = new LinearSolveOptions { Method = LinearSolverKind.PreconditionedConjugateGradient, Preconditioner = pk };
+        var options = new LinearSolveOptions { Method = LinearSolverKind.PreconditionedConjugateGradient, Preconditioner = preconditioner };
         var hopeless = CsrMatrix.FromDense(DenseMatrix.FromRows(new double[,] { { 1, 1e12 }, { 1e12, 1 } }));
-        if (pk == PreconditionerKind.IncompleteCholesky)
+        if (preconditioner == "ic0")
         {
             var r = LinearSolvers.Solve(hopeless, [1.0, 1.0], options);
             Assert.Equal(TerminationReason.NumericalFailure, r.Reason);

@@ -30,7 +30,7 @@ public class DriverTests
         {
             var (d, x0) = t;
             double step = 1.0 / d.Max();
-            var r = new GradientDescent(step).Minimize(Diagonal(d), x0, new SolverOptions { GradientTolerance = 1e-10, MaxIterations = 10_000 });
+            var r = new FixedStepGradientDescent(step).Minimize(Diagonal(d), x0, new SolverOptions { GradientTolerance = 1e-10, MaxIterations = 10_000 });
             return r.Reason == TerminationReason.GradientTolerance && r.Solution.All(v => Math.Abs(v) <= 1e-9 * 4) && r.IsConverged;
         }).Check(TestSupport.Quick(50));
     }
@@ -38,7 +38,7 @@ public class DriverTests
     [Fact]
     public void Iteration_limit_returns_the_last_iterate_and_is_usable_but_not_converged()
     {
-        var r = new GradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { MaxIterations = 7, RecordHistory = true });
+        var r = new FixedStepGradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { MaxIterations = 7, RecordHistory = true });
         Assert.Equal(TerminationReason.MaxIterations, r.Reason);
         Assert.Equal(7, r.Iterations);
         Assert.False(r.IsConverged);
@@ -59,7 +59,7 @@ public class DriverTests
             g[0] = 2 * x[0];
             return Math.Abs(x[0]) < 3 ? x[0] * x[0] : double.NaN;
         });
-        var r = new GradientDescent(1.4).Minimize(f, [1.0]);
+        var r = new FixedStepGradientDescent(1.4).Minimize(f, [1.0]);
         Assert.Equal(TerminationReason.NonFiniteValue, r.Reason);
         Assert.False(r.IsUsable);
         Assert.True(double.IsFinite(r.Value));
@@ -71,7 +71,7 @@ public class DriverTests
     public void A_nonfinite_start_value_is_reported_not_thrown()
     {
         var f = Objective.FromValueAndGradient(1, (x, g) => { g[0] = 0; return double.PositiveInfinity; });
-        var r = new GradientDescent().Minimize(f, [1.0]);
+        var r = new FixedStepGradientDescent().Minimize(f, [1.0]);
         Assert.Equal(TerminationReason.NonFiniteValue, r.Reason);
         Assert.Equal(0, r.Iterations);
         Assert.Equal([1.0], r.Solution);
@@ -82,9 +82,9 @@ public class DriverTests
     {
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        var r = new GradientDescent().Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { CancellationToken = cts.Token });
+        var r = new FixedStepGradientDescent().Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { CancellationToken = cts.Token });
         Assert.Equal(TerminationReason.Cancelled, r.Reason);
-        var t = new GradientDescent(1e-6).Minimize(new Rosenbrock(), [-1.2, 1],
+        var t = new FixedStepGradientDescent(1e-6).Minimize(new Rosenbrock(), [-1.2, 1],
             new SolverOptions { TimeLimit = TimeSpan.Zero, MaxIterations = int.MaxValue });
         Assert.Equal(TerminationReason.TimeLimit, t.Reason);
     }
@@ -92,13 +92,13 @@ public class DriverTests
     [Fact]
     public void Evaluation_limit_and_function_and_step_tolerances()
     {
-        var e = new GradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { MaxEvaluations = 5 });
+        var e = new FixedStepGradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { MaxEvaluations = 5 });
         Assert.Equal(TerminationReason.MaxEvaluations, e.Reason);
         Assert.Equal(5, e.Evaluations.Objective);
-        var f = new GradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { FunctionTolerance = 1e-3, GradientTolerance = 0 });
+        var f = new FixedStepGradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { FunctionTolerance = 1e-3, GradientTolerance = 0 });
         Assert.Equal(TerminationReason.FunctionTolerance, f.Reason);
         Assert.Contains(f.ConvergenceTests, c => c.Name == "function" && c.Met && c.Reached <= 1e-3);
-        var s = new GradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { StepTolerance = 1e-3, GradientTolerance = 0 });
+        var s = new FixedStepGradientDescent(1e-4).Minimize(new Rosenbrock(), [-1.2, 1], new SolverOptions { StepTolerance = 1e-3, GradientTolerance = 0 });
         Assert.Equal(TerminationReason.StepTolerance, s.Reason);
     }
 
@@ -107,7 +107,7 @@ public class DriverTests
     {
         var seen = new List<IterationRecord>();
         var progress = new SynchronousProgress(seen.Add);
-        var r = new GradientDescent(1e-3).Minimize(new Rosenbrock(), [-1.2, 1],
+        var r = new FixedStepGradientDescent(1e-3).Minimize(new Rosenbrock(), [-1.2, 1],
             new SolverOptions { MaxIterations = 4, Progress = progress, RecordPath = true });
         Assert.Equal(5, seen.Count);
         Assert.Equal([0, 1, 2, 3, 4], seen.Select(s => s.Iteration));
@@ -123,21 +123,21 @@ public class DriverTests
     public void Invalid_options_throw_naming_the_option(double gtol, int maxIterations, int maxEvaluations, string name)
     {
         var options = new SolverOptions { GradientTolerance = gtol, MaxIterations = maxIterations, MaxEvaluations = maxEvaluations };
-        var e = Assert.ThrowsAny<ArgumentException>(() => new GradientDescent().Minimize(new Rosenbrock(), [0, 0], options));
+        var e = Assert.ThrowsAny<ArgumentException>(() => new FixedStepGradientDescent().Minimize(new Rosenbrock(), [0, 0], options));
         Assert.Equal(name, e.ParamName);
     }
 
     [Fact]
     public void Bad_starting_points_throw_naming_the_problem()
     {
-        var gd = new GradientDescent();
+        var gd = new FixedStepGradientDescent();
         var e1 = Assert.Throws<ArgumentException>(() => gd.Minimize(new Rosenbrock(), [1.0, 2.0, 3.0]));
         Assert.Contains("length 3", e1.Message);
         Assert.Contains("dimension 2", e1.Message);
         var e2 = Assert.Throws<ArgumentException>(() => gd.Minimize(new Rosenbrock(), [1.0, double.NaN]));
         Assert.Contains("start[1]", e2.Message);
         Assert.Throws<ArgumentException>(() => gd.Minimize(Objective.FromValue(1, x => 0), []));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new GradientDescent(-1).Minimize(new Rosenbrock(), [0, 0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FixedStepGradientDescent(-1).Minimize(new Rosenbrock(), [0, 0]));
     }
 
     [Fact]

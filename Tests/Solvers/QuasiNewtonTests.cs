@@ -95,7 +95,7 @@ public class QuasiNewtonTests
     {
         IMinimizer<IGradientObjective> m = name switch
         {
-            "gd" => new SteepestDescent(),
+            "gd" => new GradientDescent(),
             "cg-pr" => new NonlinearConjugateGradient(),
             "cg-fr" => new NonlinearConjugateGradient(ConjugateGradientUpdate.FletcherReeves),
             "bfgs" => new Bfgs(),
@@ -148,7 +148,7 @@ public class QuasiNewtonTests
     public void A_gradient_that_turns_NaN_mid_run_ends_with_NonFiniteValue_and_the_last_finite_iterate()
     {
         foreach (IMinimizer<IGradientObjective> method in new IMinimizer<IGradientObjective>[]
-                     { new SteepestDescent(), new NonlinearConjugateGradient(), new Bfgs(), new Lbfgs() })
+                     { new GradientDescent(), new NonlinearConjugateGradient(), new Bfgs(), new Lbfgs() })
         {
             int calls = 0;
             var rosen = new Rosenbrock();
@@ -171,7 +171,7 @@ public class QuasiNewtonTests
             return x[0] * x[0] + x[1] * x[1];
         });
         foreach (IMinimizer<IGradientObjective> method in new IMinimizer<IGradientObjective>[]
-                     { new SteepestDescent(new BacktrackingArmijo()), new SteepestDescent(), new Bfgs(), new Lbfgs(), new NonlinearConjugateGradient() })
+                     { new GradientDescent(new BacktrackingArmijo()), new GradientDescent(), new Bfgs(), new Lbfgs(), new NonlinearConjugateGradient() })
         {
             var r = method.Minimize(f, [1.0, 2.0]);
             Assert.True(TerminationReason.LineSearchFailed == r.Reason, method.Name + ": " + r.Brief());

@@ -6,7 +6,7 @@ namespace Optima.Tests.Stochastic;
 /// <summary>Float32 parameters, gradients and state: closed-form first steps, agreement with float64, every optimizer, checkpoints, Lookahead, bad input.</summary>
 public class Float32Tests
 {
-    private static readonly OptimizerSettings F32 = new() { Precision = OptimizerPrecision.Float32 };
+    private static readonly Flat F32 = new() { Precision = OptimizerPrecision.Float32 };
 
     private static (float[] Theta, float[] D, float[] C) Problem(int n, int seed)
     {
@@ -19,12 +19,12 @@ public class Float32Tests
     }
 
     /// <summary>Runs 5 steps with g = D ⊙ θ + c of the optimizer and of a scalar float reference; θ agree to a few float ulps.</summary>
-    private static void Check(string name, OptimizerSettings settings, Func<int, Action<int, float[], float[]>> reference)
+    private static void Check(string name, Flat settings, Func<int, Action<int, float[], float[]>> reference)
     {
         foreach (int n in new[] { 1, 7, 8, 9, 33, 1030 })
         {
             var (theta, d, c) = Problem(n, n);
-            var opt = Optimizers.Create(name, n, settings with { Precision = OptimizerPrecision.Float32 });
+            var opt = Flat.Create(name, n, settings with { Precision = OptimizerPrecision.Float32 });
             var ours = (float[])theta.Clone();
             var theirs = (float[])theta.Clone();
             var g = new float[n];
@@ -149,8 +149,8 @@ public class Float32Tests
         // Curvatures in [1, 3]: with tiny curvatures the normalising optimizers (NAdam most) amplify float rounding of a
         // near-zero gradient transiently to ~1e-3, which measures the problem's conditioning, not the float32 path.
         for (int i = 0; i < n; i++) d[i] = 1 + 2 * (d[i] - 0.1f) / 2.9f;
-        var opt64 = Optimizers.Create(name, n, new() { LearningRate = lr });
-        var opt32 = Optimizers.Create(name, n, new() { LearningRate = lr, Precision = OptimizerPrecision.Float32 });
+        var opt64 = Flat.Create(name, n, new() { LearningRate = lr });
+        var opt32 = Flat.Create(name, n, new() { LearningRate = lr, Precision = OptimizerPrecision.Float32 });
         var x64 = theta.Select(v => (double)v).ToArray();
         var x32 = (float[])theta.Clone();
         var g64 = new double[n];
@@ -174,9 +174,9 @@ public class Float32Tests
     {
         const int n = 1029;
         foreach (var name in Optimizers.Names.Append("lookahead:adam").Append("lookahead:rmsprop"))
-            foreach (var settings in new OptimizerSettings[] { F32, F32 with { ClipNorm = 1, WeightDecay = 1e-3 }, F32 with { ClipValue = 0.1 } })
+            foreach (var settings in new Flat[] { F32, F32 with { ClipNorm = 1, WeightDecay = 1e-3 }, F32 with { ClipValue = 0.1 } })
             {
-                var opt = Optimizers.Create(name, n, settings);
+                var opt = Flat.Create(name, n, settings);
                 Assert.Equal(OptimizerPrecision.Float32, opt.Precision);
                 var x = Enumerable.Range(0, n).Select(i => MathF.Cos(i)).ToArray();
                 var g = Enumerable.Range(0, n).Select(i => MathF.Sin(i) + 0.5f * x[i]).ToArray();
@@ -194,7 +194,7 @@ public class Float32Tests
     [Fact]
     public void Clipping_by_norm_in_float32_scales_by_the_norm_of_the_float_gradient()
     {
-        var opt = Optimizers.Create("sgd", 2, F32 with { LearningRate = 1, ClipNorm = 1 });
+        var opt = Flat.Create("sgd", 2, F32 with { LearningRate = 1, ClipNorm = 1 });
         var x = new float[2];
         Assert.True(opt.Step(x, [3f, 4f]));
         Assert.Equal(-0.6f, x[0], 1e-6f);
@@ -202,11 +202,12 @@ public class Float32Tests
     }
 
     [Fact]
-    public void A_custom_transform_without_a_float_form_runs_in_double_on_the_widened_block()
+    public void A_custom_transform_is_generic_in_the_element_type_and_keeps_its_state_in_the_optimizer()
     {
-        // u ← s ← s + 2u, in double only; the float32 optimizer widens its state block for it.
+        // u ← s ← s + 2u, written once for double and float.
         const int n = 11;
         var opt = new ChainOptimizer("custom", n, 0.1, OptimizerPrecision.Float32, new Accumulate(), new ScaleByLearningRate());
+        Assert.Equal(["accumulate.s"], opt.State.VectorNames);
         var x = new float[n];
         var g = Enumerable.Range(0, n).Select(i => (float)(i - 5) / 3).ToArray();
         for (int t = 1; t <= 3; t++)
@@ -215,7 +216,7 @@ public class Float32Tests
             for (int i = 0; i < n; i++)
             {
                 double s = 2.0 * g[i] * t, sumS = 2.0 * g[i] * t * (t + 1) / 2; // s_t = 2tg, θ_t = −0.1 Σ s
-                Assert.Equal((float)s, opt.State.SingleVectors[0][i], 1e-5f);
+                Assert.Equal((float)s, opt.State.Vector<float>("accumulate.s")[i], 1e-5f);
                 Assert.Equal(-0.1 * sumS, x[i], 1e-5);
             }
         }
@@ -225,12 +226,12 @@ public class Float32Tests
     {
         public override string Name => "accumulate";
 
-        public override int VectorCount => 1;
+        public override IReadOnlyList<string> StateNames => ["s"];
 
-        public override void Apply(Span<double> update, ReadOnlySpan<double> parameters, int offset)
+        public override void Apply<T>(Span<T> update, ReadOnlySpan<T> parameters, TransformBlock<T> block)
         {
-            var s = StateVector(0, offset, update.Length);
-            for (int i = 0; i < update.Length; i++) update[i] = s[i] += 2 * update[i];
+            var s = block.Vector(0);
+            for (int i = 0; i < update.Length; i++) update[i] = s[i] += T.CreateTruncating(2) * update[i];
         }
     }
 
@@ -244,8 +245,8 @@ public class Float32Tests
         const int n = 45;
         var (theta, d, c) = Problem(n, 7);
         var settings = F32 with { LearningRate = 0.02, LookaheadSteps = name.StartsWith("lookahead") ? 3 : null };
-        var whole = Optimizers.Create(name, n, settings);
-        var first = Optimizers.Create(name, n, settings);
+        var whole = Flat.Create(name, n, settings);
+        var first = Flat.Create(name, n, settings);
         var xw = (float[])theta.Clone();
         var xr = (float[])theta.Clone();
         var g = new float[n];
@@ -262,7 +263,7 @@ public class Float32Tests
         var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, true)) first.SaveState(w);
         ms.Position = 0;
-        var resumed = Optimizers.Create(name, n, settings);
+        var resumed = Flat.Create(name, n, settings);
         resumed.LoadState(new BinaryReader(ms));
         Assert.Equal(4, resumed.StepCount);
         Run(resumed, xr, 6);
@@ -276,13 +277,13 @@ public class Float32Tests
     {
         byte[] Saved(OptimizerPrecision precision, int n)
         {
-            var o = Optimizers.Create(name, n, new() { Precision = precision });
+            var o = Flat.Create(name, n, new() { Precision = precision });
             var ms = new MemoryStream();
             using (var w = new BinaryWriter(ms)) o.SaveState(w);
             return ms.ToArray();
         }
         void Load(OptimizerPrecision precision, int n, byte[] bytes) =>
-            Optimizers.Create(name, n, new() { Precision = precision }).LoadState(new BinaryReader(new MemoryStream(bytes)));
+            Flat.Create(name, n, new() { Precision = precision }).LoadState(new BinaryReader(new MemoryStream(bytes)));
 
         var e1 = Assert.Throws<InvalidDataException>(() => Load(OptimizerPrecision.Float32, 10, Saved(OptimizerPrecision.Float64, 10)));
         Assert.Contains("Float64", e1.Message);
@@ -296,7 +297,7 @@ public class Float32Tests
     [Fact]
     public void Stepping_with_the_other_precision_is_a_clear_error()
     {
-        var f32 = Optimizers.Create("adam", 3, F32);
+        var f32 = Flat.Create("adam", 3, F32);
         var e = Assert.Throws<InvalidOperationException>(() => f32.Step(new double[3], new double[3]));
         Assert.Contains("Float32", e.Message);
         Assert.Contains("Precision", e.Message);
@@ -308,7 +309,7 @@ public class Float32Tests
     [Fact]
     public void Lookahead_in_float32_interpolates_the_slow_weights_every_k_steps()
     {
-        var inner = Optimizers.Create("sgd", 1, F32 with { LearningRate = 1 });
+        var inner = Flat.Create("sgd", 1, F32 with { LearningRate = 1 });
         var la = new Lookahead(inner, k: 2, alpha: 0.5);
         var x = new[] { 1f };
         Assert.True(la.Step(x, [1f])); // θ = 0

@@ -10,7 +10,7 @@ namespace Optima.Tests.Stochastic;
 /// <summary>The single-pass fused kernels equal the blocked transform chain bit for bit, and refuse non-finite gradients the same way.</summary>
 public class FusedKernelTests
 {
-    private static readonly (string Name, OptimizerSettings Settings, string Kernel)[] Cases =
+    private static readonly (string Name, Flat Settings, string Kernel)[] Cases =
     [
         ("adam", new(), "fused adam"),
         ("adam", new() { WeightDecay = 1e-2 }, "fused adam"),
@@ -56,8 +56,8 @@ public class FusedKernelTests
             var rng = new Random(seed);
             foreach (var (name, settings, kernel) in Cases)
             {
-                var fused = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
-                var chain = (ChainOptimizer)Optimizers.Create(name, n, settings with { LearningRate = 0.05 });
+                var fused = (ChainOptimizer)Flat.Create(name, n, settings with { LearningRate = 0.05 });
+                var chain = (ChainOptimizer)Flat.Create(name, n, settings with { LearningRate = 0.05 });
                 chain.UseFusedKernel = false;
                 if (fused.FusedKernelName != kernel) return false.Label($"{name}: kernel {fused.FusedKernelName}, expected {kernel}");
                 var x1 = Enumerable.Range(0, n).Select(_ => rng.NextDouble() * 4 - 2).ToArray();
@@ -70,9 +70,9 @@ public class FusedKernelTests
                     for (int i = 0; i < n; i++)
                         if (BitConverter.DoubleToInt64Bits(x1[i]) != BitConverter.DoubleToInt64Bits(x2[i])) return false.Label($"{name}: θ[{i}] at step {t + 1}");
                 }
-                for (int k = 0; k < fused.State.Vectors.Length; k++)
+                for (int k = 0; k < fused.State.VectorCount; k++)
                     for (int i = 0; i < n; i++)
-                        if (BitConverter.DoubleToInt64Bits(fused.State.Vectors[k][i]) != BitConverter.DoubleToInt64Bits(chain.State.Vectors[k][i])) return false.Label($"{name}: state {k}");
+                        if (BitConverter.DoubleToInt64Bits(fused.State.Vector<double>(k)[i]) != BitConverter.DoubleToInt64Bits(chain.State.Vector<double>(k)[i])) return false.Label($"{name}: state {k}");
             }
             return true.ToProperty();
         }).Check(TestSupport.Quick());
@@ -85,8 +85,8 @@ public class FusedKernelTests
             foreach (var (name, settings, kernel) in Cases)
             {
                 var s32 = settings with { LearningRate = 0.05, Precision = OptimizerPrecision.Float32 };
-                var fused = (ChainOptimizer)Optimizers.Create(name, n, s32);
-                var chain = (ChainOptimizer)Optimizers.Create(name, n, s32);
+                var fused = (ChainOptimizer)Flat.Create(name, n, s32);
+                var chain = (ChainOptimizer)Flat.Create(name, n, s32);
                 chain.UseFusedKernel = false;
                 if (fused.FusedKernelName != kernel) return false.Label($"{name}: kernel {fused.FusedKernelName}, expected {kernel}");
                 var x1 = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 4 - 2)).ToArray();
@@ -99,9 +99,9 @@ public class FusedKernelTests
                     for (int i = 0; i < n; i++)
                         if (BitConverter.SingleToInt32Bits(x1[i]) != BitConverter.SingleToInt32Bits(x2[i])) return false.Label($"{name}: θ[{i}] at step {t + 1}");
                 }
-                for (int k = 0; k < fused.State.SingleVectors.Length; k++)
+                for (int k = 0; k < fused.State.VectorCount; k++)
                     for (int i = 0; i < n; i++)
-                        if (BitConverter.SingleToInt32Bits(fused.State.SingleVectors[k][i]) != BitConverter.SingleToInt32Bits(chain.State.SingleVectors[k][i])) return false.Label($"{name}: state {k}");
+                        if (BitConverter.SingleToInt32Bits(fused.State.Vector<float>(k)[i]) != BitConverter.SingleToInt32Bits(chain.State.Vector<float>(k)[i])) return false.Label($"{name}: state {k}");
             }
             return true.ToProperty();
         }).Check(TestSupport.Quick());
@@ -109,8 +109,8 @@ public class FusedKernelTests
     [Fact]
     public void Chains_without_a_fused_form_report_none_and_clipping_disables_fusion()
     {
-        Assert.Null(((ChainOptimizer)Optimizers.Create("rmsprop", 10, new() { ClipValue = 1 })).FusedKernelName);
-        Assert.Null(((ChainOptimizer)Optimizers.Create("adam", 10, new() { ClipNorm = 1 })).FusedKernelName);
+        Assert.Null(((ChainOptimizer)Flat.Create("rmsprop", 10, new() { ClipValue = 1 })).FusedKernelName);
+        Assert.Null(((ChainOptimizer)Flat.Create("adam", 10, new() { ClipNorm = 1 })).FusedKernelName);
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public class FusedKernelTests
         const int n = 1003;
         foreach (var (name, settings, _) in Cases)
         {
-            var opt = (ChainOptimizer)Optimizers.Create(name, n, settings);
+            var opt = (ChainOptimizer)Flat.Create(name, n, settings);
             var x = Enumerable.Range(0, n).Select(i => Math.Cos(i)).ToArray();
             var g = Enumerable.Range(0, n).Select(i => Math.Sin(i)).ToArray();
             Assert.True(opt.Step(x, g));
@@ -127,12 +127,12 @@ public class FusedKernelTests
                 foreach (double value in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
                 {
                     var before = (double[])x.Clone();
-                    var state = opt.State.Vectors.Select(v => (double[])v.Clone()).ToArray();
+                    var state = Enumerable.Range(0, opt.State.VectorCount).Select(k => opt.State.Vector<double>(k).ToArray()).ToArray();
                     var gb = (double[])g.Clone();
                     gb[bad] = value;
                     Assert.False(opt.Step(x, gb));
                     Assert.Equal(before, x);
-                    for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.Vectors[k]);
+                    for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.Vector<double>(k).ToArray());
                     Assert.Equal(1, opt.StepCount);
                 }
         }
@@ -166,7 +166,7 @@ public class FusedKernelTests
         foreach (var (name, settings, _) in Cases)
             foreach (bool fusedPath in new[] { true, false })
             {
-                var opt = (ChainOptimizer)Optimizers.Create(name, n, settings with { Precision = OptimizerPrecision.Float32 });
+                var opt = (ChainOptimizer)Flat.Create(name, n, settings with { Precision = OptimizerPrecision.Float32 });
                 opt.UseFusedKernel = fusedPath;
                 var x = Enumerable.Range(0, n).Select(i => MathF.Cos(i)).ToArray();
                 var g = Enumerable.Range(0, n).Select(i => MathF.Sin(i)).ToArray();
@@ -175,12 +175,12 @@ public class FusedKernelTests
                     foreach (float value in new[] { float.NaN, float.PositiveInfinity, float.NegativeInfinity })
                     {
                         var before = (float[])x.Clone();
-                        var state = opt.State.SingleVectors.Select(v => (float[])v.Clone()).ToArray();
+                        var state = Enumerable.Range(0, opt.State.VectorCount).Select(k => opt.State.Vector<float>(k).ToArray()).ToArray();
                         var gb = (float[])g.Clone();
                         gb[bad] = value;
                         Assert.False(opt.Step(x, gb));
                         Assert.Equal(before, x);
-                        for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.SingleVectors[k]);
+                        for (int k = 0; k < state.Length; k++) Assert.Equal(state[k], opt.State.Vector<float>(k).ToArray());
                         Assert.Equal(1, opt.StepCount);
                     }
             }

@@ -32,12 +32,12 @@ public class OptimizerFormulaTests
     }
 
     /// <summary>Runs 5 steps of both with g = D ⊙ θ + c and compares θ after each.</summary>
-    private static void Check(string name, OptimizerSettings settings, Func<int, Reference> reference, double tol = 1e-11)
+    private static void Check(string name, Flat settings, Func<int, Reference> reference, double tol = 1e-11)
     {
         Prop.ForAll(Problem.ToArbitrary(), p =>
         {
             int n = p.Theta.Length;
-            var opt = Optimizers.Create(name, n, settings);
+            var opt = Flat.Create(name, n, settings);
             var ours = (double[])p.Theta.Clone();
             var theirs = (double[])p.Theta.Clone();
             var g = new double[n];
@@ -256,7 +256,7 @@ public class OptimizerFormulaTests
         Prop.ForAll(Problem.ToArbitrary(), p =>
         {
             int n = p.Theta.Length;
-            var clipped = Optimizers.Create("adam", n, new() { ClipNorm = 0.5, ClipValue = 0.3 });
+            var clipped = Flat.Create("adam", n, new() { ClipNorm = 0.5, ClipValue = 0.3 });
             var plain = Optimizers.Create("adam", n);
             var a = (double[])p.Theta.Clone();
             var b = (double[])p.Theta.Clone();
@@ -282,8 +282,8 @@ public class OptimizerFormulaTests
         Prop.ForAll(Problem.ToArbitrary(), p =>
         {
             int n = p.Theta.Length;
-            var textbook = Optimizers.Create("heavy-ball", n, new() { LearningRate = 0.05, Momentum = 0.9 });
-            var torch = Optimizers.Create("momentum", n, new() { LearningRate = 0.05, Momentum = 0.9 });
+            var textbook = Flat.Create("heavy-ball", n, new() { LearningRate = 0.05, Momentum = 0.9 });
+            var torch = Flat.Create("momentum", n, new() { LearningRate = 0.05, Momentum = 0.9 });
             var a = (double[])p.Theta.Clone();
             var b = (double[])p.Theta.Clone();
             var g = new double[n];
@@ -306,7 +306,7 @@ public class OptimizerFormulaTests
         {
             int n = p.Theta.Length;
             const double lr = 0.05, mu = 0.9;
-            var opt = Optimizers.Create("nesterov", n, new() { LearningRate = lr, Momentum = mu });
+            var opt = Flat.Create("nesterov", n, new() { LearningRate = lr, Momentum = mu });
             var tilde = (double[])p.Theta.Clone();
             var theta = (double[])p.Theta.Clone();
             var v = new double[n];
