@@ -47,7 +47,7 @@ public sealed class EvaluationCounter
 
         public double Value(ReadOnlySpan<double> x)
         {
-            Counter._values++;
+            Interlocked.Increment(ref Counter._values); // a population method may evaluate its members on several threads
             return inner.Value(x);
         }
     }

@@ -1,6 +1,8 @@
 using Optima.Problems;
+using Optima.Solvers.DerivativeFree;
 using Optima.Solvers.Internal;
 using Optima.Solvers.FirstOrder;
+using Optima.Solvers.Global;
 using Optima.Solvers.LeastSquares;
 using Optima.Solvers.QuasiNewton;
 using Optima.Solvers.SecondOrder;
@@ -20,11 +22,17 @@ public enum MethodFamily
     LeastSquares,
     /// <summary>The optimizers of minibatch training (SGD, Adam … from <see cref="Stochastic.Optimizers"/>), here run full batch by <see cref="Stochastic.OptimizerMinimizer"/> with their defaults.</summary>
     StochasticGradient,
+    /// <summary>Local methods on f alone: Nelder–Mead, Powell.</summary>
+    DerivativeFree,
+    /// <summary>Stochastic global search on f alone over a box: genetic algorithm, differential evolution, CMA-ES, simulated annealing.</summary>
+    GlobalSearch,
 }
 
 /// <summary>What a method needs from a problem.</summary>
 public enum ProblemCapability
 {
+    /// <summary>f alone (<see cref="IObjective"/>).</summary>
+    Value,
     /// <summary>f and ∇f (<see cref="IGradientObjective"/>).</summary>
     Gradient,
     /// <summary>f, ∇f and ∇²f or ∇²f·v (<see cref="IHessianObjective"/>).</summary>
@@ -40,9 +48,10 @@ public sealed class MethodDescriptor
     private readonly Func<object, object, double[], SolverOptions?, OptimizationResult> _run;
 
     private MethodDescriptor(string name, MethodFamily family, ProblemCapability requires, string description,
-        Func<object> create, Func<object, object, double[], SolverOptions?, OptimizationResult> run)
+        Func<object> create, Func<object, object, double[], SolverOptions?, OptimizationResult> run, bool requiresBounds = false)
     {
         Name = name;
+        RequiresBounds = requiresBounds;
         Family = family;
         Requires = requires;
         Description = description;
@@ -69,6 +78,11 @@ public sealed class MethodDescriptor
         return new(name.Trim(), family, requires, description, create, (m, p, x, o) => ((IMinimizer<TProblem>)m).Minimize((TProblem)p, x, o));
     }
 
+    /// <summary>A value-only method (<see cref="ProblemCapability.Value"/>); <paramref name="requiresBounds"/> when it searches a finite box.</summary>
+    internal static MethodDescriptor ValueOnly(string name, MethodFamily family, string description, bool requiresBounds, Func<IMinimizer<IObjective>> create) =>
+        new(name, family, ProblemCapability.Value, description, create,
+            (m, p, x, o) => ((IMinimizer<IObjective>)m).Minimize((IObjective)p, x, o), requiresBounds);
+
     /// <summary>The registry name ("lbfgs", "lm" …).</summary>
     public string Name { get; }
 
@@ -81,6 +95,9 @@ public sealed class MethodDescriptor
     /// <summary>One line for tables and help text.</summary>
     public string Description { get; }
 
+    /// <summary>True when the method searches a finite box, which the problem must state (<see cref="IBoundedObjective"/>).</summary>
+    public bool RequiresBounds { get; }
+
     /// <summary>A new method object with default configuration: an <see cref="IMinimizer{TProblem}"/> for the problem type <see cref="Requires"/> names.</summary>
     public object Create() => _create();
 
@@ -89,7 +106,19 @@ public sealed class MethodDescriptor
     {
         ProblemCapability.LeastSquares => problem is ILeastSquaresProblem,
         ProblemCapability.Hessian => problem is IHessianObjective,
+        ProblemCapability.Value when RequiresBounds => problem is IBoundedObjective { Bounds.IsFinite: true },
+        ProblemCapability.Value => problem is IObjective or ILeastSquaresProblem,
         _ => problem is IGradientObjective or ILeastSquaresProblem,
+    };
+
+    /// <summary>Why <see cref="Accepts"/> is false for a problem: what the method needs.</summary>
+    public string Needs => Requires switch
+    {
+        ProblemCapability.LeastSquares => "residuals r and Jacobian J",
+        ProblemCapability.Hessian => "second derivatives",
+        ProblemCapability.Value when RequiresBounds => "a finite search box (bounds on every variable)",
+        ProblemCapability.Value => "an objective",
+        _ => "a gradient",
     };
 
     /// <summary>
@@ -105,9 +134,10 @@ public sealed class MethodDescriptor
             {
                 ProblemCapability.LeastSquares => $"Method '{Name}' needs a least-squares problem (residuals and Jacobian); {problem.GetType().Name} is not one.",
                 ProblemCapability.Hessian => $"Method '{Name}' needs second derivatives (IHessianObjective); {problem.GetType().Name} does not provide them.",
+                ProblemCapability.Value when RequiresBounds => $"Method '{Name}' searches a box: it needs an IBoundedObjective with finite bounds on every variable; {problem.GetType().Name} has none (wrap it: new BoundedObjective(f, bounds)).",
                 _ => $"Method '{Name}' needs an objective with a gradient; {problem.GetType().Name} has none.",
             }, nameof(problem));
-        if (Requires == ProblemCapability.Gradient && problem is not IGradientObjective && problem is ILeastSquaresProblem ls)
+        if (Requires is ProblemCapability.Gradient or ProblemCapability.Value && problem is not IGradientObjective && problem is ILeastSquaresProblem ls)
             problem = new LeastSquaresObjective(ls);
         return _run(Create(), problem, start.ToArray(), options);
     }
@@ -117,9 +147,10 @@ public sealed class MethodDescriptor
 }
 
 /// <summary>
-/// The method registry: every method of the solvers layer by name — the deterministic ones, the optimizers of
-/// <see cref="Stochastic.Optimizers"/> (family <see cref="MethodFamily.StochasticGradient"/>) and the methods added
-/// with <see cref="Register"/> — for the CLI, comparisons and harnesses. Names are case-insensitive.
+/// The method registry: every method of the solvers layer by name — the deterministic ones, the derivative-free and
+/// seeded global methods (they take <see cref="RunOptions.Seed"/>), the optimizers of <see cref="Stochastic.Optimizers"/>
+/// (family <see cref="MethodFamily.StochasticGradient"/>) and the methods added with <see cref="Register"/> — for the
+/// CLI, comparisons and harnesses. Names are case-insensitive.
 /// </summary>
 public static class Methods
 {
@@ -154,6 +185,18 @@ public static class Methods
             "Levenberg–Marquardt as in MINPACK lmder (scaled trust region, Moré 1978)", () => new LevenbergMarquardt()),
         MethodDescriptor.For<ILeastSquaresProblem>("dogleg-ls", MethodFamily.LeastSquares, ProblemCapability.LeastSquares,
             "Powell's dogleg on the Gauss-Newton model", () => new DoglegLeastSquares()),
+        MethodDescriptor.ValueOnly("nelder-mead", MethodFamily.DerivativeFree,
+            "Nelder–Mead simplex, Gao–Han adaptive coefficients, restarts", false, () => new NelderMead()),
+        MethodDescriptor.ValueOnly("powell", MethodFamily.DerivativeFree,
+            "Powell's conjugate directions with Brent line searches", false, () => new Powell()),
+        MethodDescriptor.ValueOnly("ga", MethodFamily.GlobalSearch,
+            "real-coded genetic algorithm: tournament, SBX, polynomial mutation, elitism", true, () => new GeneticAlgorithm()),
+        MethodDescriptor.ValueOnly("de", MethodFamily.GlobalSearch,
+            "differential evolution, best/1/bin with dither (SciPy's defaults)", true, () => new DifferentialEvolution()),
+        MethodDescriptor.ValueOnly("cmaes", MethodFamily.GlobalSearch,
+            "CMA-ES (μ/μ_w, λ) with step-size control and IPOP restarts", false, () => new CmaEs()),
+        MethodDescriptor.ValueOnly("anneal", MethodFamily.GlobalSearch,
+            "simulated annealing, Corana's per-coordinate step adaptation", true, () => new SimulatedAnnealing()),
         .. Stochastic.OptimizerMinimizer.Descriptors(),
     ];
 

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using Optima.Cli.Plotting;
 using Optima.Problems.Data;
+using Optima.Problems;
+using Optima.Problems.Expressions;
 using Optima.Solvers.Fitting;
 
 namespace Optima.Cli;

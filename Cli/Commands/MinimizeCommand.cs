@@ -20,8 +20,11 @@ internal static partial class Commands
         var maxIter = new Option<int>("--max-iter") { Description = "Iteration limit.", DefaultValueFactory = _ => 1000 };
         var gtol = new Option<double>("--gtol") { Description = "Stop when ‖∇f‖∞ ≤ this.", DefaultValueFactory = _ => 1e-8 };
         var trace = new Option<string?>("--trace") { Description = "Write the per-iteration history (f, ‖∇f‖, step, evaluations, time, x) to this CSV file." };
+        var bounds = new Option<string?>("--bounds") { Description = "Search box for derivative-free and global methods: x=lo:hi,y=lo:hi (or lo:hi for every variable); ga, de and anneal need one (library problems such as rastrigin carry their domain)." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the stochastic methods (ga, de, cmaes, anneal): the same seed gives the same bits.", DefaultValueFactory = _ => 1 };
+        var maxEvals = new Option<int?>("--max-evals") { Description = "Limit on objective evaluations (default: none)." };
         var command = new Command("minimize", "Minimise an objective (an expression or a library problem) with one method and print the result.")
-            { objective, problem, dim, start, method, lr, maxIter, gtol, trace, json };
+            { objective, problem, dim, start, method, lr, maxIter, gtol, trace, bounds, seed, maxEvals, json };
         command.SetAction(parse =>
         {
             var target = ResolveObjective(parse, objective, problem, dim);
@@ -34,16 +37,20 @@ internal static partial class Commands
                 throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--gtol must be a finite number ≥ 0, not {parse.GetValue(gtol)}."));
             CheckLearningRate(parse.GetValue(lr));
             if (tracePath is not null) RequireWritable(tracePath, "--trace");
+            var box = parse.GetValue(bounds) is { } text ? BoxBounds.Parse(text, target.VariableNames) : null;
+            if (parse.GetValue(maxEvals) is < 1) throw new ArgumentException($"--max-evals must be at least 1, not {parse.GetValue(maxEvals)}.");
             var options = new SolverOptions
             {
                 MaxIterations = parse.GetValue(maxIter),
+                MaxEvaluations = parse.GetValue(maxEvals) ?? int.MaxValue,
+                Seed = parse.GetValue(seed),
                 GradientTolerance = parse.GetValue(gtol),
                 RecordHistory = tracePath is not null,
                 RecordPath = tracePath is not null,
                 CancellationToken = context.Cancellation,
                 Progress = new SlowRunProgress(context.Error, "minimize"),
             };
-            var result = RunMethod(name, target, x0, options, parse.GetValue(lr));
+            var result = RunMethod(name, target, x0, options, parse.GetValue(lr), box);
             if (tracePath is not null) WriteTrace(tracePath, target.VariableNames, result);
 
             double? fStar = target.Problem?.KnownMinimum;
@@ -61,6 +68,8 @@ internal static partial class Commands
                     gradientNorm = result.GradientNorm,
                     iterations = result.Iterations,
                     evaluations = result.Evaluations,
+                    seed = parse.GetValue(seed),
+                    bounds = box is null ? null : Enumerable.Range(0, box.Dimension).Select(i => new { lower = box.Lower[i], upper = box.Upper[i] }).ToArray(),
                     reason = result.Reason,
                     converged = result.IsConverged,
                     message = result.Message,
@@ -99,8 +108,11 @@ internal static partial class Commands
     }
 
     /// <summary>Runs a deterministic method from the registry, or a first-order optimizer full-batch.</summary>
-    internal static OptimizationResult RunMethod(string name, ObjectiveSource target, double[] start, SolverOptions options, double? learningRate)
+    internal static OptimizationResult RunMethod(string name, ObjectiveSource target, double[] start, SolverOptions options, double? learningRate,
+        BoxBounds? bounds = null)
     {
+        if (bounds is not null && !(Methods.Names.Contains(name, StringComparer.OrdinalIgnoreCase) && Methods.Get(name).Requires == ProblemCapability.Value))
+            throw new ArgumentException($"--bounds applies to the derivative-free and global methods ({string.Join(", ", Methods.All.Where(m => m.Requires == ProblemCapability.Value).Select(m => m.Name))}), not to '{name}'.");
         if (Optimizers.IsKnown(name))
         {
             var settings = learningRate is { } gamma ? Optimizers.Defaults(name) with { LearningRate = gamma } : null;
@@ -113,6 +125,9 @@ internal static partial class Commands
         var descriptor = Methods.Get(name);
         // Least-squares methods need residuals: library MGH problems have them, expressions do not.
         object problemForMethod = descriptor.Requires == ProblemCapability.LeastSquares && target.Problem is ILeastSquaresProblem ls ? ls : target.Objective;
+        if (bounds is not null) problemForMethod = new BoundedObjective(target.Objective, bounds); // the user's box replaces a library domain
+        if (descriptor.RequiresBounds && !descriptor.Accepts(problemForMethod))
+            throw new ArgumentException($"Method '{name}' searches a box: give --bounds with finite ends for every variable, e.g. --bounds {string.Join(",", target.VariableNames.Select(v => v + "=-5:5"))}.");
         return descriptor.Minimize(problemForMethod, start, options);
     }
 

@@ -81,6 +81,10 @@ internal static partial class Commands
                 [new("", Methods.InFamily(MethodFamily.SecondOrder).Select(Entry).ToArray())]),
             new(MethodComparer.FamilyName(MethodFamily.LeastSquares) + " (residuals r, Jacobian J)",
                 [new("", Methods.InFamily(MethodFamily.LeastSquares).Select(Entry).ToArray())]),
+            new(MethodComparer.FamilyName(MethodFamily.DerivativeFree) + " (f only, local)",
+                [new("", Methods.InFamily(MethodFamily.DerivativeFree).Select(Entry).ToArray())]),
+            new(MethodComparer.FamilyName(MethodFamily.GlobalSearch) + " (f only, stochastic, seeded; ga, de and anneal need --bounds)",
+                [new("", Methods.InFamily(MethodFamily.GlobalSearch).Select(Entry).ToArray())]),
             new("linear systems A·x = b (optima solve)",
             [
                 new("direct", LinearSolvers.MethodNamesList.Where(n => LinearSolvers.TryParseMethod(n, out var k) && !LinearSolvers.IsIterative(k))

@@ -21,6 +21,12 @@ public static class TestProblems
         ("monkey-saddle", _ => new MonkeySaddle(), false),
         ("quadratic", n => new Quadratic(n ?? Quadratic.DefaultDimension), true),
 
+        // Global-optimization test functions with their standard domains (IBoundedObjective).
+        ("rastrigin", n => new Rastrigin(n ?? BoxedTestProblem.DefaultDimension), true),
+        ("ackley", n => new Ackley(n ?? BoxedTestProblem.DefaultDimension), true),
+        ("schwefel", n => new Schwefel(n ?? BoxedTestProblem.DefaultDimension), true),
+        ("griewank", n => new Griewank(n ?? BoxedTestProblem.DefaultDimension), true),
+
         // Moré–Garbow–Hillstrom (residual form), all 35 in the paper's order.
         ("mgh-rosenbrock", _ => new MghRosenbrock(), false),
         ("mgh-freudenstein-roth", _ => new FreudensteinRoth(), false),

@@ -184,12 +184,14 @@ public static class MethodComparer
         return d is null ? FamilyName(MethodFamily.FirstOrder) : FamilyName(d.Family);
     }
 
-    /// <summary>The display name of a family: "first-order", "quasi-Newton", "second-order", "least squares".</summary>
+    /// <summary>The display name of a family: "first-order", "quasi-Newton", "second-order", "least squares", "derivative-free", "global".</summary>
     public static string FamilyName(MethodFamily family) => family switch
     {
         MethodFamily.QuasiNewton => "quasi-Newton",
         MethodFamily.SecondOrder => "second-order",
         MethodFamily.LeastSquares => "least squares",
+        MethodFamily.DerivativeFree => "derivative-free",
+        MethodFamily.GlobalSearch => "global",
         _ => "first-order",
     };
 
@@ -303,12 +305,7 @@ public static class MethodComparer
         if (descriptor is not null && descriptor.Family != MethodFamily.StochasticGradient && name != "gd-fixed")
         {
             if (!descriptor.Accepts(problem))
-                return (name, FamilyName(descriptor.Family), descriptor.Description, false, descriptor.Requires switch
-                {
-                    ProblemCapability.LeastSquares => "not applicable: needs residuals r and Jacobian J",
-                    ProblemCapability.Hessian => "not applicable: needs second derivatives",
-                    _ => "not applicable: needs a gradient",
-                }, null, null, null);
+                return (name, FamilyName(descriptor.Family), descriptor.Description, false, $"not applicable: needs {descriptor.Needs}", null, null, null);
             return (name, FamilyName(descriptor.Family), descriptor.Description, true, null, null, null, descriptor.Minimize(problem, x0, solverOptions));
         }
 

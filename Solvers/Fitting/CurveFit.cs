@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Optima.Problems;
 using Optima.Problems.Expressions;
 using Optima.Solvers.LeastSquares;
 
@@ -273,10 +274,7 @@ public static partial class CurveFit
             foreach (var (name, b) in given)
             {
                 int k = Index(names, name, "bounds");
-                if (double.IsNaN(b.Lower) || double.IsNaN(b.Upper))
-                    throw new ArgumentException($"The bounds of {name} are not numbers: {b}.");
-                if (b.Lower > b.Upper)
-                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The bounds of {name} are empty: lower {b.Lower} > upper {b.Upper}."));
+                b.Validate(name);
                 if (!b.Contains(start[k]))
                     throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"The start {name} = {start[k]} lies outside its bounds {b}."));
                 bounds[k] = b;

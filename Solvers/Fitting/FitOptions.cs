@@ -131,25 +131,6 @@ public sealed record RobustLoss(LossKind Kind, double Scale = 1.0)
         : string.Create(CultureInfo.InvariantCulture, $"{Kind switch { LossKind.SoftL1 => "soft_l1", _ => Kind.ToString().ToLowerInvariant() }}:{Scale:G6}");
 }
 
-/// <summary>A closed interval [<paramref name="Lower"/>, <paramref name="Upper"/>] for a parameter; either end may be infinite.</summary>
-/// <param name="Lower">The lower bound (−∞ for none).</param>
-/// <param name="Upper">The upper bound (+∞ for none).</param>
-public readonly record struct ParameterBounds(double Lower, double Upper)
-{
-    /// <summary>No bounds.</summary>
-    public static ParameterBounds None => new(double.NegativeInfinity, double.PositiveInfinity);
-
-    /// <summary>True when neither end is finite.</summary>
-    public bool IsUnbounded => double.IsNegativeInfinity(Lower) && double.IsPositiveInfinity(Upper);
-
-    /// <summary>True when <paramref name="value"/> lies in the interval.</summary>
-    public bool Contains(double value) => value >= Lower && value <= Upper;
-
-    /// <inheritdoc/>
-    public override string ToString() =>
-        string.Create(CultureInfo.InvariantCulture, $"[{Lower:G6}, {Upper:G6}]");
-}
-
 /// <summary>
 /// Options of a curve fit: data weighting, the method, bounds, fixed parameters, robust loss, parameter scaling and the
 /// confidence level of the intervals, on top of the optimization options it derives from (tolerances, limits,

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Optima.LinearAlgebra;
+using Optima.Problems;
 using Optima.Problems.Derivatives;
 using Optima.Problems.Expressions;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Numerics.Tensors;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
+using Optima.Problems;
 
 namespace Optima.Solvers.Fitting;
 

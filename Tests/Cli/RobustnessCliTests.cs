@@ -175,7 +175,9 @@ public sealed class RobustnessCliTests : IDisposable
         foreach (string name in names)
         {
             Assert.True(MethodComparer.IsKnown(name), name);
-            var (code, stdout, stderr) = CliTests.Run("minimize", "--problem", "mgh-rosenbrock", "--method", name, "--max-iter", "3", "--json");
+            // The global methods that search a box get one (--bounds), the others run as they are.
+            string[] box = Optima.Solvers.Methods.Names.Contains(name) && Optima.Solvers.Methods.Get(name).RequiresBounds ? ["--bounds", "-5:5"] : [];
+            var (code, stdout, stderr) = CliTests.Run(["minimize", "--problem", "mgh-rosenbrock", "--method", name, "--max-iter", "3", "--json", .. box]);
             Assert.True(code is 0 or 1, $"minimize --method {name}: {code} {stderr}");
             Assert.True(Json(stdout).TryGetProperty("reason", out _));
         }

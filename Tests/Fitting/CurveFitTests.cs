@@ -1,6 +1,7 @@
 using System.Numerics;
 using FsCheck;
 using FsCheck.Fluent;
+using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Solvers;
 using Optima.Solvers.Fitting;

@@ -1,5 +1,6 @@
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
+using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Problems.Expressions;
 using Optima.Solvers;

@@ -3,6 +3,7 @@ using FsCheck;
 using FsCheck.Fluent;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
+using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Problems.Expressions;
 using Optima.Solvers;

@@ -86,6 +86,18 @@ public class MghHarnessTests(ITestOutputHelper output)
         ["dogleg-ls"] = new("the issue's 90% bar (Powell's dogleg on JᵀJ, positive semidefinite by construction)", 0.9, true,
             ["freudenstein-roth", "biggs-exp6"],
             ["freudenstein-roth", "beale", "jennrich-sampson", "bard", "meyer", "box3d", "kowalik-osborne", "osborne1", "biggs-exp6", "osborne2", "trigonometric"]),
+        ["nelder-mead"] = new("Nelder–Mead has no convergence guarantee beyond n = 1 (McKinnon 1998); with Gao–Han coefficients and restarts it solves most small problems but stalls on Box 3D's flat valley and runs out of evaluations in n ≥ 8 (Penalty II, Trigonometric, 10·x₀)",
+            0.85, true,
+            ["freudenstein-roth", "box3d", "penalty2", "trigonometric"],
+            ["box3d", "osborne1", "osborne2", "extended-rosenbrock", "extended-powell", "penalty2", "trigonometric", "brown-almost-linear", "broyden-tridiagonal", "broyden-banded"]),
+        ["powell"] = new("Powell's direction set converges on smooth problems (Powell 1964) but slowly where directions degenerate: Meyer, Biggs EXP6 and the n ≥ 10 problems run out of 20 000 evaluations",
+            0.75, true,
+            ["freudenstein-roth", "meyer", "box3d", "biggs-exp6", "extended-rosenbrock", "penalty1", "penalty2", "trigonometric"],
+            ["freudenstein-roth", "beale", "bard", "meyer", "box3d", "osborne1", "biggs-exp6", "osborne2", "extended-rosenbrock", "penalty1", "penalty2", "brown-almost-linear"]),
+        ["cmaes"] = new("CMA-ES learns the Hessian's shape from samples (Hansen 2016) and with IPOP restarts reaches most minima to 1e-8 within 20 000 evaluations; Meyer's and Osborne 2's scales and Broyden banded (n = 10) need more",
+            0.85, true,
+            ["freudenstein-roth", "powell-badly-scaled", "meyer", "osborne2", "broyden-banded"],
+            ["freudenstein-roth", "meyer", "osborne1", "biggs-exp6", "osborne2", "trigonometric", "broyden-tridiagonal", "broyden-banded"]),
     };
 
     private static SolverOptions HarnessOptions => new() { GradientTolerance = 1e-10, MaxIterations = 5000, MaxEvaluations = 20_000 };
