@@ -1,4 +1,5 @@
 using System.Globalization;
+using Optima.Problems;
 using Optima.Problems.Expressions;
 
 namespace Optima.Solvers.Fitting;

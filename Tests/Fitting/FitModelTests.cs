@@ -1,3 +1,4 @@
+using Optima.Problems;
 using Optima.Solvers.Fitting;
 using Xunit;
 
