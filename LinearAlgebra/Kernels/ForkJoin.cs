@@ -14,7 +14,9 @@ public static class ForkJoin
 {
     private static readonly object InitLock = new();
     private static readonly SemaphoreSlim Start = new(0);
-    private static readonly ManualResetEventSlim Finished = new(false);
+    // A semaphore, not a ManualResetEventSlim: that one creates its lock object on the first wait that blocks, so a
+    // caller's first blocking wait allocated (24 bytes) at some later call instead of never.
+    private static readonly SemaphoreSlim Finished = new(0);
     private static Thread[]? _workers;
     private static int _busy;
     private static Action<int>? _body;
@@ -44,7 +46,7 @@ public static class ForkJoin
             _parts = parts;
             _next = 0;
             _pending = helpers;
-            Finished.Reset();
+            while (Finished.Wait(0)) { } // permits released late by the previous call's helpers
             if (helpers > 0) Start.Release(helpers);
             Work();
             // A helper that has not woken yet would keep the caller waiting for a scheduler slot (milliseconds on a
@@ -53,13 +55,12 @@ public static class ForkJoin
             int reclaimed = 0;
             while (reclaimed < helpers && Start.Wait(0)) reclaimed++;
             Interlocked.Add(ref _pending, -reclaimed);
-            // Done when every helper has left the loop (_pending = 0), not when the event is set: a helper of the
-            // previous call may set it late (after its decrement let that call return), which must not end this wait
+            // Done when every helper has left the loop (_pending = 0), not when a permit arrives: a helper of the
+            // previous call may release it late (after its decrement let that call return), which must not end this wait
             // while a helper of this call still runs the body.
             while (Volatile.Read(ref _pending) != 0)
             {
-                Finished.Wait();
-                Finished.Reset();
+                Finished.Wait(); // a late permit of the previous call only sends the loop round again
             }
             _body = null;
             failure = _failure;
@@ -117,7 +118,7 @@ public static class ForkJoin
         {
             Start.Wait();
             Work();
-            if (Interlocked.Decrement(ref _pending) == 0) Finished.Set();
+            if (Interlocked.Decrement(ref _pending) == 0) Finished.Release();
         }
     }
 }
