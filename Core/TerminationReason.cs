@@ -68,6 +68,18 @@ public enum TerminationReason
 
     /// <summary>The run diverged: a linear solve's residual or a training run's loss grew beyond its divergence limit.</summary>
     Diverged,
+
+    /// <summary>
+    /// The constraints cannot all be met (a certificate or a stalled constraint violation says so); the least
+    /// infeasible point found is returned. A constrained or convex solver's failure, never reported as converged.
+    /// </summary>
+    Infeasible,
+
+    /// <summary>
+    /// The objective is unbounded below on the feasible set (a dual-infeasibility certificate, or iterates whose value
+    /// falls without limit); the last iterate is returned.
+    /// </summary>
+    Unbounded,
 }
 
 /// <summary>Helpers that classify a <see cref="TerminationReason"/>.</summary>
@@ -107,6 +119,8 @@ public static class TerminationReasonExtensions
         TerminationReason.TrustRegionTooSmall => "failed: the trust region collapsed",
         TerminationReason.NumericalFailure => "failed: numerical breakdown (singular system)",
         TerminationReason.Diverged => "failed: the run diverged",
+        TerminationReason.Infeasible => "failed: the constraints cannot be met (least infeasible point returned)",
+        TerminationReason.Unbounded => "failed: the objective is unbounded below on the feasible set",
         _ => reason.ToString(),
     };
 }
