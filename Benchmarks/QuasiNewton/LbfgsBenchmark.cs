@@ -103,7 +103,7 @@ public static class LbfgsBenchmark
     {
         var problem = new ExtendedRosenbrock(n);
         var x0 = problem.StandardStart();
-        var method = new Lbfgs(10, Threads: threads);
+        var method = new Lbfgs(10, Threads: threads > 0 ? threads : null);
         var options = new SolverOptions { GradientTolerance = gtol, MaxIterations = 10_000 };
         method.Minimize(problem, x0, options); // warm-up (JIT)
         var times = new double[repeats];

@@ -88,9 +88,9 @@ internal static partial class Commands
         var given = new (string, double?)[] { ("lr", c.LearningRate), ("momentum", c.Momentum), ("weight-decay", c.WeightDecay) };
         var settings = Optimizers.Settings(c.Optimizer, given.Where(o => o.Item2 is not null).Select(o => (o.Item1, o.Item2!.Value)),
             single ? OptimizerPrecision.Float32 : OptimizerPrecision.Float64);
-        _ = Optimizers.Create(c.Optimizer, 1, settings); // unknown names and bad settings fail before the data are read
-        string modelKind = ParseModel(c.Model, FashionMnist.ClassNames.Count).Kind;
-        if (single && modelKind is not ("mlp" or "softmax"))
+        settings.Validate(); // bad settings fail before the data are read
+        var model = ClassifierModel.Parse(c.Model, FashionMnist.ClassNames.Count);
+        if (single && !model.SupportsSinglePrecision)
             throw new ArgumentException($"--precision float32 supports the softmax and mlp models, not '{c.Model}'.");
         if (!Schedule.IsKnown(c.Schedule)) throw new ArgumentException($"Unknown schedule '{c.Schedule}'. Known schedules: {string.Join(", ", Schedule.Names)}.");
 
@@ -122,7 +122,7 @@ internal static partial class Commands
 
         var stopwatch = Stopwatch.StartNew();
         var (train, test) = FashionMnist.Load(dataDir, c.TrainLimit ?? int.MaxValue, c.TestLimit ?? int.MaxValue);
-        var (problem, start, evaluate, describe) = BuildModel(c.Model, train, test, c.Seed, threads);
+        var (problem, start, evaluate, describe) = model.Build(train, test, c.Seed, threads, FashionMnist.ClassNames);
         double loadSeconds = stopwatch.Elapsed.TotalSeconds;
 
         int batchesPerEpoch = (problem.Count + c.Batch - 1) / c.Batch;
@@ -256,108 +256,6 @@ internal static partial class Commands
         const int width = 20;
         int filled = (int)Math.Round(fraction * width);
         return "[" + new string('#', filled) + new string('-', width - filled) + "]";
-    }
-
-    private static (IFiniteSumObjective Problem, double[] Start, Func<double[], (double, double)> Evaluate, string Description)
-        BuildModel(string spec, LabeledData train, LabeledData test, ulong seed, int threads)
-    {
-        var (kind, sizes) = ParseModel(spec, train.Classes);
-        switch (kind)
-        {
-            case "mlp" or "softmax":
-            {
-                int[] hidden = sizes;
-                var mlp = new Mlp(train, hidden, threads);
-                string d = hidden.Length == 0 ? $"softmax regression {train.FeatureCount}-{train.Classes}" : $"MLP {string.Join("-", mlp.LayerSizes)} (ReLU)";
-                return (mlp, mlp.InitialParameters(seed), x => mlp.Evaluate(x, test), d);
-            }
-            case "logistic" or "linear":
-            {
-                int[] pair = sizes;
-                var tr = TwoClass(train, pair[0], pair[1], "training");
-                var te = TwoClass(test, pair[0], pair[1], "test");
-                string names = $"{FashionMnist.ClassNames[pair[0]]} vs {FashionMnist.ClassNames[pair[1]]}";
-                var start = new double[train.FeatureCount + 1];
-                if (kind == "logistic")
-                {
-                    var model = new LogisticRegression(tr);
-                    var testModel = new LogisticRegression(te);
-                    return (model, start, x => (testModel.Value(x), testModel.Accuracy(x)), $"logistic regression, {names}");
-                }
-                var targets = tr.Labels.Select(l => (double)l).ToArray();
-                var linear = new LinearRegression(tr.Features, tr.FeatureCount, targets);
-                var testLinear = new LinearRegression(te.Features, te.FeatureCount, te.Labels.Select(l => (double)l).ToArray());
-                return (linear, start, x => (testLinear.Value(x), ThresholdAccuracy(x, te)), $"least-squares linear classifier, {names}");
-            }
-            default:
-                throw new InvalidOperationException("unreachable: ParseModel accepts only the kinds above");
-        }
-    }
-
-    /// <summary>Splits a model spec into its kind and integer arguments (hidden sizes, or the two labels), checking both.</summary>
-    private static (string Kind, int[] Args) ParseModel(string spec, int classes)
-    {
-        string kind = spec, arg = "";
-        int colon = spec.IndexOf(':', StringComparison.Ordinal);
-        if (colon >= 0) (kind, arg) = (spec[..colon], spec[(colon + 1)..]);
-        switch (kind)
-        {
-            case "softmax":
-                if (arg.Length > 0) throw new ArgumentException("--model softmax takes no sizes; use mlp:H1[,H2…] for hidden layers.");
-                return (kind, []);
-            case "mlp":
-            {
-                int[] hidden = ParseInts(arg, "--model mlp:H1[,H2…]");
-                if (hidden.Length == 0 || hidden.Any(h => h < 1)) throw new ArgumentException("--model mlp needs positive hidden layer sizes, e.g. mlp:256 or mlp:256,128.");
-                return (kind, hidden);
-            }
-            case "logistic" or "linear":
-            {
-                int[] pair = arg.Length == 0 ? [0, 1] : ParseInts(arg, $"--model {kind}:A,B");
-                if (pair.Length != 2 || pair[0] == pair[1] || pair.Any(p => p >= classes))
-                    throw new ArgumentException($"--model {kind}:A,B needs two different labels in [0, {classes}).");
-                return (kind, pair);
-            }
-            default:
-                throw new ArgumentException($"Unknown model '{spec}'. Known models: softmax, mlp:H1[,H2…], logistic[:A,B], linear[:A,B].");
-        }
-    }
-
-    private static int[] ParseInts(string text, string what)
-    {
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        var result = new int[parts.Length];
-        for (int i = 0; i < parts.Length; i++)
-            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out result[i]) || result[i] < 0)
-                throw new ArgumentException($"{what}: '{parts[i]}' is not a non-negative integer.");
-        return result;
-    }
-
-    /// <summary>The samples labelled <paramref name="a"/> or <paramref name="b"/>, relabelled 0 and 1.</summary>
-    private static LabeledData TwoClass(LabeledData data, int a, int b, string which)
-    {
-        var keep = Enumerable.Range(0, data.Count).Where(i => data.Labels[i] == a || data.Labels[i] == b).ToArray();
-        if (keep.Length == 0) throw new ArgumentException($"The {which} set has no samples labelled {a} or {b} (raise the limit).");
-        int d = data.FeatureCount;
-        var x = new double[keep.Length * d];
-        var y = new int[keep.Length];
-        for (int j = 0; j < keep.Length; j++)
-        {
-            data.Sample(keep[j]).CopyTo(x.AsSpan(j * d, d));
-            y[j] = data.Labels[keep[j]] == b ? 1 : 0;
-        }
-        return new LabeledData(x, d, y, 2);
-    }
-
-    private static double ThresholdAccuracy(double[] w, LabeledData data)
-    {
-        int d = data.FeatureCount, correct = 0;
-        for (int i = 0; i < data.Count; i++)
-        {
-            double z = Optima.LinearAlgebra.Reproducible.Dot(w.AsSpan(0, d), data.Sample(i)) + w[d];
-            if ((z > 0.5 ? 1 : 0) == data.Labels[i]) correct++;
-        }
-        return correct / (double)data.Count;
     }
 
     /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the training thread.</summary>

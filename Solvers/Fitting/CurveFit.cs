@@ -333,7 +333,7 @@ public static partial class CurveFit
         {
             FitMethod.GaussNewton => new GaussNewton().Minimize(problem, u0, solverOptions),
             FitMethod.Dogleg => new DoglegLeastSquares().Minimize(problem, u0, solverOptions),
-            _ => new LevenbergMarquardt(Threads: threads).Minimize(problem, u0, solverOptions),
+            _ => new LevenbergMarquardt(Threads: threads > 0 ? threads : Environment.ProcessorCount).Minimize(problem, u0, solverOptions),
         };
         int methodIterations = solved.Iterations;
         if (solved.IsConverged || Statistics.IsStall(solved.Reason)) solved = Polish(problem, solved, options);

@@ -15,10 +15,10 @@ namespace Optima.Solvers.LeastSquares;
 /// </summary>
 /// <param name="StepBound">MINPACK's factor: Δ₀ = factor·‖D·x₀‖ (or factor when that is 0). Default 100.</param>
 /// <param name="ScaleVariables">Use the adaptive scaling D (MINPACK mode 1); false gives D = I. Default true.</param>
-/// <param name="Threads">Threads for the streamed QR of [J r] from 4096 residuals on: 1 (default) = the calling thread
-/// only, 0 = all cores, k = at most k. The row chunks are combined in a fixed order, so the iterates are the same bits on
+/// <param name="Threads">Threads for the streamed QR of [J r] from 4096 residuals on: null (default) takes the run's
+/// <see cref="ComputeOptions.Threads"/> (automatic there: all cores), 1 = the calling thread only, k = at most k. The row chunks are combined in a fixed order, so the iterates are the same bits on
 /// any count. Only Optima's own code runs on the other threads (the problem is always evaluated on the calling thread).</param>
-public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true, int Threads = 1)
+public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariables = true, int? Threads = null)
     : IMinimizer<ILeastSquaresProblem>
 {
     /// <inheritdoc/>
@@ -29,8 +29,9 @@ public sealed record LevenbergMarquardt(double StepBound = 100, bool ScaleVariab
     {
         MethodChecks.Start(problem, start);
         MethodChecks.Positive(StepBound, nameof(StepBound));
-        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (all cores), 1 (the calling thread only) or a positive count.");
-        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, StepBound, ScaleVariables, Threads), options);
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be null (the run's Compute.Threads), 1 (the calling thread only) or a positive count.");
+        int threads = Threads ?? options?.Compute.Threads ?? 0; // 0: all cores (ForkJoin's convention)
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, StepBound, ScaleVariables, threads), options);
     }
 
     private sealed class State : LeastSquaresState

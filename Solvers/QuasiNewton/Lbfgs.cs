@@ -16,12 +16,13 @@ namespace Optima.Solvers.QuasiNewton;
 /// </summary>
 /// <param name="Memory">Number of (s, y) pairs m ≥ 1. Default 10.</param>
 /// <param name="LineSearch">The line search; default Moré–Thuente (c₁ = 1e-4, c₂ = 0.9).</param>
-/// <param name="Threads">Threads for the two passes over the stored pairs: 0 (default) uses all cores once m·n ≥ 2¹⁹
-/// (8 MB of pairs) and the calling thread below; 1 always runs them on the calling thread; k &gt; 1 uses k. The passes
+/// <param name="Threads">Threads for the two passes over the stored pairs: null (default) takes the run's
+/// <see cref="ComputeOptions.Threads"/>, whose automatic setting uses all cores once m·n ≥ 2¹⁹ (8 MB of pairs) and the
+/// calling thread below; 1 always runs them on the calling thread; k &gt; 1 uses at most k. The passes
 /// are bandwidth-bound and each costs a fork and a join, so more threads pay only with large m·n. On a shared 2-vCPU
 /// virtual machine two threads were as fast as one when the host was quiet and 1.1–2× faster when other tenants
 /// competed for memory bandwidth (see the lbfgs benchmark). The iterates do not depend on it, to the bit.</param>
-public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int Threads = 0) : IMinimizer<IGradientObjective>
+public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int? Threads = null) : IMinimizer<IGradientObjective>
 {
     /// <inheritdoc/>
     public string Name => "lbfgs";
@@ -31,8 +32,9 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int 
     {
         MethodChecks.Start(problem, start);
         if (Memory < 1) throw new ArgumentOutOfRangeException(nameof(Memory), Memory, "Memory must be at least 1.");
-        if (Threads < 0) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be 0 (automatic) or a positive count.");
-        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(), Memory, Threads), options);
+        if (Threads is < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "Threads must be null (the run's Compute.Threads) or a positive count.");
+        int threads = Threads ?? options?.Compute.Threads ?? 0; // 0: automatic (all cores for large m·n)
+        return IterativeDriver.Run(Name, problem, start, (p, x) => new State(p, x, LineSearch ?? new MoreThuente(), Memory, threads), options);
     }
 
     private sealed class State : LineSearchState

@@ -362,12 +362,18 @@ public sealed class Lookahead : IOptimizer
     public Lookahead(IOptimizer inner, int k = 5, double alpha = 0.5)
     {
         ArgumentNullException.ThrowIfNull(inner);
-        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k (fast steps per slow step) must be at least 1.");
-        if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must lie in (0, 1].");
+        Check(k, alpha);
         _inner = inner;
         K = k;
         Alpha = alpha;
         _slow = inner.Precision == OptimizerPrecision.Float32 ? new float[inner.ParameterCount] : new double[inner.ParameterCount];
+    }
+
+    /// <summary>Throws unless k ≥ 1 and α ∈ (0, 1].</summary>
+    internal static void Check(int k, double alpha)
+    {
+        if (k < 1) throw new ArgumentOutOfRangeException(nameof(k), k, "k (fast steps per slow step) must be at least 1.");
+        if (!(alpha > 0 && alpha <= 1)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "alpha must lie in (0, 1].");
     }
 
     /// <summary>Fast steps per slow step.</summary>

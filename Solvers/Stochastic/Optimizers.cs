@@ -69,14 +69,8 @@ public abstract record OptimizerSettings
     /// <exception cref="ArgumentException">An invalid setting (the message names it).</exception>
     public IOptimizer Create(string name, int parameterCount)
     {
-        var core = Core().ToArray();
+        var core = Validate();
         double lr = LearningRate, wd = WeightDecay;
-        if (!(lr >= 0) || double.IsInfinity(lr))
-            throw new ArgumentOutOfRangeException(nameof(LearningRate), lr, $"The learning rate must be a finite number ≥ 0, but is {lr.ToString(CultureInfo.InvariantCulture)}.");
-        if (!(wd >= 0) || double.IsInfinity(wd))
-            throw new ArgumentOutOfRangeException(nameof(WeightDecay), wd, $"The weight decay must be a finite number ≥ 0, but is {wd.ToString(CultureInfo.InvariantCulture)}.");
-        if (DecoupledWeightDecay && IncludesLearningRate)
-            throw new ArgumentException("Decoupled weight decay is not available with the textbook heavy-ball form; use 'sgdw'.", nameof(DecoupledWeightDecay));
         var chain = new List<GradientTransform>();
         if (ClipNorm is { } cn) chain.Add(new ClipByGlobalNorm(cn));
         if (ClipValue is { } cv) chain.Add(new ClipByValue(cv));
@@ -86,6 +80,26 @@ public abstract record OptimizerSettings
         if (!IncludesLearningRate) chain.Add(new ScaleByLearningRate());
         IOptimizer optimizer = new ChainOptimizer(name, parameterCount, lr, Precision, [.. chain]);
         return LookaheadSteps is { } k ? new Lookahead(optimizer, k, LookaheadAlpha) : optimizer;
+    }
+
+    /// <summary>
+    /// Checks every setting without building an optimizer (the CLI calls it before it reads any data), and returns the
+    /// optimizer's own transforms, whose constructors check its hyper-parameters.
+    /// </summary>
+    /// <exception cref="ArgumentException">An invalid setting (the message names it).</exception>
+    public GradientTransform[] Validate()
+    {
+        double lr = LearningRate, wd = WeightDecay;
+        if (!(lr >= 0) || double.IsInfinity(lr))
+            throw new ArgumentOutOfRangeException(nameof(LearningRate), lr, $"The learning rate must be a finite number ≥ 0, but is {lr.ToString(CultureInfo.InvariantCulture)}.");
+        if (!(wd >= 0) || double.IsInfinity(wd))
+            throw new ArgumentOutOfRangeException(nameof(WeightDecay), wd, $"The weight decay must be a finite number ≥ 0, but is {wd.ToString(CultureInfo.InvariantCulture)}.");
+        if (DecoupledWeightDecay && IncludesLearningRate)
+            throw new ArgumentException("Decoupled weight decay is not available with the textbook heavy-ball form; use 'sgdw'.", nameof(DecoupledWeightDecay));
+        if (ClipNorm is { } cn) _ = new ClipByGlobalNorm(cn);
+        if (ClipValue is { } cv) _ = new ClipByValue(cv);
+        if (LookaheadSteps is { } k) Lookahead.Check(k, LookaheadAlpha);
+        return [.. Core()];
     }
 
     /// <summary>Throws unless the momentum μ lies in [0, 1) (a NaN one would silently turn momentum off).</summary>

@@ -117,6 +117,10 @@ public class LbfgsCompactFormTests
         var two = new Lbfgs(Threads: 2).Minimize(p, x0, options);
         Assert.Equal(one.Iterations, two.Iterations);
         Assert.Equal(one.Solution, two.Solution);
+        // Without its own setting the method takes the run's Compute.Threads.
+        var fromRun = new Lbfgs().Minimize(p, x0, options with { Compute = new ComputeOptions { Threads = 2 } });
+        Assert.Equal(one.Solution, fromRun.Solution);
         Assert.Throws<ArgumentOutOfRangeException>(() => new Lbfgs(Threads: -1).Minimize(p, x0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Lbfgs(Threads: 0).Minimize(p, x0));
     }
 }
