@@ -34,10 +34,11 @@ internal static partial class Commands
         var gtol = new Option<double?>("--gtol") { Description = "‖∇S‖∞ relative to its start value below which the fit has converged (default 0: off)." };
         var timeLimit = new Option<double?>("--time-limit") { Description = "Wall-clock limit in seconds; the best parameters so far are reported." };
         var bandsFile = new Option<string?>("--bands") { Description = "Write confidence and prediction bands (delta method, at --confidence) on a grid of 200 x values over the data to this CSV: x, fit, confidence lower/upper, prediction lower/upper. Also drawn in --plot." };
+        var profile = new Option<string?>("--profile") { Description = "Profile-likelihood confidence intervals at --confidence (lmfit's conf_interval: each parameter held at trial values while the others are re-fitted, F-test) for these parameters: b1,b2, or 'all' for every free one. Beside the covariance-based intervals; they differ where the model is strongly nonlinear." };
         var fittedFile = new Option<string?>("--fitted") { Description = "Write the data with fitted values and residuals to this CSV: the x column(s), y, fit, residual (y − fit)[, σ]." };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
             { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads,
-              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, json };
+              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, profile, json };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -104,6 +105,12 @@ internal static partial class Commands
             var startValues = fitModel.Start(variables, columns, y, givenStart, "--start");
             var fit = CurveFit.Fit(fitModel, variables, columns, y, startValues, options);
 
+            string[]? profileNames = parse.GetValue(profile) is { } profileText
+                ? profileText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
+            if (profileNames is { Length: 0 }) throw new ArgumentException("--profile needs parameter names (b1,b2) or 'all'.");
+            IReadOnlyList<ProfileInterval>? profiles = profileNames is null ? null
+                : fit.ProfileIntervals(profileNames is ["all"] ? null : profileNames);
+
             bool scalarModel = variables.Length == 1;
             FitBands? grid = null;
             double[]? gridX = null;
@@ -121,11 +128,12 @@ internal static partial class Commands
                 WriteFittedCsv(fittedPath, [.. xIndex.Select(i => table.Names[i])], columns, table.Names[yIndex], y, fit, options.Sigma);
             if (parse.GetValue(plot) is { } plotPath) WriteFitPlot(plotPath, fit, columns[0], y, variables[0], table.Names[yIndex], scalarModel, options.Sigma, gridX, grid,
                     predictionBand: options.Sigma is null && options.Weights is null);
-            if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot)));
+            if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot), profiles));
             else
             {
                 context.Out.WriteLine($"data                   {path} ({y.Length} points; x = {string.Join(", ", xIndex.Select(i => table.Names[i]))}, y = {table.Names[yIndex]}{(sigmaIndex is { } s2 ? ", σ = " + table.Names[s2] : "")}{(weightIndex is { } w2 ? ", weights = " + table.Names[w2] : "")})");
                 context.Out.Write(fit.FullReport());
+                if (profiles is not null) WriteProfiles(context.Out, profiles);
                 if (parse.GetValue(plot) is { } written) context.Out.WriteLine($"plot written to        {written}");
             }
             return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
@@ -133,7 +141,21 @@ internal static partial class Commands
         return command;
     }
 
-    private static object FitJson(FitResult fit, string data, string? plotPath)
+    private static void WriteProfiles(TextWriter o, IReadOnlyList<ProfileInterval> profiles)
+    {
+        var ci = CultureInfo.InvariantCulture;
+        o.WriteLine(string.Create(ci, $"profile-likelihood intervals at {profiles[0].Level * 100:G4}% (F-test, as lmfit's conf_interval), beside the covariance-based ones:"));
+        o.WriteLine("  parameter          lower            upper            covariance lower  covariance upper  re-fits");
+        foreach (var p in profiles)
+        {
+            o.WriteLine(string.Create(ci, $"  {p.Parameter,-18} {End(p.Lower, p.LowerOpen),-16} {End(p.Upper, p.UpperOpen),-16} {p.CovarianceLower,-17:G9} {p.CovarianceUpper,-17:G9} {p.Fits}"));
+            if (p.Message is not null) o.WriteLine($"    {p.Parameter}: {p.Message}");
+        }
+
+        static string End(double value, bool open) => value.ToString("G9", CultureInfo.InvariantCulture) + (open ? " (open)" : "");
+    }
+
+    private static object FitJson(FitResult fit, string data, string? plotPath, IReadOnlyList<ProfileInterval>? profiles)
     {
         int p = fit.Parameters.Length;
         return new
@@ -179,6 +201,19 @@ internal static partial class Commands
             fitted = fit.FittedValues,
             residuals = fit.Residuals,
             plot = plotPath,
+            profile = profiles?.Select(p => new
+            {
+                name = p.Parameter,
+                level = p.Level,
+                lower = p.Lower,
+                upper = p.Upper,
+                lowerOpen = p.LowerOpen,
+                upperOpen = p.UpperOpen,
+                covarianceLower = p.CovarianceLower,
+                covarianceUpper = p.CovarianceUpper,
+                refits = p.Fits,
+                message = p.Message,
+            }).ToArray(),
         };
     }
 

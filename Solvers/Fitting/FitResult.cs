@@ -20,7 +20,15 @@ public sealed class FitResult : IRunResult
 {
     private readonly ModelEvaluator _model;
 
-    internal FitResult(ModelEvaluator model) => _model = model;
+    // What the fit was given (data, weights, bounds, options), for re-fits such as the profile likelihood; without the
+    // solver's work arrays, so a result holds no more than its data.
+    private readonly FitSetup? _setup;
+
+    internal FitResult(ModelEvaluator model, FitSetup? setup = null)
+    {
+        _model = model;
+        _setup = setup is null ? null : setup with { Problem = null };
+    }
 
     /// <summary>The model, as text.</summary>
     public required string Model { get; init; }
@@ -229,6 +237,27 @@ public sealed class FitResult : IRunResult
             prediction[i] = t * Math.Sqrt(variance + s2);
         }
         return new FitBands(f, confidence, prediction, lv, t);
+    }
+
+    /// <summary>
+    /// Profile-likelihood confidence intervals (lmfit's <c>conf_interval</c>): each chosen parameter is held at trial
+    /// values while the others are re-fitted, and an end of its interval is where the F-test of that fit against this
+    /// one reaches <paramref name="level"/>: (χ²(θ)/χ̂² − 1)·ν = t²_{(1+level)/2, ν}. They equal the covariance-based
+    /// intervals for a model linear in its parameters and follow the χ² surface where the covariance is a poor
+    /// approximation (asymmetric, or open up to a bound). Each end costs some ten re-fits, warm-started along the profile.
+    /// </summary>
+    /// <param name="parameters">The parameters (default: every free one).</param>
+    /// <param name="level">The confidence level in (0, 1) (default <see cref="ConfidenceLevel"/>).</param>
+    /// <exception cref="ArgumentException">An unknown parameter name, a level outside (0, 1), or a fit with no degrees of freedom.</exception>
+    /// <exception cref="InvalidOperationException">A result built without its data (not made by <see cref="CurveFit"/>).</exception>
+    public IReadOnlyList<ProfileInterval> ProfileIntervals(IEnumerable<string>? parameters = null, double? level = null)
+    {
+        var setup = _setup ?? throw new InvalidOperationException("This fit result does not hold its data, so it cannot be re-fitted.");
+        double lv = level ?? ConfidenceLevel;
+        if (!(lv > 0 && lv < 1)) throw new ArgumentException($"The level must lie in (0, 1), not {lv}.", nameof(level));
+        if (DegreesOfFreedom < 1) throw new ArgumentException("The fit has no degrees of freedom (as many points as free parameters): there is no profile to follow.");
+        var names = parameters?.ToArray() ?? ParameterNames.Where((_, k) => !IsFixed[k]).ToArray();
+        return names.Select(n => ProfileLikelihood.Interval(this, setup, IndexOf(n), lv)).ToArray();
     }
 
     /// <summary>One line: converged or not, cost, parameters, iterations.</summary>

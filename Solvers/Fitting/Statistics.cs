@@ -304,7 +304,7 @@ internal static class Statistics
         string? message = solved.Message;
         if (rankNote is not null) message = message is null ? rankNote : message + " " + rankNote;
         clock.Stop();
-        return new FitResult(model)
+        return new FitResult(model, setup)
         {
             Model = modelText,
             Method = solved.Method,

@@ -110,6 +110,30 @@ public sealed class FitCliTests : IDisposable
     }
 
     [Fact]
+    public void Fit_profile_prints_profile_likelihood_intervals_beside_the_covariance_ones()
+    {
+        string csv = Write("profile.csv", Data(header: true));
+        var (code, output, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--profile", "b2", "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var b2 = Assert.Single(doc.RootElement.GetProperty("profile").EnumerateArray());
+        Assert.Equal("b2", b2.GetProperty("name").GetString());
+        double value = doc.RootElement.GetProperty("parameters")[1].GetProperty("value").GetDouble();
+        double lower = b2.GetProperty("lower").GetDouble(), upper = b2.GetProperty("upper").GetDouble();
+        Assert.True(lower < value && value < upper, output);
+        // Both intervals measure the same uncertainty: within a factor 2 of each other on this well-determined fit.
+        double covariance = b2.GetProperty("covarianceUpper").GetDouble() - b2.GetProperty("covarianceLower").GetDouble();
+        Assert.InRange((upper - lower) / covariance, 0.5, 2);
+
+        (code, output, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--profile", "all");
+        Assert.True(code == 0, error);
+        Assert.Contains("profile-likelihood intervals at 95%", output);
+        (code, _, error) = CliTests.Run("fit", csv, "--model", "b1*(1-exp(-b2*x))", "--start", "b1=500,b2=1e-4", "--profile", "b9");
+        Assert.Equal(2, code);
+        Assert.Contains("b9", error);
+    }
+
+    [Fact]
     public void Missing_file_exits_2()
     {
         var (code, _, error) = CliTests.Run("fit", Path.Combine(_dir, "none.csv"), "--model", "a*x", "--start", "a=1");
