@@ -34,16 +34,18 @@ internal static partial class Commands
         var gtol = new Option<double?>("--gtol") { Description = "‖∇S‖∞ relative to its start value below which the fit has converged (default 0: off)." };
         var timeLimit = new Option<double?>("--time-limit") { Description = "Wall-clock limit in seconds; the best parameters so far are reported." };
         var bandsFile = new Option<string?>("--bands") { Description = "Write confidence and prediction bands (delta method, at --confidence) on a grid of 200 x values over the data to this CSV: x, fit, confidence lower/upper, prediction lower/upper. Also drawn in --plot." };
+        var group = new Option<string?>("--group") { Description = "Global fit: the column whose values split the rows into data sets fitted together. Mark per-group parameters with {g} (--model \"a{g}*exp(-k*x) + c{g}\" gives a1, c1, a2, c2 … and one shared k); --start a=…,k=…,c=… applies to every group (a2=… sets one)." };
         var profile = new Option<string?>("--profile") { Description = "Profile-likelihood confidence intervals at --confidence (lmfit's conf_interval: each parameter held at trial values while the others are re-fitted, F-test) for these parameters: b1,b2, or 'all' for every free one. Beside the covariance-based intervals; they differ where the model is strongly nonlinear." };
         var fittedFile = new Option<string?>("--fitted") { Description = "Write the data with fitted values and residuals to this CSV: the x column(s), y, fit, residual (y − fit)[, σ]." };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
             { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads,
-              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, profile, json };
+              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, profile, group, json };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
             var table = CsvTable.Read(path);
-            var fitModel = FitModel.Parse(parse.GetValue(model)!, "--model");
+            int? groupIndex = parse.GetValue(group) is { } gc ? table.Column(gc, "--group") : null;
+            var fitModel = groupIndex is null ? FitModel.Parse(parse.GetValue(model)!, "--model") : null;
 
             // Columns: x (one or several), y, σ or weights.
             int[] xIndex = parse.GetValue(xCol) is { } xs
@@ -57,10 +59,10 @@ internal static partial class Commands
             if (sigmaIndex is null && weightIndex is null)
                 sigmaIndex = table.HasHeader ? table.IndexOf("sigma") ?? table.IndexOf("σ") : table.Names.Length >= 3 ? 2 : null;
 
-            string[] variables = fitModel.Variables([.. xIndex.Select(i => table.Names[i])]);
-            fitModel.Parameters(variables, "--model");
+            string[] variables = fitModel?.Variables([.. xIndex.Select(i => table.Names[i])]) ?? [table.Names[xIndex[0]]];
+            fitModel?.Parameters(variables, "--model");
             string? startText = parse.GetValue(start);
-            if (startText is null && fitModel.BuiltIn is null)
+            if (startText is null && fitModel?.BuiltIn is null)
                 throw new ArgumentException("--start is required for a model expression (it is optional only for built-in models such as --model gaussian+linear, whose start values are guessed from the data).");
             var givenStart = startText is null ? null : FitModel.ParseAssignments(startText, "--start");
 
@@ -102,14 +104,13 @@ internal static partial class Commands
                         throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{path}, line {table.Lines[i]}: σ = {sigma[i]} must be > 0."));
             var columns = xIndex.Select(table.Values).ToArray();
             var y = table.Values(yIndex);
-            var startValues = fitModel.Start(variables, columns, y, givenStart, "--start");
+            if (groupIndex is { } gi)
+                return FitGroups(context, path, table, gi, xIndex, yIndex, sigmaIndex, givenStart!, options,
+                    parse.GetValue(model)!, parse.GetValue(plot), parse.GetValue(bandsFile), parse.GetValue(fittedFile), parse.GetValue(profile), parse.GetValue(json));
+            var startValues = fitModel!.Start(variables, columns, y, givenStart, "--start");
             var fit = CurveFit.Fit(fitModel, variables, columns, y, startValues, options);
 
-            string[]? profileNames = parse.GetValue(profile) is { } profileText
-                ? profileText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null;
-            if (profileNames is { Length: 0 }) throw new ArgumentException("--profile needs parameter names (b1,b2) or 'all'.");
-            IReadOnlyList<ProfileInterval>? profiles = profileNames is null ? null
-                : fit.ProfileIntervals(profileNames is ["all"] ? null : profileNames);
+            var profiles = Profiles(fit, parse.GetValue(profile));
 
             bool scalarModel = variables.Length == 1;
             FitBands? grid = null;
@@ -139,6 +140,89 @@ internal static partial class Commands
             return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
         });
         return command;
+    }
+
+    private static IReadOnlyList<ProfileInterval>? Profiles(FitResult fit, string? text)
+    {
+        if (text is null) return null;
+        var names = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (names.Length == 0) throw new ArgumentException("--profile needs parameter names (b1,b2) or 'all'.");
+        return fit.ProfileIntervals(names is ["all"] ? null : names);
+    }
+
+    /// <summary>
+    /// optima fit --group: one data set per value of the group column (in order of first appearance), fitted together by
+    /// <see cref="CurveFit.FitGlobal"/>; the model marks per-group parameters with {g}.
+    /// </summary>
+    private static int FitGroups(CliContext context, string path, CsvTable table, int groupColumn, int[] xIndex, int yIndex,
+        int? sigmaIndex, Dictionary<string, double> start, FitOptions options, string template, string? plotPath, string? bandsPath,
+        string? fittedPath, string? profileText, bool json)
+    {
+        if (xIndex.Length != 1) throw new ArgumentException("--group takes one x column.");
+        string xName = table.Names[xIndex[0]], yName = table.Names[yIndex];
+        var grouped = GroupedModel.Parse(template, xName);
+        var groupValues = table.Values(groupColumn);
+        var labelOf = groupValues.Select(v => v.ToString("R", CultureInfo.InvariantCulture)).ToArray();
+        var labels = labelOf.Distinct().ToArray();
+        var x = table.Values(xIndex[0]);
+        var y = table.Values(yIndex);
+        var sigma = options.Sigma;
+        // The rows of each group, in file order; the fit's points are the groups one after another.
+        var order = labels.SelectMany(l => Enumerable.Range(0, y.Length).Where(i => labelOf[i] == l)).ToArray();
+        var groups = labels.Select(l =>
+        {
+            var rows = Enumerable.Range(0, y.Length).Where(i => labelOf[i] == l).ToArray();
+            return (l, rows.Select(i => x[i]).ToArray(), rows.Select(i => y[i]).ToArray(), sigma is null ? null : rows.Select(i => sigma[i]).ToArray());
+        }).ToArray();
+        var (sets, values) = grouped.Expand(groups, start, xName);
+        var fit = CurveFit.FitGlobal(sets, values, options with { Sigma = null });
+        var profiles = Profiles(fit, profileText);
+
+        var gridX = Grid(x, 200);
+        var bands = labels.Select((_, s) => fit.Bands([[.. gridX.Select(_ => (double)s)], gridX])).ToArray();
+        if (bandsPath is not null)
+        {
+            var ci = CultureInfo.InvariantCulture;
+            using var w = new StreamWriter(bandsPath);
+            w.WriteLine($"# delta-method bands at {(fit.ConfidenceLevel * 100).ToString("G4", ci)}% per group of the global fit (see optima fit --help)");
+            w.WriteLine($"{table.Names[groupColumn]},{xName},fit,confidence_lower,confidence_upper,prediction_lower,prediction_upper");
+            for (int s = 0; s < labels.Length; s++)
+                for (int i = 0; i < gridX.Length; i++)
+                {
+                    var b = bands[s];
+                    w.WriteLine(string.Create(ci, $"{labels[s]},{gridX[i]:R},{b.Values[i]:R},{b.ConfidenceLower[i]:R},{b.ConfidenceUpper[i]:R},{b.PredictionLower[i]:R},{b.PredictionUpper[i]:R}"));
+                }
+        }
+        if (fittedPath is not null)
+            WriteFittedCsv(fittedPath, [table.Names[groupColumn], xName], [[.. order.Select(i => groupValues[i])], [.. order.Select(i => x[i])]],
+                yName, [.. order.Select(i => y[i])], fit, sigma is null ? null : [.. order.Select(i => sigma[i])]);
+        if (plotPath is not null)
+        {
+            var plot = new SvgPlot { Title = $"{yName} = {template} (global fit, {labels.Length} groups)", XLabel = xName, YLabel = yName };
+            for (int s = 0; s < labels.Length; s++)
+            {
+                plot.AddScatter($"{table.Names[groupColumn]} = {labels[s]}", sets[s].X, sets[s].Y);
+                plot.AddLine("", gridX, bands[s].Values);
+            }
+            var residuals = new SvgPlot { Title = "residuals y − f", XLabel = xName, YLabel = "residual" };
+            int first = 0;
+            for (int s = 0; s < labels.Length; s++)
+            {
+                residuals.AddScatter(labels[s], sets[s].X, fit.Residuals[first..(first + sets[s].Y.Length)]);
+                first += sets[s].Y.Length;
+            }
+            residuals.AddLine("zero", [x.Min(), x.Max()], [0.0, 0.0], dashed: true);
+            new SvgFigure().Add(plot, 2).Add(residuals, 1).Save(plotPath);
+        }
+        if (json) context.WriteJson(FitJson(fit, path, plotPath, profiles));
+        else
+        {
+            context.Out.WriteLine($"data                   {path} ({y.Length} points in {labels.Length} groups by {table.Names[groupColumn]}; x = {xName}, y = {yName}{(sigmaIndex is { } s2 ? ", σ = " + table.Names[s2] : "")})");
+            context.Out.Write(fit.FullReport());
+            if (profiles is not null) WriteProfiles(context.Out, profiles);
+            if (plotPath is not null) context.Out.WriteLine($"plot written to        {plotPath}");
+        }
+        return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
     }
 
     private static void WriteProfiles(TextWriter o, IReadOnlyList<ProfileInterval> profiles)

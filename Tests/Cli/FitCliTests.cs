@@ -134,6 +134,41 @@ public sealed class FitCliTests : IDisposable
     }
 
     [Fact]
+    public void Fit_group_fits_the_groups_together_with_shared_and_per_group_parameters()
+    {
+        // Two noise-free decays with one rate k = 0.8 and their own amplitude and offset, rows interleaved in the file.
+        var lines = new List<string> { "run,t,signal" };
+        for (int i = 0; i < 12; i++)
+        {
+            double t = i * 0.4;
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"7,{t},{2 * Math.Exp(-0.8 * t) + 0.1:R}"));
+            lines.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"9,{t},{5 * Math.Exp(-0.8 * t) - 0.2:R}"));
+        }
+        string csv = Write("groups.csv", string.Join("\n", lines) + "\n");
+        string fitted = Path.Combine(_dir, "groups-fitted.csv");
+        var (code, output, error) = CliTests.Run("fit", csv, "--group", "run", "--x", "t", "--y", "signal", "--model", "a{g}*exp(-k*t) + c{g}",
+            "--start", "a=1,k=0.5,c=0,a9=4", "--fitted", fitted, "--json");
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var values = doc.RootElement.GetProperty("parameters").EnumerateArray().ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("value").GetDouble());
+        Assert.Equal(["a7", "k", "c7", "a9", "c9"], values.Keys);
+        Assert.Equal(0.8, values["k"], 1e-9);
+        Assert.Equal(2, values["a7"], 1e-9);
+        Assert.Equal(-0.2, values["c9"], 1e-9);
+        var rows = File.ReadAllLines(fitted);
+        Assert.Equal("run,t,signal,fit,residual", rows[0]);
+        Assert.StartsWith("7,0,", rows[1]);
+        Assert.StartsWith("9,0,", rows[13]);
+
+        (code, _, error) = CliTests.Run("fit", csv, "--group", "run", "--x", "t", "--y", "signal", "--model", "a*exp(-k*t)", "--start", "a=1,k=1");
+        Assert.Equal(2, code);
+        Assert.Contains("{g}", error);
+        (code, _, error) = CliTests.Run("fit", csv, "--group", "run", "--x", "t", "--y", "signal", "--model", "a{g}*exp(-k*t)", "--start", "a=1");
+        Assert.Equal(2, code);
+        Assert.Contains("shared parameter k", error);
+    }
+
+    [Fact]
     public void Missing_file_exits_2()
     {
         var (code, _, error) = CliTests.Run("fit", Path.Combine(_dir, "none.csv"), "--model", "a*x", "--start", "a=1");
