@@ -55,8 +55,13 @@ public static partial class OptimaCli
         var output = json ? new StringWriter() : stdout;
         try
         {
-            var context = new CliContext(output, stderr) { Cancellation = cancellation };
+            // Progress on stderr: on by default, off with --quiet, and off under --json unless --progress asks for it (a
+            // script reading the document wants a quiet stderr too).
+            bool progress = !args.Contains("--quiet", StringComparer.Ordinal) && (!json || args.Contains("--progress", StringComparer.Ordinal));
+            var context = new CliContext(output, stderr) { Cancellation = cancellation, ShowProgress = progress };
             var root = new RootCommand("Optima: numerical optimization from the command line — linear solvers, first- and second-order methods, least squares.");
+            root.Options.Add(new Option<bool>("--quiet") { Description = "No progress on stderr (results and errors still print).", Recursive = true });
+            root.Options.Add(new Option<bool>("--progress") { Description = "Progress on stderr even under --json (off there by default).", Recursive = true });
             foreach (var command in Commands.All(context)) root.Subcommands.Add(command);
 
             var parse = root.Parse(args);
@@ -246,6 +251,12 @@ public sealed record CliContext(TextWriter Out, TextWriter Error)
 {
     /// <summary>Signalled on SIGINT/SIGTERM (or by an in-process caller): long runs stop at their next iteration.</summary>
     public CancellationToken Cancellation { get; init; }
+
+    /// <summary>Whether progress goes to <see cref="Error"/>: not under --quiet, and under --json only with --progress.</summary>
+    public bool ShowProgress { get; init; } = true;
+
+    /// <summary>Progress lines on stderr for a run that takes more than a second, or null when progress is off.</summary>
+    public IProgress<Optima.Solvers.IterationRecord>? SlowRunProgress(string what) => ShowProgress ? new SlowRunProgress(Error, what) : null;
 
     /// <summary>Writes <paramref name="value"/> as the command's single JSON document.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, OptimaCli.Json));

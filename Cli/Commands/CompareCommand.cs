@@ -51,7 +51,7 @@ internal static partial class Commands
             foreach (var (option, path) in new[] { ("--plot", plotPath), ("--paths", pathsPath), ("--report", reportPath) })
                 if (path is not null) RequireWritable(path, option);
 
-            bool live = ReferenceEquals(context.Error, System.Console.Error) && !System.Console.IsErrorRedirected;
+            bool live = context.ShowProgress && ReferenceEquals(context.Error, System.Console.Error) && !System.Console.IsErrorRedirected;
             var options = new ComparisonOptions
             {
                 ReportIterations = live,
@@ -60,7 +60,7 @@ internal static partial class Commands
                 CancellationToken = context.Cancellation,
                 RecordPath = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
-            var progress = new CompareProgress(context.Error, live);
+            var progress = context.ShowProgress ? new CompareProgress(context.Error, live) : null;
             var result = MethodComparer.Run((object?)target.Problem ?? target.Objective, x0, names, options, progress);
 
             string title = target.Description;

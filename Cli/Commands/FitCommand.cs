@@ -81,7 +81,7 @@ internal static partial class Commands
                 },
                 ConfidenceLevel = parse.GetValue(confidence),
                 CancellationToken = context.Cancellation,
-                Progress = new SlowRunProgress(context.Error, "fit"),
+                Progress = context.SlowRunProgress("fit"),
                 Sigma = sigmaIndex is { } si ? table.Values(si) : null,
                 Weights = weightIndex is { } wi ? table.Values(wi) : null,
                 Loss = parse.GetValue(loss) is { } l ? RobustLoss.Parse(l) : RobustLoss.None,

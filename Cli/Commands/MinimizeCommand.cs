@@ -48,7 +48,7 @@ internal static partial class Commands
                 RecordHistory = tracePath is not null,
                 RecordPath = tracePath is not null,
                 CancellationToken = context.Cancellation,
-                Progress = new SlowRunProgress(context.Error, "minimize"),
+                Progress = context.SlowRunProgress("minimize"),
             };
             var result = RunMethod(name, target, x0, options, parse.GetValue(lr), box);
             if (tracePath is not null) WriteTrace(tracePath, target.VariableNames, result);
@@ -129,23 +129,6 @@ internal static partial class Commands
         if (descriptor.RequiresBounds && !descriptor.Accepts(problemForMethod))
             throw new ArgumentException($"Method '{name}' searches a box: give --bounds with finite ends for every variable, e.g. --bounds {string.Join(",", target.VariableNames.Select(v => v + "=-5:5"))}.");
         return descriptor.Minimize(problemForMethod, start, options);
-    }
-
-    /// <summary>
-    /// Progress on stderr for a run that takes a while: nothing during the first second (short runs stay quiet), then
-    /// one line a second with the iteration, f and ‖∇f‖∞.
-    /// </summary>
-    private sealed class SlowRunProgress(TextWriter error, string what) : IProgress<IterationRecord>
-    {
-        private double _next = 1;
-
-        public void Report(IterationRecord r)
-        {
-            if (r.ElapsedSeconds < _next) return;
-            _next = Math.Floor(r.ElapsedSeconds) + 1;
-            error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{what}: iteration {r.Iteration}, f = {r.Value:G10}, ‖∇f‖∞ = {r.GradientNorm:G3}, {r.ElapsedSeconds:F0} s"));
-            error.Flush();
-        }
     }
 
     private static void WriteTrace(string path, IReadOnlyList<string> names, OptimizationResult result)

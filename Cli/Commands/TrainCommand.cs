@@ -132,14 +132,14 @@ internal static partial class Commands
 
         var ci = CultureInfo.InvariantCulture;
         var err = context.Error;
-        bool live = ReferenceEquals(err, System.Console.Error) && !System.Console.IsErrorRedirected;
+        bool live = context.ShowProgress && ReferenceEquals(err, System.Console.Error) && !System.Console.IsErrorRedirected;
         var monitor = new ProgressObjective(problem);
         string? saveDir = checkpointDir ?? resumeDir;
         var history = previous?.History ?? [];
         var progress = new CallbackProgress<EpochRecord>(r =>
         {
             if (live) err.Write("\r\u001b[2K");
-            err.WriteLine(string.Create(ci, $"epoch {r.Epoch,3}/{c.Epochs} {Bar(1.0)} loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F2} s"));
+            if (context.ShowProgress) err.WriteLine(string.Create(ci, $"epoch {r.Epoch,3}/{c.Epochs} {Bar(1.0)} loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F2} s"));
             history.Add(r);
             if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
         });
@@ -175,7 +175,7 @@ internal static partial class Commands
         }
         int resumedAt = trainer.Epoch;
         if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
-        err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
+        if (context.ShowProgress) err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
         var result = trainer.Run();
         if (live) err.Write("\r\u001b[2K");
         if (result.Message is not null) err.WriteLine($"optima: {result.Message}");

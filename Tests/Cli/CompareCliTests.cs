@@ -14,11 +14,32 @@ public class CompareCliTests
     private static string Temp(string name) => Path.Combine(Path.GetTempPath(), $"optima-compare-{Environment.ProcessId}-{Guid.NewGuid():N}-{name}");
 
     [Fact]
+    public void Progress_goes_to_stderr_unless_quiet_and_under_json_only_when_asked()
+    {
+        string[] run = ["compare", "--problem", "rosenbrock", "--methods", "bfgs,lm", "--max-iter", "50"];
+        var (code, _, stderr) = CliTests.Run(run);
+        Assert.Equal(0, code);
+        Assert.Contains("2/2", stderr);
+        (code, var stdout, stderr) = CliTests.Run([.. run, "--quiet"]);
+        Assert.Equal(0, code);
+        Assert.Equal("", stderr);
+        Assert.Contains("bfgs", stdout);
+        (_, _, stderr) = CliTests.Run([.. run, "--json"]);
+        Assert.Equal("", stderr);
+        (_, stdout, stderr) = CliTests.Run([.. run, "--json", "--progress"]);
+        Assert.Contains("2/2", stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        // The options are accepted by every command (fit, minimize, train …), not only compare.
+        (code, _, stderr) = CliTests.Run("minimize", "--problem", "rosenbrock", "--quiet");
+        Assert.True(code == 0, stderr);
+    }
+
+    [Fact]
     public void Json_is_one_document_whose_numbers_equal_the_solvers_run_directly()
     {
         var (code, stdout, stderr) = CliTests.Run("compare", "--problem", "rosenbrock", "--methods", "bfgs,newton,adam,lm", "--max-iter", "200", "--json");
         Assert.Equal(0, code);
-        Assert.Contains("4/4", stderr);   // the progress display
+        Assert.DoesNotContain("4/4", stderr);   // no progress display under --json unless --progress asks
         using var doc = JsonDocument.Parse(stdout);
         var methods = doc.RootElement.GetProperty("methods").EnumerateArray().ToList();
         Assert.Equal(["bfgs", "newton", "adam", "lm"], methods.Select(m => m.GetProperty("method").GetString()));

@@ -335,7 +335,7 @@ public sealed class SignalCliTests(ITestOutputHelper output)
         string signal = SigintIgnored() ? "TERM" : "INT";
         if (signal == "TERM") output.WriteLine("SIGINT is ignored by this (background) process and so by its children: sending SIGTERM instead.");
         var (code, stdout, stderr) = Interrupt(signal, "minimize: iteration", "minimize", "--problem", "rosenbrock-ext", "--dim", "100",
-            "--method", "adam", "--lr", "1e-9", "--max-iter", "2000000000", "--gtol", "0", "--json");
+            "--method", "adam", "--lr", "1e-9", "--max-iter", "2000000000", "--gtol", "0", "--json", "--progress");
         output.WriteLine(stderr);
         Assert.Equal(1, code);
         using var doc = JsonDocument.Parse(stdout);
@@ -354,7 +354,7 @@ public sealed class SignalCliTests(ITestOutputHelper output)
         try
         {
             var (code, stdout, stderr) = Interrupt("TERM", "steps/epoch", "train", "--model", "mlp:64", "--epochs", "1000", "--threads", "1",
-                "--checkpoint", dir, "--json");
+                "--checkpoint", dir, "--json", "--progress");
             output.WriteLine(stderr);
             Assert.Equal(1, code);
             using var doc = JsonDocument.Parse(stdout);

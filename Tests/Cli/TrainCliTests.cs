@@ -16,7 +16,7 @@ public class TrainCliTests(ITestOutputHelper output)
     public void Train_json_reports_every_epoch_and_progress_goes_to_stderr()
     {
         TestSupport.RequireFashionMnist();
-        var (code, stdout, stderr) = CliTests.Run(["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--epochs", "2", "--seed", "1", "--json", .. Small]);
+        var (code, stdout, stderr) = CliTests.Run(["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--epochs", "2", "--seed", "1", "--json", "--progress", .. Small]);
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(stdout); // exactly one document
         var root = doc.RootElement;
@@ -68,7 +68,7 @@ public class TrainCliTests(ITestOutputHelper output)
         string dir = TempDir();
         try
         {
-            string[] run = ["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--seed", "3", "--precision", "float32", "--json", .. Small];
+            string[] run = ["train", "--model", "mlp:32", "--optimizer", "adam", "--lr", "2e-3", "--seed", "3", "--precision", "float32", "--json", "--progress", .. Small];
             var (code, full, stderr) = CliTests.Run([.. run, "--epochs", "2"]);
             Assert.True(code == 0, stderr);
             using var doc = JsonDocument.Parse(full);
