@@ -5,8 +5,9 @@ namespace Optima.Cli.Plotting;
 
 /// <summary>
 /// A small SVG chart: lines, scatter points, markers and contour lines over linear or logarithmic axes with
-/// "nice" ticks, axis labels, a title and a legend. No plotting package is available to Optima, so this is ours;
-/// the output is plain, self-contained SVG that browsers render and that can be inlined in HTML.
+/// "nice" ticks, axis labels, a title and a legend. Ours rather than ScottPlot/OxyPlot, which would bring SkiaSharp's
+/// native libraries into the tool (Docs/plots.md has the measurements); the output is plain, self-contained,
+/// byte-deterministic SVG that browsers render and that can be inlined in HTML.
 /// </summary>
 public sealed class SvgPlot
 {
