@@ -31,6 +31,53 @@ public readonly record struct ParameterBounds(double Lower, double Upper)
     /// <inheritdoc/>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"[{Lower:G6}, {Upper:G6}]");
+
+    /// <summary>
+    /// Parses "lo:hi" for the variable <paramref name="name"/>: an empty end is unbounded, and an end may be written
+    /// inf, +inf, -inf, Infinity or -Infinity (any case).
+    /// </summary>
+    /// <exception cref="ArgumentException">Not lo:hi with numbers, or lo &gt; hi (the message names the variable).</exception>
+    public static ParameterBounds Parse(string text, string name)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var ends = text.Split(':', StringSplitOptions.TrimEntries);
+        if (ends.Length != 2 || !TryEnd(ends[0], double.NegativeInfinity, out double lo) || !TryEnd(ends[1], double.PositiveInfinity, out double hi))
+            throw new ArgumentException($"The bounds of {name}, '{text}', are not of the form lo:hi with numbers (or -inf/inf, or nothing for no bound).");
+        var b = new ParameterBounds(lo, hi);
+        b.Validate(name);
+        return b;
+    }
+
+    /// <summary>
+    /// Parses "a=lo:hi,b=lo:" into bounds by name, in the order given (the one syntax of bounds everywhere: fits,
+    /// <c>--bounds</c> on the CLI, <see cref="BoxBounds.Parse"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">An entry that is not name=lo:hi, an end that is not a number, lo &gt; hi, or a name given twice.</exception>
+    public static IReadOnlyList<KeyValuePair<string, ParameterBounds>> ParseNamed(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var result = new List<KeyValuePair<string, ParameterBounds>>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (kv.Length != 2 || kv[0].Length == 0) throw new ArgumentException($"Bounds '{part}' is not of the form name=lo:hi.");
+            if (!seen.Add(kv[0])) throw new ArgumentException($"The bounds of {kv[0]} are given twice.");
+            result.Add(new(kv[0], Parse(kv[1], kv[0])));
+        }
+        return result;
+    }
+
+    private static bool TryEnd(string s, double none, out double value)
+    {
+        switch (s.ToLowerInvariant())
+        {
+            case "": value = none; return true;
+            case "inf" or "+inf" or "infinity" or "+infinity": value = double.PositiveInfinity; return true;
+            case "-inf" or "-infinity": value = double.NegativeInfinity; return true;
+        }
+        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value);
+    }
 }
 
 /// <summary>
@@ -62,8 +109,8 @@ public sealed class BoxBounds
     }
 
     /// <summary>
-    /// Parses "x=lo:hi,y=lo:hi" against the variable names <paramref name="names"/>: variables not listed are unbounded
-    /// (an end may be written "-inf"/"inf"). "lo:hi" alone applies to every variable.
+    /// Parses "x=lo:hi,y=lo:hi" against the variable names <paramref name="names"/> (the syntax of
+    /// <see cref="ParameterBounds.ParseNamed"/>): variables not listed are unbounded. "lo:hi" alone applies to every variable.
     /// </summary>
     /// <exception cref="ArgumentException">Malformed text, an unknown or repeated name, or an empty interval (the message says which).</exception>
     public static BoxBounds Parse(string text, IReadOnlyList<string> names)
@@ -71,49 +118,24 @@ public sealed class BoxBounds
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(names);
         int n = names.Count;
-        var lower = Enumerable.Repeat(double.NegativeInfinity, n).ToArray();
-        var upper = Enumerable.Repeat(double.PositiveInfinity, n).ToArray();
-        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 0) throw new ArgumentException("The bounds are empty; write x=lo:hi,y=lo:hi or lo:hi for every variable.");
-        if (parts.Length == 1 && !parts[0].Contains('='))
+        string trimmed = text.Trim();
+        if (trimmed.Length == 0) throw new ArgumentException("The bounds are empty; write x=lo:hi,y=lo:hi or lo:hi for every variable.");
+        if (!trimmed.Contains('='))
         {
-            var b = ParseInterval(parts[0], "every variable");
+            var b = ParameterBounds.Parse(trimmed, "every variable");
             return Uniform(n, b.Lower, b.Upper);
         }
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var part in parts)
+        var lower = Enumerable.Repeat(double.NegativeInfinity, n).ToArray();
+        var upper = Enumerable.Repeat(double.PositiveInfinity, n).ToArray();
+        foreach (var (name, b) in ParameterBounds.ParseNamed(text))
         {
-            var kv = part.Split('=', 2, StringSplitOptions.TrimEntries);
-            if (kv.Length != 2) throw new ArgumentException($"Bounds '{part}' is not of the form name=lo:hi.");
             int k = -1;
-            for (int i = 0; i < n; i++) if (names[i] == kv[0]) k = i;
-            if (k < 0) throw new ArgumentException($"Bounds for unknown variable '{kv[0]}'; the variables are {string.Join(", ", names)}.");
-            if (!seen.Add(kv[0])) throw new ArgumentException($"The bounds of {kv[0]} are given twice.");
-            var b = ParseInterval(kv[1], kv[0]);
+            for (int i = 0; i < n; i++) if (names[i] == name) k = i;
+            if (k < 0) throw new ArgumentException($"Bounds for unknown variable '{name}'; the variables are {string.Join(", ", names)}.");
             lower[k] = b.Lower;
             upper[k] = b.Upper;
         }
         return new BoxBounds(lower, upper);
-    }
-
-    private static ParameterBounds ParseInterval(string text, string name)
-    {
-        var ends = text.Split(':', StringSplitOptions.TrimEntries);
-        if (ends.Length != 2 || !TryEnd(ends[0], out double lo) || !TryEnd(ends[1], out double hi))
-            throw new ArgumentException($"The bounds of {name}, '{text}', are not of the form lo:hi with numbers (or -inf/inf).");
-        var b = new ParameterBounds(lo, hi);
-        b.Validate(name);
-        return b;
-    }
-
-    private static bool TryEnd(string s, out double value)
-    {
-        switch (s.ToLowerInvariant())
-        {
-            case "inf" or "+inf": value = double.PositiveInfinity; return true;
-            case "-inf": value = double.NegativeInfinity; return true;
-        }
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out value) && !double.IsNaN(value);
     }
 
     /// <summary>Number of variables.</summary>

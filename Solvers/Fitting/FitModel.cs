@@ -137,35 +137,20 @@ public sealed class FitModel
         return result;
     }
 
-    /// <summary>"b2=0:1,b1=-inf:10,b3=0:" → bounds by name (an empty end is unbounded; inf, -inf, Infinity accepted).</summary>
+    /// <summary>"b2=0:1,b1=-inf:10,b3=0:" → bounds by name (the syntax of <see cref="ParameterBounds.ParseNamed"/>: an empty end is unbounded; inf, -inf, Infinity accepted).</summary>
     /// <param name="text">Comma-separated name=lo:hi entries.</param>
     /// <param name="label">Prefix of the error messages.</param>
     /// <exception cref="ArgumentException">An entry that is not name=lo:hi, an end that is not a number, empty bounds (lo &gt; hi), or a name given twice.</exception>
     public static Dictionary<string, ParameterBounds> ParseBounds(string text, string label = "bounds")
     {
         ArgumentNullException.ThrowIfNull(text);
-        var result = new Dictionary<string, ParameterBounds>(StringComparer.Ordinal);
-        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        try
         {
-            int eq = part.IndexOf('=');
-            int colon = part.IndexOf(':', Math.Max(eq, 0));
-            if (eq <= 0 || colon < 0) throw new ArgumentException($"{label}: '{part}' is not name=lo:hi.");
-            string name = part[..eq].Trim();
-            double lo = Bound(part[(eq + 1)..colon], double.NegativeInfinity), hi = Bound(part[(colon + 1)..], double.PositiveInfinity);
-            if (lo > hi) throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{label}: the bounds of {name} are empty (lower {lo} > upper {hi})."));
-            if (!result.TryAdd(name, new ParameterBounds(lo, hi))) throw new ArgumentException($"{label}: {name} is given twice.");
+            return ParameterBounds.ParseNamed(text).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
         }
-        return result;
-
-        double Bound(string s, double none)
+        catch (ArgumentException e)
         {
-            s = s.Trim();
-            if (s.Length == 0) return none;
-            if (s is "inf" or "+inf" or "Infinity") return double.PositiveInfinity;
-            if (s is "-inf" or "-Infinity") return double.NegativeInfinity;
-            if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || double.IsNaN(v))
-                throw new ArgumentException($"{label}: '{s}' in '{text}' is not a number.");
-            return v;
+            throw new ArgumentException($"{label}: {e.Message}", e);
         }
     }
 
