@@ -126,7 +126,7 @@ public sealed record ConvexResult : IRunResult
 
     /// <summary>A one-line summary.</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Method}: {Reason} after {Iterations} iterations, objective {Objective:G10}, residuals primal {PrimalResidual:G3} dual {DualResidual:G3}{(Message is null ? "" : "; " + Message)}");
+        $"{Method}: {Reason} after {Iterations} iterations, objective {Objective:G10}, residuals primal {PrimalResidual:G3} dual {DualResidual:G3}{(double.IsNaN(DualityGap) ? "" : $", gap {DualityGap:G3}")}{(Message is null ? "" : "; " + Message)}");
 }
 
 /// <summary>
