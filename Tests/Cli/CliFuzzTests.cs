@@ -45,6 +45,8 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
             ["solve", "--matrix", mtx, "--method", "cg", "--tol", "1e-10"],
             ["solve", "--matrix", mtx, "--method", "pcg", "--precond", "ic0"],
             ["solve", "--matrix", mtx, "--method", "lu"],
+            ["lasso", "--data", csv, "--target", "y", "--lambda", "0.5"],
+            ["lasso", "--data", csv, "--target", "2", "--features", "x", "--lambda", "0.1", "--l2", "0.2", "--no-intercept"],
             // A missing data folder: the options are checked, then loading fails; a mutant without --data-dir trains briefly.
             ["train", "--data-dir", missing, "--model", "mlp:8", "--optimizer", "sgd", "--momentum", "0.9", "--epochs", "1", "--train-limit", "200", "--test-limit", "50"],
             ["train", "--data-dir", missing, "--model", "softmax", "--optimizer", "lookahead:adam", "--schedule", "cosine", "--train-limit", "200", "--test-limit", "50"],
