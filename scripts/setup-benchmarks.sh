@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the peers the benchmarks compare against (never needed by the build or the tests, so scripts/test.sh does
 # not run this): OpenBLAS through Debian's numpy/scipy for `Benchmarks -- linalg`, threadpoolctl so that benchmark can
-# say which OpenBLAS kernel set ran (OPENBLAS_CORETYPE), torch for `Benchmarks -- optim` and `mnist`, and scikit-learn for the lasso comparison (Benchmarks/convex).
+# say which OpenBLAS kernel set ran (OPENBLAS_CORETYPE), torch for `Benchmarks -- optim` and `mnist`, and scikit-learn for the lasso comparison (Benchmarks/Convex).
 # Idempotent; needs root (or sudo) for apt.
 set -euo pipefail
 packages=(python3-numpy python3-scipy libopenblas0-pthread python3-threadpoolctl python3-torch python3-sklearn)

@@ -49,7 +49,7 @@ public sealed class AdmmTests
 
     private static (DenseMatrix A, double[] B) SklearnData()
     {
-        // The closed-form data of Benchmarks/convex/lasso_reference.py.
+        // The closed-form data of Benchmarks/Convex/lasso_reference.py.
         const int m = 40, n = 12;
         var a = new DenseMatrix(m, n);
         for (int i = 0; i < m; i++)
@@ -65,7 +65,7 @@ public sealed class AdmmTests
     [Fact]
     public void Lasso_And_ElasticNet_Match_ScikitLearn()
     {
-        // Reference: `/usr/bin/python3 Benchmarks/convex/lasso_reference.py` (scikit-learn 1.2.1, coordinate descent,
+        // Reference: `/usr/bin/python3 Benchmarks/Convex/lasso_reference.py` (scikit-learn 1.2.1, coordinate descent,
         // tol=1e-15): Lasso(alpha=0.05) and ElasticNet(alpha=0.05, l1_ratio=0.5), fit_intercept=False, m = 40.
         double[] lasso = [2.7788057114306763, -1.8216567576688398, 0, 0, 1.4700684780525322, 0, 0, 0, 0, 0, 0, 0];
         double[] enet = [2.634141915153283, -1.6209205545810577, -0.02046249666136801, 0.0, 1.3913155797938772, 0.13520870181475061,

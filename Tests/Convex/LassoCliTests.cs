@@ -19,7 +19,7 @@ public sealed class LassoCliTests : IDisposable
         return (code, o.ToString(), e.ToString());
     }
 
-    /// <summary>The closed-form data of Benchmarks/convex/lasso_reference.py as a CSV (columns x0..x11, y).</summary>
+    /// <summary>The closed-form data of Benchmarks/Convex/lasso_reference.py as a CSV (columns x0..x11, y).</summary>
     private string WriteData()
     {
         var lines = new List<string> { string.Join(",", Enumerable.Range(0, 12).Select(j => $"x{j}").Append("y")) };

@@ -5,7 +5,7 @@ The data are a closed formula, so the C# test rebuilds them exactly:
   A[i,j] = sin(1.3 i + 0.7 j^2 + 0.1) + 0.5 cos(0.37 i j),  b = A w + 0.1 sin(5 i),
   w = (3, -2, 0, 0, 1.5, 0, ..., 0). sklearn's Lasso(alpha) minimizes (1/2m)||Ax-b||^2 + alpha ||x||_1,
 i.e. Optima's 1/2||Ax-b||^2 + lambda ||x||_1 with lambda = m alpha.
-Run: /usr/bin/python3 Benchmarks/convex/lasso_reference.py
+Run: /usr/bin/python3 Benchmarks/Convex/lasso_reference.py
 """
 import numpy as np
 from sklearn.linear_model import Lasso, ElasticNet
