@@ -70,7 +70,7 @@ public sealed record ConvexResult : IRunResult
     /// </summary>
     public double[]? Dual { get; init; }
 
-    /// <summary>The objective at <see cref="X"/>.</summary>
+    /// <summary>The objective at <see cref="X"/> (NaN for a primal–dual run without a gap function: it has no objective to evaluate).</summary>
     public required double Objective { get; init; }
 
     /// <summary>Iterations performed.</summary>

@@ -62,7 +62,7 @@ public sealed record PdhgOptions : ConvexOptions
     /// <summary>Primal step τ; 0 (default) sets τ = σ = 0.99/‖K‖ with ‖K‖ from power iteration.</summary>
     public double Tau { get; init; }
 
-    /// <summary>Dual step σ; 0 (default): see <see cref="Tau"/>. Given steps must satisfy τσ‖K‖² &lt; 1.</summary>
+    /// <summary>Dual step σ; 0 (default): see <see cref="Tau"/>. Given steps must satisfy τσ‖K‖² &lt; 1 (not checked: ‖K‖ is not computed then).</summary>
     public double Sigma { get; init; }
 
     /// <summary>Extrapolation θ ∈ [0, 1] (x̄ = x + θ(x − x_prev)); 1 is Chambolle–Pock's choice. Default 1.</summary>

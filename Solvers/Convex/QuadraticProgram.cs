@@ -1,5 +1,6 @@
+using System.Globalization;
+using System.Text.Json;
 using Optima.LinearAlgebra;
-using Optima.LinearAlgebra.Factorizations;
 
 namespace Optima.Solvers.Convex;
 
@@ -66,6 +67,87 @@ public sealed class QuadraticProgram
 
     /// <summary>Number of constraint rows m.</summary>
     public int Constraints => A.Rows;
+
+    /// <summary>The largest number of variables or constraint rows <see cref="Parse"/> accepts (the storage is dense).</summary>
+    public const int MaxParsedSize = 5000;
+
+    /// <summary>
+    /// Reads a QP from JSON: <c>{"P": [[…], …], "q": […], "A": [[…], …], "l": […], "u": […]}</c>, matrices as arrays of
+    /// rows; A, l and u may be left out (no constraints); a bound may be null (no bound) or "Infinity"/"-Infinity".
+    /// </summary>
+    /// <param name="json">The text.</param>
+    /// <param name="source">A name for messages (the file).</param>
+    /// <exception cref="InvalidDataException">Malformed JSON or a field of the wrong shape (the message names it).</exception>
+    /// <exception cref="ArgumentException">Consistent JSON that is not a valid QP (sizes, l &gt; u, …; as the constructor).</exception>
+    public static QuadraticProgram Parse(string json, string source = "the QP")
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json); }
+        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message})"); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"{source}: expected a JSON object with P, q, A, l, u.");
+            var q = Vector(root, "q", source, required: true, bound: 0)!;
+            int n = q.Length;
+            var p = Matrix(root, "P", source, n, required: true)!;
+            var a = Matrix(root, "A", source, n, required: false) ?? new DenseMatrix(0, n);
+            var l = Vector(root, "l", source, required: false, bound: -1) ?? Enumerable.Repeat(double.NegativeInfinity, a.Rows).ToArray();
+            var u = Vector(root, "u", source, required: false, bound: +1) ?? Enumerable.Repeat(double.PositiveInfinity, a.Rows).ToArray();
+            return new QuadraticProgram(p, q, a, l, u);
+        }
+    }
+
+    private static double[]? Vector(JsonElement root, string name, string source, bool required, int bound)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+            return required ? throw new InvalidDataException($"{source}: \"{name}\" is missing.") : null;
+        if (e.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{source}: \"{name}\" must be an array of numbers.");
+        if (e.GetArrayLength() > MaxParsedSize) throw new InvalidDataException($"{source}: \"{name}\" has {e.GetArrayLength()} entries; at most {MaxParsedSize} (dense storage).");
+        var v = new double[e.GetArrayLength()];
+        int i = 0;
+        foreach (var item in e.EnumerateArray()) v[i++] = Number(item, $"{name}[{i - 1}]", source, bound);
+        return v;
+    }
+
+    private static DenseMatrix? Matrix(JsonElement root, string name, string source, int columns, bool required)
+    {
+        if (!root.TryGetProperty(name, out var e) || e.ValueKind == JsonValueKind.Null)
+            return required ? throw new InvalidDataException($"{source}: \"{name}\" is missing.") : null;
+        if (e.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"{source}: \"{name}\" must be an array of rows.");
+        int rows = e.GetArrayLength();
+        if (rows > MaxParsedSize) throw new InvalidDataException($"{source}: \"{name}\" has {rows} rows; at most {MaxParsedSize} (dense storage).");
+        var m = new DenseMatrix(rows, columns);
+        int r = 0;
+        foreach (var row in e.EnumerateArray())
+        {
+            if (row.ValueKind != JsonValueKind.Array || row.GetArrayLength() != columns)
+                throw new InvalidDataException($"{source}: {name}[{r}] must be an array of {columns} numbers (q has {columns} entries).");
+            int c = 0;
+            foreach (var item in row.EnumerateArray()) { m[r, c] = Number(item, $"{name}[{r}][{c}]", source, 0); c++; }
+            r++;
+        }
+        return m;
+    }
+
+    // bound: −1 a lower bound (null = −∞), +1 an upper bound (null = +∞), 0 a finite number.
+    private static double Number(JsonElement e, string what, string source, int bound)
+    {
+        if (e.ValueKind == JsonValueKind.Number && e.TryGetDouble(out double v) && double.IsFinite(v)) return v;
+        if (bound != 0)
+        {
+            if (e.ValueKind == JsonValueKind.Null) return bound < 0 ? double.NegativeInfinity : double.PositiveInfinity;
+            if (e.ValueKind == JsonValueKind.String)
+                switch (e.GetString()?.Trim().ToLowerInvariant())
+                {
+                    case "infinity" or "inf" or "+infinity" or "+inf": return double.PositiveInfinity;
+                    case "-infinity" or "-inf": return double.NegativeInfinity;
+                }
+        }
+        throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture,
+            $"{source}: {what} is {e.GetRawText()}; expected a finite number{(bound != 0 ? ", null or \"Infinity\"/\"-Infinity\"" : "")}."));
+    }
 
     /// <summary>½xᵀPx + qᵀx.</summary>
     public double Objective(ReadOnlySpan<double> x)
