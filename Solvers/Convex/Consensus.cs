@@ -136,7 +136,8 @@ public sealed class LogisticBlock : ConsensusBlock
                 }
             }
             for (int i = 0; i < n; i++) h[i + i * n] += rho;
-            if (!_hessian.IsFinite()) return;
+            // Non-finite data (a diverging outer iteration) leave x as it was: the consensus residuals then report it.
+            if (!_hessian.IsFinite() || !double.IsFinite(Reproducible.SumOfSquares(_gradient))) return;
             CholeskyFactorization.Factorize(_hessian, FactorOptions).Solve(_gradient, _step);
             double scale = 0, size = 0, slope = 0;
             for (int i = 0; i < n; i++)
