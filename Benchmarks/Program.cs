@@ -20,6 +20,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Global.GlobalBenchmark.RunLocal),
     ["fingerprint"] = ("one line per computation with a hash of its exact bits: NIST, MGH, CG, dense, optimizers, MLP, curve fit (see scripts/fingerprint.sh)",
         Optima.Benchmarks.Fingerprint.FingerprintBenchmark.Run),
+    ["lasso"] = ("ADMM lasso vs scikit-learn coordinate descent: agreement and time on seeded Gaussian problems (see Benchmarks/Convex)",
+        Optima.Benchmarks.Convex.LassoBenchmark.Run),
     ["reduce"] = ("fixed-order reductions (Reproducible.Dot/Sum/SumOfSquares) vs TensorPrimitives: ns per call and ratio",
         Optima.Benchmarks.Fingerprint.ReduceBenchmark.Run),
 };

@@ -18,6 +18,8 @@ internal static partial class Commands
         yield return FitCommand(context);
         yield return NistCommand(context);
         yield return EvalCommand(context);
+        yield return LassoCommand(context);
+        yield return QpCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

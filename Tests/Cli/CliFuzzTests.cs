@@ -28,6 +28,8 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(csv, "x,y\n0,1.1\n1,2.9\n2,5.2\n3,7.1\n4,8.8\n");
         string mtx = Path.Combine(_dir, "a.mtx");
         File.WriteAllText(mtx, "%%MatrixMarket matrix coordinate real symmetric\n3 3 5\n1 1 4\n2 1 1\n2 2 3\n3 2 1\n3 3 2\n");
+        string qp = Path.Combine(_dir, "qp.json");
+        File.WriteAllText(qp, "{\"P\": [[1, 0], [0, 1]], \"q\": [-1, -1], \"A\": [[1, 1], [1, 0]], \"l\": [1, 0], \"u\": [1, 0.3]}");
         string missing = Path.Combine(_dir, "no-such-dir");
         return
         [
@@ -45,6 +47,9 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
             ["solve", "--matrix", mtx, "--method", "cg", "--tol", "1e-10"],
             ["solve", "--matrix", mtx, "--method", "pcg", "--precond", "ic0"],
             ["solve", "--matrix", mtx, "--method", "lu"],
+            ["lasso", "--data", csv, "--target", "y", "--lambda", "0.5"],
+            ["lasso", "--data", csv, "--target", "2", "--features", "x", "--lambda", "0.1", "--l2", "0.2", "--no-intercept"],
+            ["qp", "--problem", qp, "--tol", "1e-8"],
             // A missing data folder: the options are checked, then loading fails; a mutant without --data-dir trains briefly.
             ["train", "--data-dir", missing, "--model", "mlp:8", "--optimizer", "sgd", "--momentum", "0.9", "--epochs", "1", "--train-limit", "200", "--test-limit", "50"],
             ["train", "--data-dir", missing, "--model", "softmax", "--optimizer", "lookahead:adam", "--schedule", "cosine", "--train-limit", "200", "--test-limit", "50"],
