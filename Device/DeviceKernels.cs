@@ -19,26 +19,19 @@ internal sealed class DeviceKernels
     /// <summary>The shared-memory size of the reductions: the largest group they launch.</summary>
     public const int MaxGroupSize = 256;
 
+    private readonly Accelerator _a;
+
     public DeviceKernels(Accelerator a)
     {
+        _a = a;
         int g = 1;
         while (g * 2 <= Math.Min(MaxGroupSize, a.MaxNumThreadsPerGroup)) g *= 2;
         GroupSize = g;
         // Enough groups to fill a GPU; on the CPU accelerator each group is an emulated block, so few.
         MaxBlocks = a.AcceleratorType == AcceleratorType.CPU ? 4 : 1024;
-        Spmv = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>>(SpmvKernel);
-        ResidualFromProduct = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>>(ResidualFromProductKernel);
-        UpdateResidual = a.LoadAutoGroupedStreamKernel<Index1D, double, ArrayView<double>, ArrayView<double>>(UpdateResidualKernel);
-        UpdateSolutionAndDirection = a.LoadAutoGroupedStreamKernel<Index1D, double, double, ArrayView<double>, ArrayView<double>, ArrayView<double>>(UpdateSolutionAndDirectionKernel);
-        Axpy = a.LoadAutoGroupedStreamKernel<Index1D, double, ArrayView<double>, ArrayView<double>>(AxpyKernel);
-        Scale = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(ScaleKernel);
-        DotPartials = a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>>(DotPartialsKernel);
-        SumPartials = a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, int>(SumPartialsKernel);
-        AdamDouble = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamStep>(AdamKernel);
-        AdamSingle = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>(AdamKernel);
-        SgdDouble = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdStep>(SgdKernel);
-        SgdSingle = a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel);
     }
+
+    // The launchers compile on first use: a CG never pays for the optimizer kernels.
 
     /// <summary>Threads per group of the reductions (a power of two ≤ <see cref="MaxGroupSize"/>).</summary>
     public int GroupSize { get; }
@@ -46,18 +39,30 @@ internal sealed class DeviceKernels
     /// <summary>The most groups a reduction's first pass launches.</summary>
     public int MaxBlocks { get; }
 
-    public Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>> Spmv { get; }
-    public Action<Index1D, ArrayView<double>, ArrayView<double>> ResidualFromProduct { get; }
-    public Action<Index1D, double, ArrayView<double>, ArrayView<double>> UpdateResidual { get; }
-    public Action<Index1D, double, double, ArrayView<double>, ArrayView<double>, ArrayView<double>> UpdateSolutionAndDirection { get; }
-    public Action<Index1D, double, ArrayView<double>, ArrayView<double>> Axpy { get; }
-    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>> Scale { get; }
-    public Action<KernelConfig, ArrayView<double>, ArrayView<double>, ArrayView<double>> DotPartials { get; }
-    public Action<KernelConfig, ArrayView<double>, ArrayView<double>, int> SumPartials { get; }
-    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamStep> AdamDouble { get; }
-    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep> AdamSingle { get; }
-    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdStep> SgdDouble { get; }
-    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep> SgdSingle { get; }
+    private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>>? _spmv;
+    public Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>> Spmv => _spmv ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>>(SpmvKernel);
+    private Action<Index1D, ArrayView<double>, ArrayView<double>>? _residualFromProduct;
+    public Action<Index1D, ArrayView<double>, ArrayView<double>> ResidualFromProduct => _residualFromProduct ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>>(ResidualFromProductKernel);
+    private Action<Index1D, double, ArrayView<double>, ArrayView<double>>? _updateResidual;
+    public Action<Index1D, double, ArrayView<double>, ArrayView<double>> UpdateResidual => _updateResidual ??= _a.LoadAutoGroupedStreamKernel<Index1D, double, ArrayView<double>, ArrayView<double>>(UpdateResidualKernel);
+    private Action<Index1D, double, double, ArrayView<double>, ArrayView<double>, ArrayView<double>>? _updateSolutionAndDirection;
+    public Action<Index1D, double, double, ArrayView<double>, ArrayView<double>, ArrayView<double>> UpdateSolutionAndDirection => _updateSolutionAndDirection ??= _a.LoadAutoGroupedStreamKernel<Index1D, double, double, ArrayView<double>, ArrayView<double>, ArrayView<double>>(UpdateSolutionAndDirectionKernel);
+    private Action<Index1D, double, ArrayView<double>, ArrayView<double>>? _axpy;
+    public Action<Index1D, double, ArrayView<double>, ArrayView<double>> Axpy => _axpy ??= _a.LoadAutoGroupedStreamKernel<Index1D, double, ArrayView<double>, ArrayView<double>>(AxpyKernel);
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>? _scale;
+    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>> Scale => _scale ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>>(ScaleKernel);
+    private Action<KernelConfig, ArrayView<double>, ArrayView<double>, ArrayView<double>>? _dotPartials;
+    public Action<KernelConfig, ArrayView<double>, ArrayView<double>, ArrayView<double>> DotPartials => _dotPartials ??= _a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, ArrayView<double>>(DotPartialsKernel);
+    private Action<KernelConfig, ArrayView<double>, ArrayView<double>, int>? _sumPartials;
+    public Action<KernelConfig, ArrayView<double>, ArrayView<double>, int> SumPartials => _sumPartials ??= _a.LoadStreamKernel<ArrayView<double>, ArrayView<double>, int>(SumPartialsKernel);
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamStep>? _adamDouble;
+    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamStep> AdamDouble => _adamDouble ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, ArrayView<double>, AdamStep>(AdamKernel);
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>? _adamSingle;
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep> AdamSingle => _adamSingle ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, AdamStep>(AdamKernel);
+    private Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdStep>? _sgdDouble;
+    public Action<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdStep> SgdDouble => _sgdDouble ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<double>, ArrayView<double>, ArrayView<double>, SgdStep>(SgdKernel);
+    private Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>? _sgdSingle;
+    public Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep> SgdSingle => _sgdSingle ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, SgdStep>(SgdKernel);
 
     /// <summary>Groups of the first reduction pass over n entries.</summary>
     public int Blocks(long n) => (int)Math.Clamp((n + GroupSize - 1) / GroupSize, 1, MaxBlocks);
