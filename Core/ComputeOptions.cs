@@ -19,7 +19,7 @@ public enum ComputeDevice
 /// </summary>
 /// <param name="Asked">The device the options asked for.</param>
 /// <param name="Used">The device that ran: <see cref="ComputeDevice.Cpu"/>, <see cref="ComputeDevice.Cuda"/> or <see cref="ComputeDevice.CpuAccelerator"/>.</param>
-/// <param name="Why">Why this device ran, e.g. "auto: no CUDA driver (libcuda.so.1 not found); fell back to the CPU".</param>
+/// <param name="Why">Why this device ran, e.g. "no CUDA driver: libcuda.so.1 / libcuda.so could not be loaded (…); fell back to the CPU".</param>
 /// <param name="Name">The accelerator's name (e.g. "NVIDIA H200"), or null on the CPU.</param>
 public sealed record DeviceUsage(ComputeDevice Asked, ComputeDevice Used, string Why, string? Name = null)
 {

@@ -9,7 +9,8 @@ namespace Optima.Device;
 /// <summary>
 /// An open ILGPU device (a CUDA GPU, or ILGPU's CPU accelerator for tests) with its compiled kernels. Create one per
 /// process or per batch of runs and reuse it: opening a device and compiling the kernels costs far more than a small
-/// solve. Dispose it to release the device and all its memory.
+/// solve. Dispose it to release the device and all its memory. One run at a time per context: the kernels compile
+/// lazily and launch on one stream, so a context is not for concurrent use from several threads.
 /// </summary>
 /// <remarks>
 /// Opening never fails from deep inside ILGPU: CUDA is probed first (<see cref="CudaProbe"/>), and every failure
@@ -75,13 +76,13 @@ public sealed class DeviceContext : IDisposable
             case ComputeDevice.Auto:
                 try
                 {
-                    var cuda = CreateCuda(ComputeDevice.Auto, "auto: a CUDA device was found");
+                    var cuda = CreateCuda(ComputeDevice.Auto, "a CUDA device was found");
                     usage = cuda.Usage;
                     return cuda;
                 }
                 catch (DeviceUnavailableException e)
                 {
-                    usage = new DeviceUsage(ComputeDevice.Auto, ComputeDevice.Cpu, $"auto: {e.Message}; fell back to the CPU");
+                    usage = new DeviceUsage(ComputeDevice.Auto, ComputeDevice.Cpu, $"{e.Message}; fell back to the CPU");
                     return null;
                 }
             default:
@@ -134,6 +135,29 @@ public sealed class DeviceContext : IDisposable
             context?.Dispose();
             throw new DeviceUnavailableException(ComputeDevice.CpuAccelerator, DeviceFailure.IlgpuError, $"ILGPU could not open its CPU accelerator: {e.Message}", e);
         }
+    }
+
+    /// <summary>Waits until every launched kernel and copy has finished (for timing).</summary>
+    public void Synchronize() => Accelerator.Synchronize();
+
+    /// <summary>
+    /// The device-to-device copy bandwidth in bytes per second (read + write), the yardstick of memory-bound kernels:
+    /// <paramref name="repeats"/> copies of <paramref name="count"/> floats after one warm-up copy.
+    /// </summary>
+    public double MeasureCopyBandwidth(long count, int repeats = 10)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        using var source = Accelerator.Allocate1D<float>(count);
+        using var target = Accelerator.Allocate1D<float>(count);
+        source.MemSetToZero();
+        target.CopyFrom(source);
+        Accelerator.Synchronize();
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
+        for (int i = 0; i < repeats; i++) target.CopyFrom(source);
+        Accelerator.Synchronize();
+        double seconds = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalSeconds;
+        return 2.0 * sizeof(float) * count * repeats / seconds;
     }
 
     /// <summary>Releases the kernels, every buffer still allocated on the device, and the device.</summary>

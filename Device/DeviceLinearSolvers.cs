@@ -36,7 +36,7 @@ public static class DeviceLinearSolvers
                 throw new ArgumentException($"The device runs cg and pcg with the jacobi (or none) preconditioner only, not {what}; use the CPU (device cpu or auto).", nameof(options));
             return LinearSolvers.Solve(a, b, options) with
             {
-                Device = new DeviceUsage(ComputeDevice.Auto, ComputeDevice.Cpu, $"auto: the device runs cg and pcg(jacobi) only, so {what} ran on the CPU"),
+                Device = new DeviceUsage(ComputeDevice.Auto, ComputeDevice.Cpu, $"the device runs cg and pcg(jacobi) only, so {what} ran on the CPU"),
             };
         }
         if (a.Rows != a.Columns) throw new ArgumentException($"Method {LinearSolvers.NameOf(options.Method)} needs a square matrix but it is {a.Rows}×{a.Columns}.", nameof(a));

@@ -71,7 +71,7 @@ public sealed class DeviceOptimizer<T> : IDisposable where T : unmanaged
     private readonly MemoryBuffer1D<T, Stride1D.Dense>? _s1;
     private double _learningRate;
 
-    /// <summary>Uploads the initial parameters and allocates the gradient and zeroed state on the device.</summary>
+    /// <summary>Uploads the initial parameters and allocates the gradient and the state on the device, zeroed.</summary>
     /// <exception cref="ArgumentException">T is neither float nor double, the parameters are empty, or invalid settings.</exception>
     public DeviceOptimizer(DeviceContext device, ReadOnlySpan<T> parameters, DeviceOptimizerSettings? settings = null)
     {
@@ -93,6 +93,7 @@ public sealed class DeviceOptimizer<T> : IDisposable where T : unmanaged
             ((ArrayView<T>)_parameters.View).CopyFromCPU(parameters);
             _gradient = a.Allocate1D<T>(parameters.Length);
             allocated.Add(_gradient);
+            _gradient.MemSetToZero();
             _s0 = a.Allocate1D<T>(parameters.Length);
             allocated.Add(_s0);
             _s0.MemSetToZero();

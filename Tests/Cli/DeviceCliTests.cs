@@ -97,3 +97,29 @@ public class DeviceCliTests : IDisposable
         Assert.Contains("ran on the CPU", doc.RootElement.GetProperty("device").GetProperty("why").GetString());
     }
 }
+
+/// <summary><c>optima device</c>, the GPU check's runner, on ILGPU's CPU accelerator.</summary>
+public class DeviceCommandTests
+{
+    [Fact]
+    public void Device_checks_pass_on_the_cpu_accelerator()
+    {
+        var (code, output, error) = CliTests.Run("device", "--device", "cpu-accelerator", "--size", "1000", "--json");
+        Assert.True(code == 0, error + output);
+        using var doc = JsonDocument.Parse(output);
+        Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
+        Assert.Equal("cpu-accelerator", doc.RootElement.GetProperty("device").GetProperty("used").GetString());
+        var names = doc.RootElement.GetProperty("checks").EnumerateArray().Select(c => c.GetProperty("name").GetString()!).ToArray();
+        Assert.Equal(new[] { "pcg-jacobi", "adam-float64", "adam-float32", "nesterov-float64", "adam-bandwidth" }, names);
+    }
+
+    [SkippableFact]
+    public void Device_cuda_without_a_gpu_exits_2()
+    {
+        var status = CudaProbe.Run();
+        Skip.If(status.Available, "this machine has a CUDA device");
+        var (code, _, error) = CliTests.Run("device", "--device", "cuda");
+        Assert.Equal(2, code);
+        Assert.Contains(status.Reason, error);
+    }
+}

@@ -41,7 +41,7 @@ public class DeviceConjugateGradientTests(CpuAcceleratorFixture fixture, ITestOu
             return (dev.IsConverged && cpu.IsConverged && close && residual && Math.Abs(dev.Iterations - cpu.Iterations) <= 1
                     && dev.Device == Device.Usage)
                 .Label($"n={n} seed={seed} jacobi={jacobi}: cpu {cpu}, device {dev}");
-        }).Check(TestSupport.Quick(12));
+        }).Check(TestSupport.Quick(8));
     }
 
     [Fact]
