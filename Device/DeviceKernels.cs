@@ -27,8 +27,9 @@ internal sealed class DeviceKernels
         int g = 1;
         while (g * 2 <= Math.Min(MaxGroupSize, a.MaxNumThreadsPerGroup)) g *= 2;
         GroupSize = g;
-        // Enough groups to fill a GPU; on the CPU accelerator each group is an emulated block, so few.
-        MaxBlocks = a.AcceleratorType == AcceleratorType.CPU ? 4 : 1024;
+        // Enough groups to fill a GPU. On the CPU accelerator one group, so a dot product is one launch: each launch
+        // costs milliseconds there, and the tests' vectors are tiny.
+        MaxBlocks = a.AcceleratorType == AcceleratorType.CPU ? 1 : 1024;
     }
 
     // The launchers compile on first use: a CG never pays for the optimizer kernels.
@@ -36,8 +37,8 @@ internal sealed class DeviceKernels
     /// <summary>Threads per group of the reductions (a power of two ≤ <see cref="MaxGroupSize"/>).</summary>
     public int GroupSize { get; }
 
-    /// <summary>The most groups a reduction's first pass launches.</summary>
-    public int MaxBlocks { get; }
+    /// <summary>The most groups a reduction's first pass launches (settable so the tests run the GPU's two-pass path on the CPU accelerator).</summary>
+    public int MaxBlocks { get; internal set; }
 
     private Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>>? _spmv;
     public Action<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>> Spmv => _spmv ??= _a.LoadAutoGroupedStreamKernel<Index1D, ArrayView<int>, ArrayView<int>, ArrayView<double>, ArrayView<double>, ArrayView<double>>(SpmvKernel);
@@ -69,11 +70,18 @@ internal sealed class DeviceKernels
 
     /// <summary>
     /// xᵀy into <paramref name="result"/>[<paramref name="slot"/>], in a fixed order: each thread sums a fixed stride,
-    /// each group a fixed tree, then one group the partials — the same bits on every run of the same device.
+    /// each group a fixed tree, then one group the partials (skipped when there is one group) — the same bits on every
+    /// run of the same device.
     /// </summary>
     public void Dot(ArrayView<double> x, ArrayView<double> y, ArrayView<double> partials, ArrayView<double> result, int slot)
     {
         int blocks = Blocks(x.Length);
+        if (blocks == 1)
+        {
+            // One group's tree is the whole sum: it writes the result directly.
+            DotPartials(new KernelConfig(1, GroupSize), x, y, result.SubView(slot, 1));
+            return;
+        }
         DotPartials(new KernelConfig(blocks, GroupSize), x, y, partials);
         SumPartials(new KernelConfig(1, GroupSize), partials.SubView(0, blocks), result, slot);
     }

@@ -79,13 +79,17 @@ internal static partial class Commands
         return command;
     }
 
-    /// <summary>PCG(Jacobi) on the k×k Poisson matrix on the device and on the CPU: both converge, to the same x within 1e-7.</summary>
+    /// <summary>
+    /// PCG(Jacobi) on the k×k Poisson matrix on the device and on the CPU, to a relative residual of 1e-12: both converge,
+    /// to the same x within 1e-6 relative (κ ≈ 0.4·k² — 2.7e4 for k = 256 — so two solutions meeting that residual in
+    /// different rounding may differ by about κ·1e-12).
+    /// </summary>
     private static DeviceCheck CheckCg(DeviceContext device, int k)
     {
         var a = CsrMatrix.Poisson2D(k, k);
         var b = new double[a.Rows];
         for (int i = 0; i < b.Length; i++) b[i] = Math.Sin(i + 1.0);
-        var options = new IterativeOptions { Tolerance = 1e-10 };
+        var options = new IterativeOptions { Tolerance = 1e-12 };
         var xCpu = new double[a.Rows];
         var cpu = ConjugateGradient.Solve(a, new JacobiPreconditioner(a), b, xCpu, options);
         var xDev = new double[a.Rows];
@@ -95,7 +99,7 @@ internal static partial class Commands
         double seconds = sw.Elapsed.TotalSeconds;
         double diff = 0, scale = 0;
         for (int i = 0; i < xCpu.Length; i++) { diff = Math.Max(diff, Math.Abs(xCpu[i] - xDev[i])); scale = Math.Max(scale, Math.Abs(xCpu[i])); }
-        bool ok = dev.IsConverged && cpu.IsConverged && diff <= 1e-7 * scale;
+        bool ok = dev.IsConverged && cpu.IsConverged && diff <= 1e-6 * scale;
         return new("pcg-jacobi", ok, string.Create(CultureInfo.InvariantCulture,
             $"Poisson {k}×{k}: device {dev.Iterations} it ({dev.Reason}), cpu {cpu.Iterations} it in {cpu.Elapsed.TotalSeconds:F4} s; max|Δx|/max|x| = {diff / scale:G3}"), seconds);
     }

@@ -1,4 +1,5 @@
 using FsCheck;
+using ILGPU.Runtime;
 using FsCheck.Fluent;
 using Optima.Device;
 using Optima.LinearAlgebra;
@@ -120,6 +121,39 @@ public class DeviceConjugateGradientTests(CpuAcceleratorFixture fixture, ITestOu
             Assert.Contains("not positive definite", r.Note);
         }
         Assert.Throws<ArgumentException>(() => new DeviceConjugateGradient(Device, CsrMatrix.FromCoordinates(2, 3, [0], [0], [1.0])));
+    }
+
+    [Fact]
+    public void The_two_pass_dot_of_the_gpu_agrees_with_the_one_pass_dot_and_the_cpu()
+    {
+        // The CPU accelerator runs one group per dot; a GPU runs many and then SumPartials: run that path here too.
+        var k = Device.Kernels;
+        int saved = k.MaxBlocks;
+        var a = Device.Accelerator;
+        int n = 2000;
+        var xs = Generators.Vector(n, 3);
+        var ys = Generators.Vector(n, 4);
+        using var x = a.Allocate1D(xs);
+        using var y = a.Allocate1D(ys);
+        using var partials = a.Allocate1D<double>(8);
+        using var result = a.Allocate1D<double>(2);
+        try
+        {
+            k.MaxBlocks = 8;
+            Assert.True(k.Blocks(n) > 1);
+            k.Dot(x.View, y.View, partials.View, result.View, 0);
+            k.MaxBlocks = 1;
+            k.Dot(x.View, y.View, partials.View, result.View, 1);
+        }
+        finally
+        {
+            k.MaxBlocks = saved;
+        }
+        var dots = result.GetAsArray1D();
+        double exact = 0;
+        for (int i = 0; i < n; i++) exact += xs[i] * ys[i];
+        Assert.Equal(exact, dots[0], 1e-12);
+        Assert.Equal(exact, dots[1], 1e-12);
     }
 
     [SkippableFact]
