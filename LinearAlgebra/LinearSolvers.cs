@@ -98,6 +98,9 @@ public sealed record LinearSolveResult : IRunResult
     /// <summary>Extra information: an IC(0) shift, the singular column, a modified-Cholesky shift, a breakdown cause.</summary>
     public string? Note { get; init; }
 
+    /// <summary>The device asked for and the one that ran (null: the CPU solvers, which run on the host only).</summary>
+    public DeviceUsage? Device { get; init; }
+
     /// <summary>True when the solve succeeded (a direct solve completed, or the iteration reached its tolerance).</summary>
     public bool IsConverged => Reason.IsConverged();
 

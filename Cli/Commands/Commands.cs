@@ -20,6 +20,7 @@ internal static partial class Commands
         yield return EvalCommand(context);
         yield return LassoCommand(context);
         yield return QpCommand(context);
+        yield return DeviceCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Optima.Device;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.IO;
 using Optima.LinearAlgebra.Iterative;
@@ -19,8 +20,9 @@ internal static partial class Commands
         var maxIter = new Option<int?>("--max-iter") { Description = "Iteration limit (iterative methods; default depends on the method)." };
         var omega = new Option<double>("--omega") { Description = "Relaxation factor ω for SOR/SSOR.", DefaultValueFactory = _ => 1.0 };
         var output = new Option<string?>("--out") { Description = "Write x to this Matrix Market file." };
+        var device = DeviceOption("cg and pcg --precond jacobi run on the device");
         var command = new Command("solve", "Solve A·x = b with a direct (LU, QR, Cholesky) or iterative (Jacobi, Gauss-Seidel, SOR, CG, PCG) method.")
-            { matrix, rhs, method, precond, tol, maxIter, omega, output, json };
+            { matrix, rhs, method, precond, tol, maxIter, omega, output, device, json };
         command.SetAction(parse =>
         {
             string methodName = parse.GetValue(method)!;
@@ -34,6 +36,9 @@ internal static partial class Commands
                 if (kind != LinearSolverKind.PreconditionedConjugateGradient)
                     throw new ArgumentException("--precond applies only to --method pcg.");
             }
+            var computeDevice = ParseDevice(parse.GetValue(device));
+            if (computeDevice is ComputeDevice.Cuda or ComputeDevice.CpuAccelerator && !DeviceLinearSolvers.RunsOnDevice(kind, preconditioner))
+                throw new ArgumentException($"--device {DeviceUsage.NameOf(computeDevice)} runs cg and pcg with --precond jacobi (or none) only; use --device cpu or auto for {LinearSolvers.NameOf(kind)}{(kind == LinearSolverKind.PreconditionedConjugateGradient ? $" with {preconditioner}" : "")}.");
             string path = parse.GetValue(matrix)!;
             // Sizes first: the size lines decide whether the system can be held before any entry is read.
             var header = MatrixMarket.ReadHeader(path);
@@ -64,8 +69,20 @@ internal static partial class Commands
                 Tolerance = parse.GetValue(tol),
                 MaxIterations = parse.GetValue(maxIter) ?? 0,
                 Omega = parse.GetValue(omega),
+                Compute = new ComputeOptions { Device = computeDevice },
             };
-            var r = LinearSolvers.Solve(a, b, options);
+            LinearSolveResult r;
+            try
+            {
+                // The CPU path stays exactly the old call (and never loads ILGPU).
+                r = computeDevice == ComputeDevice.Cpu ? LinearSolvers.Solve(a, b, options) : DeviceLinearSolvers.Solve(a, b, options);
+            }
+            catch (DeviceUnavailableException e)
+            {
+                throw new ArgumentException($"--device {DeviceUsage.NameOf(computeDevice)}: {e.Message}.", e);
+            }
+            var used = r.Device ?? DeviceUsage.Cpu;
+            if (used.FellBack) context.Error.WriteLine($"optima: {used.Why}");
             if (parse.GetValue(output) is { } outPath)
                 MatrixMarket.WriteVector(outPath, r.Solution, $"optima solve --method {LinearSolvers.NameOf(kind)}: solution of {Path.GetFileName(path)}");
             if (parse.GetValue(json))
@@ -86,6 +103,7 @@ internal static partial class Commands
                     conditionEstimate = r.ConditionEstimate,
                     seconds = r.Elapsed.TotalSeconds,
                     note = r.Note,
+                    device = new { asked = DeviceUsage.NameOf(used.Asked), used = DeviceUsage.NameOf(used.Used), why = used.Why, name = used.Name },
                     output = parse.GetValue(output),
                 });
             }
@@ -95,6 +113,7 @@ internal static partial class Commands
                 var o = context.Out;
                 o.WriteLine($"matrix              {path} ({a.Rows}×{a.Columns}, {a.NonZeroCount} nonzeros)");
                 o.WriteLine($"method              {r.MethodDescription}");
+                if (used.Asked != ComputeDevice.Cpu) o.WriteLine($"device              {used}");
                 o.WriteLine($"result              {r.Reason}");
                 if (LinearSolvers.IsIterative(r.Method)) o.WriteLine($"iterations          {r.Iterations}");
                 o.WriteLine(string.Create(ci, $"relative residual   {r.RelativeResidual:0.000E+00}   (‖b − Ax‖/‖b‖)"));
@@ -107,6 +126,22 @@ internal static partial class Commands
         });
         return command;
     }
+
+    /// <summary>The --device option: cpu (default), cuda, auto, or cpu-accelerator (ILGPU's CPU emulator, for tests).</summary>
+    private static Option<string> DeviceOption(string what) => new("--device")
+    {
+        Description = $"cpu (default), cuda, auto (cuda when a GPU can be used, else cpu; says so on stderr) or cpu-accelerator (ILGPU's CPU emulator, for tests): {what}.",
+        DefaultValueFactory = _ => "cpu",
+    };
+
+    private static ComputeDevice ParseDevice(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "cpu" => ComputeDevice.Cpu,
+        "cuda" or "gpu" => ComputeDevice.Cuda,
+        "auto" => ComputeDevice.Auto,
+        "cpu-accelerator" => ComputeDevice.CpuAccelerator,
+        _ => throw new ArgumentException($"--device must be cpu, cuda, auto or cpu-accelerator, not '{name}'."),
+    };
 
     /// <summary>
     /// Refuses, from the size line alone, a system the method cannot hold or that cannot have a unique solution:

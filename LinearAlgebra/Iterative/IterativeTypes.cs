@@ -99,6 +99,9 @@ public sealed record IterativeResult : IRunResult
     /// <summary>Extra information, e.g. the diagonal shift an incomplete Cholesky needed, or the cause of a breakdown.</summary>
     public string? Note { get; init; }
 
+    /// <summary>The device asked for and the one that ran (null: the CPU solvers, which run on the host only).</summary>
+    public DeviceUsage? Device { get; init; }
+
     /// <summary>True when the relative residual reached the tolerance.</summary>
     public bool IsConverged => Reason.IsConverged();
 
