@@ -1,5 +1,3 @@
-using MathNet.Numerics.Distributions;
-
 namespace Optima.Solvers.Sampling;
 
 /// <summary>
@@ -124,13 +122,32 @@ public static class McmcDiagnostics
             int j = i;
             while (j + 1 < total && values[j + 1] == values[i]) j++;
             double rank = 0.5 * (i + j) + 1;   // mean of the 1-based ranks i+1 … j+1
-            double score = Normal.InvCDF(0, 1, (rank - 0.375) / (total + 0.25));
+            double score = NormalQuantile((rank - 0.375) / (total + 0.25));
             for (int k = i; k <= j; k++) z[index[k]] = score;
             i = j + 1;
         }
         var result = new double[m][];
         for (int c = 0; c < m; c++) result[c] = z.AsSpan(c * n, n).ToArray();
         return result;
+    }
+
+    /// <summary>
+    /// Φ⁻¹(p) for 0 &lt; p &lt; 1 by Acklam's rational approximation (relative error below 1.2·10⁻⁹): ample for normal
+    /// scores, and some fifty times faster than an iterative inversion, which matters for 10⁵ ranks.
+    /// </summary>
+    internal static double NormalQuantile(double p)
+    {
+        const double pLow = 0.02425;
+        if (p < pLow)
+        {
+            double q = Math.Sqrt(-2 * Math.Log(p));
+            return (((((-7.784894002430293e-03 * q - 3.223964580411365e-01) * q - 2.400758277161838e+00) * q - 2.549732539343734e+00) * q + 4.374664141464968e+00) * q + 2.938163982698783e+00)
+                / ((((7.784695709041462e-03 * q + 3.224671290700398e-01) * q + 2.445134137142996e+00) * q + 3.754408661907416e+00) * q + 1);
+        }
+        if (p > 1 - pLow) return -NormalQuantile(1 - p);
+        double r = p - 0.5, t = r * r;
+        return (((((-3.969683028665376e+01 * t + 2.209460984245205e+02) * t - 2.759285104469687e+02) * t + 1.383577518672690e+02) * t - 3.066479806614716e+01) * t + 2.506628277459239e+00) * r
+            / (((((-5.447609879822406e+01 * t + 1.615858368580409e+02) * t - 1.556989798598866e+02) * t + 6.680131188771972e+01) * t - 1.328068155288572e+01) * t + 1);
     }
 
     private static (double[] Means, double[] Variances) Moments(double[][] chains)
