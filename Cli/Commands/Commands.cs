@@ -18,6 +18,7 @@ internal static partial class Commands
         yield return FitCommand(context);
         yield return NistCommand(context);
         yield return EvalCommand(context);
+        yield return SampleCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -244,25 +244,43 @@ internal sealed class CovarianceAdaptation
     private readonly int _n;
     private readonly HashSet<int> _ends = [];
     private readonly int _first;
-    private readonly double[] _mean, _m2, _delta, _candidate;
+    private readonly double[] _mean, _m2, _delta, _candidate, _current;
+    private readonly bool _cumulative;
     private int _count;
+    private bool _firstWindowDone;
 
-    public CovarianceAdaptation(int n, int warmup, double[,]? initial, double scale, bool adapt)
+    /// <param name="n">The dimension.</param>
+    /// <param name="warmup">The warm-up length, which sets the windows.</param>
+    /// <param name="initial">The initial covariance, or null for <paramref name="scale"/>²·I.</param>
+    /// <param name="scale">The initial standard deviation per coordinate.</param>
+    /// <param name="adapt">False keeps the initial covariance.</param>
+    /// <param name="cumulative">
+    /// Keep accumulating over the windows after the first (Haario's running estimate) instead of starting each window
+    /// afresh (Stan's): a random walk's draws are too correlated for a fresh estimate from one window in many dimensions.
+    /// </param>
+    public CovarianceAdaptation(int n, int warmup, double[,]? initial, double scale, bool adapt, bool cumulative = false)
     {
+        _cumulative = cumulative;
         _n = n;
         L = new double[n * n];
         _mean = new double[n];
         _delta = new double[n];
         _m2 = new double[n * n];
         _candidate = new double[n * n];
+        _current = new double[n * n];
         if (initial is null)
-            for (int i = 0; i < n; i++) L[i * n + i] = scale;
+            for (int i = 0; i < n; i++)
+            {
+                L[i * n + i] = scale;
+                _current[i * n + i] = scale * scale;
+            }
         else
         {
             for (int i = 0; i < n; i++)
                 for (int j = 0; j < n; j++) _candidate[i * n + j] = initial[i, j];
             if (!Cholesky(_candidate, L, n))
                 throw new ArgumentException("The initial covariance is not symmetric positive definite.", nameof(initial));
+            _candidate.CopyTo(_current, 0);
         }
         if (!adapt || warmup < 20) { _first = int.MaxValue; return; }
         int init, term, window;
@@ -304,30 +322,50 @@ internal sealed class CovarianceAdaptation
         if (_count >= 3)
         {
             double k = _count, shrink = k / (k + 5), ridge = 1e-3 * 5 / (k + 5);
+            // A random walk's k draws are worth about 0.3·k/n independent ones, and a correlation matrix needs some 5n of
+            // them: the cumulative (MH) estimate's correlations are blended with the current ones by a = k/(k + 15n²),
+            // while its variances, which need far fewer draws, are taken as they are. Without the blend a poor early
+            // estimate in ten or more dimensions starves the directions it underrates and never recovers.
+            double a = _cumulative ? k / (k + 15.0 * n * n) : 1;
             bool ok = true;
             for (int i = 0; i < n && ok; i++)
             {
                 double d = _m2[i * n + i] / (k - 1);
                 if (!(d > 0) || !double.IsFinite(d)) ok = false;   // a coordinate that never moved: keep the current shape
+                _delta[i] = Math.Sqrt(shrink * d);   // the new standard deviations
+            }
+            for (int i = 0; i < n && ok; i++)
                 for (int j = 0; j <= i; j++)
                 {
-                    double c = shrink * _m2[i * n + j] / (k - 1);
-                    _candidate[i * n + j] = _candidate[j * n + i] = i == j ? c + ridge * d : c;
+                    double c;
+                    if (i == j) c = _delta[i] * _delta[i] + ridge * _m2[i * n + i] / (k - 1);
+                    else
+                    {
+                        double estimated = _m2[i * n + j] / Math.Sqrt(_m2[i * n + i] * _m2[j * n + j]);
+                        double current = _current[i * n + j] / Math.Sqrt(_current[i * n + i] * _current[j * n + j]);
+                        c = (a * estimated + (1 - a) * current) * _delta[i] * _delta[j];
+                    }
+                    _candidate[i * n + j] = _candidate[j * n + i] = c;
                 }
-            }
             if (ok)
             {
                 var factor = new double[n * n];
                 if (Cholesky(_candidate, factor, n))
                 {
                     factor.CopyTo(L, 0);
+                    _candidate.CopyTo(_current, 0);
                     replaced = true;
                 }
             }
         }
-        _count = 0;
-        Array.Clear(_mean);
-        Array.Clear(_m2);
+        if (!_cumulative || !_firstWindowDone)
+        {
+            // The first window's draws include the approach from the start; they never enter a later estimate.
+            _count = 0;
+            Array.Clear(_mean);
+            Array.Clear(_m2);
+        }
+        _firstWindowDone = true;
         return replaced;
     }
 

@@ -48,7 +48,10 @@ public sealed record MetropolisHastings : ISampler<IObjective>
     /// </summary>
     public double[,]? InitialCovariance { get; init; }
 
-    /// <summary>The acceptance rate the scale adapts to; null (default) = 0.44 in one dimension, 0.234 otherwise (Roberts and Rosenthal 2001).</summary>
+    /// <summary>
+    /// The acceptance rate the scale adapts to; null (default) = 0.234 + 0.206/n: 0.44 in one dimension, about 0.34 in
+    /// two, tending to 0.234 (the optima of Roberts, Gelman and Gilks 1997 and Roberts and Rosenthal 2001, interpolated).
+    /// </summary>
     public double? TargetAcceptance { get; init; }
 
     /// <summary>Adapt the proposal's covariance during the warm-up (Haario); false keeps the initial shape and adapts λ only. Default true.</summary>
@@ -63,11 +66,11 @@ public sealed record MetropolisHastings : ISampler<IObjective>
                 $"The proposal scale InitialScale must be a finite number > 0, not {InitialScale.ToString(CultureInfo.InvariantCulture)}.");
         int n = target.Dimension;
         Checks.Covariance(InitialCovariance, n);
-        double accept = TargetAcceptance ?? (n == 1 ? 0.44 : 0.234);
+        double accept = TargetAcceptance ?? 0.234 + 0.206 / n;
         if (!(accept > 0 && accept < 1)) throw new ArgumentOutOfRangeException(nameof(TargetAcceptance), TargetAcceptance, "TargetAcceptance must lie in (0, 1).");
         int warmup = (options ?? new SamplerOptions()).Warmup;
         return ChainRunner.Run(Name, target, start, options,
-            (x, _) => new Kernel(target, x, new CovarianceAdaptation(n, warmup, InitialCovariance, InitialScale, AdaptCovariance), accept),
+            (x, _) => new Kernel(target, x, new CovarianceAdaptation(n, warmup, InitialCovariance, InitialScale, AdaptCovariance, cumulative: true), accept),
             gradients: false);
     }
 

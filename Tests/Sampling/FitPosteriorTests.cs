@@ -59,7 +59,7 @@ public class FitPosteriorTests(ITestOutputHelper output)
                         $"posterior covariance [{i},{j}] (absolute σ: {absolute})");
                 }
             }
-        }).Check(TestSupport.Quick(6));
+        }).Check(TestSupport.Quick(4));
     }
 
     /// <summary>
