@@ -365,8 +365,14 @@ internal static partial class Commands
             return new(samples, sampler, seed, corner, threads);
         }
 
-        public FitPosterior Run(FitResult fit, CliContext context)
+        public FitPosterior? Run(FitResult fit, CliContext context)
         {
+            if (!fit.IsUsable)
+            {
+                // A failed fit has no solution to sample around; its own report (and exit code 1) says why.
+                context.Error.WriteLine($"optima: --posterior skipped: the fit did not give usable parameters ({fit.Reason}).");
+                return null;
+            }
             var options = new Optima.Solvers.Sampling.SamplerOptions
             {
                 Samples = Samples,

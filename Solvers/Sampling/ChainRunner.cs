@@ -222,7 +222,7 @@ internal static class ChainRunner
             notes.Add(string.Create(ci, $"R̂ = {r.MaxRhat:F3} > 1.01: the chains disagree; sample longer, start them elsewhere or reparametrise."));
         if (r.Draws > 0 && r.MinEffectiveSampleSize < 100)
             notes.Add(string.Create(ci, $"The smallest effective sample size is {r.MinEffectiveSampleSize:F0} (< 100): the estimates are rough."));
-        if (r.Reason != TerminationReason.Completed && r.Draws < r.Summary.Length) notes.Add("The run stopped before every chain finished its warm-up or drew a sample.");
+        if (r.Reason != TerminationReason.Completed && r.Draws == 0) notes.Add("The run stopped before every chain had finished its warm-up and kept a draw.");
         return notes.Count == 0 ? r : new SamplingResult
         {
             Method = r.Method, Dimension = r.Dimension, Warmup = r.Warmup, Samples = r.Samples, NegativeLogDensities = r.NegativeLogDensities,
@@ -236,8 +236,9 @@ internal static class ChainRunner
 /// <summary>
 /// Windowed covariance adaptation during the warm-up, as Stan adapts its metric: after an initial buffer (15% of the
 /// warm-up, at most 75 iterations) the chain's draws are accumulated in windows of doubling length (from 25), and at
-/// the end of each window the covariance estimate, shrunk slightly towards its diagonal, replaces the current one; the
-/// last 10% (at most 50) adapt the scale only. The proposal (MH) or inverse metric (HMC) is L·Lᵀ.
+/// the end of each window the covariance estimate (variances regularised as Stan's, k/(k + 5) with a small ridge; for
+/// MH correlations blended with the current ones, see <see cref="Observe"/>) replaces the current one; the last 10% (at
+/// most 50) adapt the scale only. The proposal (MH) or inverse metric (HMC) is L·Lᵀ.
 /// </summary>
 internal sealed class CovarianceAdaptation
 {
