@@ -21,6 +21,7 @@ internal static partial class Commands
         yield return LassoCommand(context);
         yield return QpCommand(context);
         yield return DeviceCommand(context);
+        yield return SampleCommand(context);
     }
 
     /// <summary>The shared <c>--json</c> flag.</summary>

@@ -37,9 +37,15 @@ internal static partial class Commands
         var group = new Option<string?>("--group") { Description = "Global fit: the column whose values split the rows into data sets fitted together. Mark per-group parameters with {g} (--model \"a{g}*exp(-k*x) + c{g}\" gives a1, c1, a2, c2 … and one shared k); --start a=…,k=…,c=… applies to every group (a2=… sets one)." };
         var profile = new Option<string?>("--profile") { Description = "Profile-likelihood confidence intervals at --confidence (lmfit's conf_interval: each parameter held at trial values while the others are re-fitted, F-test) for these parameters: b1,b2, or 'all' for every free one. Beside the covariance-based intervals; they differ where the model is strongly nonlinear." };
         var fittedFile = new Option<string?>("--fitted") { Description = "Write the data with fitted values and residuals to this CSV: the x column(s), y, fit, residual (y − fit)[, σ]." };
+        var posterior = new Option<bool>("--posterior") { Description = "Also sample the parameters' posterior by MCMC around the fit (lmfit's emcee model: Gaussian errors, flat priors within --bounds, the noise scale sampled unless --absolute-sigma): posterior mean, sd and credible interval at --confidence per parameter." };
+        var posteriorSamples = new Option<int>("--samples") { Description = "With --posterior: kept draws per chain (4 chains, as many warm-up iterations).", DefaultValueFactory = _ => 1000 };
+        var posteriorMethod = new Option<string>("--posterior-method") { Description = "With --posterior: mh (adaptive Metropolis–Hastings, default) or hmc (Hamiltonian Monte Carlo with the model's Jacobian).", DefaultValueFactory = _ => "mh" };
+        var seed = new Option<ulong>("--seed") { Description = "With --posterior: the sampler's seed (same seed, same draws).", DefaultValueFactory = _ => 1 };
+        var corner = new Option<string?>("--corner") { Description = "With --posterior: write a corner plot of the posterior draws (fit estimates marked) to this SVG." };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")
             { file, model, start, xCol, yCol, sigmaCol, weightsCol, bounds, fix, loss, method, confidence, plot, threads,
-              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, profile, group, json };
+              absoluteSigma, maxIterations, ftol, xtol, gtol, timeLimit, bandsFile, fittedFile, profile, group, posterior, posteriorSamples,
+              posteriorMethod, seed, corner, json };
         command.SetAction(parse =>
         {
             string path = parse.GetValue(file)!;
@@ -66,6 +72,8 @@ internal static partial class Commands
                 throw new ArgumentException("--start is required for a model expression (it is optional only for built-in models such as --model gaussian+linear, whose start values are guessed from the data).");
             var givenStart = startText is null ? null : FitModel.ParseAssignments(startText, "--start");
 
+            var posteriorRequest = PosteriorRequest.From(parse.GetValue(posterior), parse.GetValue(posteriorSamples), parse.GetValue(posteriorMethod)!,
+                parse.GetValue(seed), parse.GetValue(corner), parse.GetValue(threads));
             int threadCount = parse.GetValue(threads);
             if (threadCount < 0) throw new ArgumentException($"--threads must be 0 (all cores) or a positive count, not {threadCount}.");
             var options = new FitOptions
@@ -106,11 +114,13 @@ internal static partial class Commands
             var y = table.Values(yIndex);
             if (groupIndex is { } gi)
                 return FitGroups(context, path, table, gi, xIndex, yIndex, sigmaIndex, givenStart!, options,
-                    parse.GetValue(model)!, parse.GetValue(plot), parse.GetValue(bandsFile), parse.GetValue(fittedFile), parse.GetValue(profile), parse.GetValue(json));
+                    parse.GetValue(model)!, parse.GetValue(plot), parse.GetValue(bandsFile), parse.GetValue(fittedFile), parse.GetValue(profile), parse.GetValue(json),
+                    posteriorRequest);
             var startValues = fitModel!.Start(variables, columns, y, givenStart, "--start");
             var fit = CurveFit.Fit(fitModel, variables, columns, y, startValues, options);
 
             var profiles = Profiles(fit, parse.GetValue(profile));
+            var sampled = posteriorRequest?.Run(fit, context);
 
             bool scalarModel = variables.Length == 1;
             FitBands? grid = null;
@@ -129,12 +139,14 @@ internal static partial class Commands
                 WriteFittedCsv(fittedPath, [.. xIndex.Select(i => table.Names[i])], columns, table.Names[yIndex], y, fit, options.Sigma);
             if (parse.GetValue(plot) is { } plotPath) WriteFitPlot(plotPath, fit, columns[0], y, variables[0], table.Names[yIndex], scalarModel, options.Sigma, gridX, grid,
                     predictionBand: options.Sigma is null && options.Weights is null);
-            if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot), profiles));
+            if (parse.GetValue(json)) context.WriteJson(FitJson(fit, path, plotPath: parse.GetValue(plot), profiles, sampled));
             else
             {
                 context.Out.WriteLine($"data                   {path} ({y.Length} points; x = {string.Join(", ", xIndex.Select(i => table.Names[i]))}, y = {table.Names[yIndex]}{(sigmaIndex is { } s2 ? ", σ = " + table.Names[s2] : "")}{(weightIndex is { } w2 ? ", weights = " + table.Names[w2] : "")})");
                 context.Out.Write(fit.FullReport());
                 if (profiles is not null) WriteProfiles(context.Out, profiles);
+                if (sampled is not null) context.Out.Write(sampled.Report());
+                if (posteriorRequest?.CornerPath is { } cp) context.Out.WriteLine($"corner plot written to {cp}");
                 if (parse.GetValue(plot) is { } written) context.Out.WriteLine($"plot written to        {written}");
             }
             return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
@@ -156,7 +168,7 @@ internal static partial class Commands
     /// </summary>
     private static int FitGroups(CliContext context, string path, CsvTable table, int groupColumn, int[] xIndex, int yIndex,
         int? sigmaIndex, Dictionary<string, double> start, FitOptions options, string template, string? plotPath, string? bandsPath,
-        string? fittedPath, string? profileText, bool json)
+        string? fittedPath, string? profileText, bool json, PosteriorRequest? posteriorRequest)
     {
         if (xIndex.Length != 1) throw new ArgumentException("--group takes one x column.");
         string xName = table.Names[xIndex[0]], yName = table.Names[yIndex];
@@ -177,6 +189,7 @@ internal static partial class Commands
         var (sets, values) = grouped.Expand(groups, start, xName);
         var fit = CurveFit.FitGlobal(sets, values, options with { Sigma = null });
         var profiles = Profiles(fit, profileText);
+        var sampled = posteriorRequest?.Run(fit, context);
 
         var gridX = Grid(x, 200);
         var bands = labels.Select((_, s) => fit.Bands([[.. gridX.Select(_ => (double)s)], gridX])).ToArray();
@@ -214,12 +227,14 @@ internal static partial class Commands
             residuals.AddLine("zero", [x.Min(), x.Max()], [0.0, 0.0], dashed: true);
             new SvgFigure().Add(plot, 2).Add(residuals, 1).Save(plotPath);
         }
-        if (json) context.WriteJson(FitJson(fit, path, plotPath, profiles));
+        if (json) context.WriteJson(FitJson(fit, path, plotPath, profiles, sampled));
         else
         {
             context.Out.WriteLine($"data                   {path} ({y.Length} points in {labels.Length} groups by {table.Names[groupColumn]}; x = {xName}, y = {yName}{(sigmaIndex is { } s2 ? ", σ = " + table.Names[s2] : "")})");
             context.Out.Write(fit.FullReport());
             if (profiles is not null) WriteProfiles(context.Out, profiles);
+            if (sampled is not null) context.Out.Write(sampled.Report());
+            if (posteriorRequest?.CornerPath is { } cp) context.Out.WriteLine($"corner plot written to {cp}");
             if (plotPath is not null) context.Out.WriteLine($"plot written to        {plotPath}");
         }
         return fit.IsConverged ? OptimaCli.Ok : OptimaCli.NotConverged;
@@ -239,7 +254,7 @@ internal static partial class Commands
         static string End(double value, bool open) => value.ToString("G9", CultureInfo.InvariantCulture) + (open ? " (open)" : "");
     }
 
-    private static object FitJson(FitResult fit, string data, string? plotPath, IReadOnlyList<ProfileInterval>? profiles)
+    private static object FitJson(FitResult fit, string data, string? plotPath, IReadOnlyList<ProfileInterval>? profiles, FitPosterior? sampled = null)
     {
         int p = fit.Parameters.Length;
         return new
@@ -298,7 +313,93 @@ internal static partial class Commands
                 refits = p.Fits,
                 message = p.Message,
             }).ToArray(),
+            posterior = sampled is null ? null : new
+            {
+                method = sampled.Sampling.Method,
+                chains = sampled.Sampling.Chains,
+                samples = sampled.Sampling.Draws,
+                warmup = sampled.Sampling.Warmup,
+                level = sampled.Level,
+                sigmaSampled = sampled.SigmaSampled,
+                sigma = new { mean = sampled.Sigma.Mean, lower = sampled.Sigma.Lower, upper = sampled.Sigma.Upper },
+                parameters = sampled.Parameters.Select(p => new
+                {
+                    name = p.Name,
+                    estimate = p.Estimate,
+                    standardError = p.StandardError,
+                    mean = p.Mean,
+                    sd = p.StandardDeviation,
+                    median = p.Median,
+                    lower = p.Lower,
+                    upper = p.Upper,
+                    ess = p.EffectiveSampleSize,
+                    rhat = p.Rhat,
+                    @fixed = p.IsFixed,
+                }).ToArray(),
+                acceptanceRate = sampled.Sampling.AcceptanceRate,
+                evaluations = sampled.Sampling.Evaluations,
+                reason = sampled.Sampling.Reason,
+                message = sampled.Sampling.Message,
+            },
         };
+    }
+
+    /// <summary>What --posterior asked for, checked before the fit runs.</summary>
+    private sealed record PosteriorRequest(int Samples, PosteriorSampler Method, ulong Seed, string? CornerPath, int Threads)
+    {
+        public static PosteriorRequest? From(bool posterior, int samples, string method, ulong seed, string? corner, int threads)
+        {
+            if (!posterior)
+            {
+                if (corner is not null) throw new ArgumentException("--corner plots the posterior draws: give --posterior too.");
+                return null;
+            }
+            if (samples < 1 || samples > 1_000_000) throw new ArgumentException($"--samples must lie between 1 and 1,000,000, not {samples}.");
+            var sampler = method.ToLowerInvariant() switch
+            {
+                "mh" or "metropolis-hastings" => PosteriorSampler.MetropolisHastings,
+                "hmc" => PosteriorSampler.Hmc,
+                _ => throw new ArgumentException($"Unknown --posterior-method '{method}'. Known methods: mh, hmc."),
+            };
+            if (corner is not null) RequireWritable(corner, "--corner");
+            return new(samples, sampler, seed, corner, threads);
+        }
+
+        public FitPosterior? Run(FitResult fit, CliContext context)
+        {
+            if (!fit.IsUsable)
+            {
+                // A failed fit has no solution to sample around; its own report (and exit code 1) says why.
+                context.Error.WriteLine($"optima: --posterior skipped: the fit did not give usable parameters ({fit.Reason}).");
+                return null;
+            }
+            var options = new Optima.Solvers.Sampling.SamplerOptions
+            {
+                Samples = Samples,
+                Warmup = Samples,
+                Chains = 4,
+                Seed = Seed,
+                Compute = new() { Threads = Threads == 0 ? Environment.ProcessorCount : Math.Max(1, Threads) },
+                CancellationToken = context.Cancellation,
+            };
+            var sampled = fit.Posterior(options, Method);
+            if (CornerPath is not null && sampled.Sampling.Draws > 0)
+            {
+                int q = sampled.SampledNames.Count;
+                var names = sampled.SampledNames.ToArray();
+                var columns = Enumerable.Range(0, q).Select(sampled.Sampling.Column).ToArray();
+                var reference = names.Select(n => n == "log s" ? double.NaN : fit[n]).ToArray();
+                if (sampled.SigmaSampled)
+                {
+                    // Plot the noise scale s itself, marked at the fit's residual scale.
+                    names[q - 1] = "s";
+                    columns[q - 1] = [.. columns[q - 1].Select(Math.Exp)];
+                    reference[q - 1] = Math.Sqrt(fit.Cost / fit.Points);
+                }
+                CornerPlot.Save(CornerPath, names, columns, reference);
+            }
+            return sampled;
+        }
     }
 
     private static double[][] ToRows(double[,] m) =>
