@@ -121,8 +121,10 @@ internal sealed unsafe class MpiLibrary
         fixed (byte* p = buffer)
             if (GetLibraryVersion(p, &length) != 0) return "unknown version";
         string text = Encoding.UTF8.GetString(buffer, 0, Math.Clamp(length, 0, buffer.Length)).TrimEnd('\0', '\n', ' ');
-        int newline = text.IndexOf('\n');
-        return (newline >= 0 ? text[..newline] : text).Trim();
+        // The first line up to its first comma ("Open MPI v4.1.4", "MPICH Version: 4.0.2"): the rest is build detail.
+        string first = text.Split('\n')[0];
+        int comma = first.IndexOf(',');
+        return string.Join(' ', (comma >= 0 ? first[..comma] : first).Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries));
     }
 
     /// <summary>MPI_Init_thread (funneled) unless MPI is already initialised; returns whether this call initialised it.</summary>
