@@ -20,6 +20,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Global.GlobalBenchmark.RunLocal),
     ["fingerprint"] = ("one line per computation with a hash of its exact bits: NIST, MGH, CG, dense, optimizers, MLP, curve fit (see scripts/fingerprint.sh)",
         Optima.Benchmarks.Fingerprint.FingerprintBenchmark.Run),
+    ["allreduce"] = ("in-place sum of 1e3..1e7 doubles across MPI ranks: Optima's rank-order allreduce vs the library's MPI_Allreduce, and the α–β fit; run under mpirun -np P (see Benchmarks/Distributed)",
+        Optima.Benchmarks.Distributed.AllreduceBenchmark.Run),
     ["reduce"] = ("fixed-order reductions (Reproducible.Dot/Sum/SumOfSquares) vs TensorPrimitives: ns per call and ratio",
         Optima.Benchmarks.Fingerprint.ReduceBenchmark.Run),
 };
