@@ -23,8 +23,8 @@ public static class CollectiveCheck
         var local = new List<(string Name, bool Ok)>
         {
             ("Allreduce, 5 doubles (gathered path)", AllreduceMatches(communicator, 5)),
-            // Above the gathered path's limit and not a multiple of the rank count: the chunked path with padding.
-            ($"Allreduce, {3 * MpiCommunicator.GatherAllBelow + 1} doubles (chunked path)", AllreduceMatches(communicator, 3 * MpiCommunicator.GatherAllBelow + 1)),
+            // Above the gathered path's limit on two ranks or more, and not a multiple of the rank count: the chunked path with padding.
+            ($"Allreduce, {MpiCommunicator.GatherAllUpTo + 1} doubles (chunked path)", AllreduceMatches(communicator, MpiCommunicator.GatherAllUpTo + 1)),
         };
 
         var block = new double[3];

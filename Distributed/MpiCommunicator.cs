@@ -9,11 +9,12 @@ namespace Optima.Distributed;
 public sealed unsafe class MpiCommunicator : ICommunicator
 {
     /// <summary>
-    /// Below this many doubles per rank, <see cref="Allreduce"/> gathers every rank's vector (one collective, Size × n
-    /// doubles); above it, it reduces chunks (alltoall, a rank-order sum of its chunk, allgather: about 2n doubles
-    /// moved, as a ring allreduce). Both sum in rank order, so the choice changes only the time, never the bits.
+    /// While Size × n is at most this many doubles (64 KiB), <see cref="Allreduce"/> gathers every rank's vector (one
+    /// collective, latency-bound); above it, it reduces chunks (alltoall, a rank-order sum of its own chunk, allgather:
+    /// 2(Size−1)/Size · n doubles sent per rank, as a ring allreduce). Both sum in rank order, so the choice changes only
+    /// the time, never the bits.
     /// </summary>
-    internal const int GatherAllBelow = 2048;
+    internal const int GatherAllUpTo = 8192;
 
     private readonly MpiLibrary _mpi;
     private readonly bool _ownsInit;
@@ -56,7 +57,7 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         ThrowIfDisposed();
         int n = values.Length, p = Size;
         if (p == 1 || n == 0) return;
-        if (n < GatherAllBelow)
+        if ((long)n * p <= GatherAllUpTo)
         {
             Grow(ref _receive, (long)p * n);
             fixed (double* mine = values, all = _receive)
