@@ -148,11 +148,11 @@ public static partial class OptimaCli
         {
             // Under MPI, rank 0 prints the result; a rank that fails ends the whole job (MPI_Abort) rather than leave the
             // others waiting in a collective.
-            if (world.Size == 1) return Run(args, Console.Out, Console.Error, cancel.Token, world);
+            if (world is SingleProcessCommunicator) return Run(args, Console.Out, Console.Error, cancel.Token, world);
             using var stdout = world.Rank == 0 ? Descriptor(1) : TextWriter.Null;
             using var stderr = Descriptor(2);
             int code = Run(args, stdout, stderr, cancel.Token, world);
-            if (code == BadInput) world.Abort(code);
+            if (code == BadInput && world.Size > 1) world.Abort(code);
             return code;
         }
 

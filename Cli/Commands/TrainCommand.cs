@@ -180,7 +180,7 @@ internal static partial class Commands
         }
         int resumedAt = trainer.Epoch;
         if (saveDir is not null && lead) WriteRunFile(saveDir, new RunFileContent(c, history));
-        if (show && ranks.Size > 1) err.WriteLine($"{ranks.Description}: data-parallel over {ranks.Size} ranks, each with a shard of about {problem.Count / ranks.Size:N0} training samples");
+        if (show && ranks.Size > 1) err.WriteLine(string.Create(ci, $"{ranks.Description}: data-parallel over {ranks.Size} ranks, each with a shard of about {problem.Count / ranks.Size:N0} training samples"));
         if (show) err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
         var result = trainer.Run();
         if (live) err.Write("\r\u001b[2K");
