@@ -32,6 +32,11 @@ public sealed unsafe class MpiCommunicator : ICommunicator
         Size = size;
         Library = mpi.Name;
         Version = mpi.Version();
+        // A library that does not match the launcher initialises as a singleton on every rank: N independent runs that
+        // would each print a result. The launcher's own count says so.
+        foreach (string variable in (string[])["OMPI_COMM_WORLD_SIZE", "PMI_SIZE"])
+            if (int.TryParse(Environment.GetEnvironmentVariable(variable), out int launched) && launched != size)
+                throw new InvalidOperationException($"The launcher started {launched} ranks ({variable}={launched}), but {Version} ({Library}) sees {size}: the MPI library does not match the launcher (Open MPI's mpirun needs libmpi.so.40, MPICH's mpiexec libmpich.so.12); set OPTIMA_MPI_LIBRARY to the launcher's library.");
         Description = $"MPI ({Version}, {Library}), rank {rank} of {size}";
         AppDomain.CurrentDomain.UnhandledException += AbortOnUnhandled;
     }

@@ -16,6 +16,16 @@ internal sealed unsafe class MpiLibrary
     /// <summary>Names tried in order after <c>OPTIMA_MPI_LIBRARY</c>: Open MPI 3–5, then MPICH 3–4 (and the ABI-compatible MPIs).</summary>
     internal static readonly string[] Candidates = ["libmpi.so.40", "libmpich.so.12", "libmpi.so.12", "libmpi.so"];
 
+    /// <summary>
+    /// The candidates in the order the launcher suggests: MPICH's first under Hydra (PMI_SIZE without Open MPI's
+    /// variables), since a machine may have both installed and Open MPI's library under Hydra runs every rank alone.
+    /// </summary>
+    private static string[] Ordered()
+    {
+        bool hydra = Environment.GetEnvironmentVariable("PMI_SIZE") is { Length: > 0 } && Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is null or "";
+        return hydra ? ["libmpich.so.12", "libmpi.so.12", "libmpi.so.40", "libmpi.so"] : Candidates;
+    }
+
     // MPICH's mpi.h (4.0.2, /usr/include/x86_64-linux-gnu/mpich/mpi.h): the values are part of its ABI.
     private const nint MpichCommWorld = 0x44000000, MpichDouble = 0x4c00080b, MpichByte = 0x4c00010d, MpichSum = 0x58000003,
         MpichErrorsReturn = 0x54000001;
@@ -54,7 +64,7 @@ internal sealed unsafe class MpiLibrary
     {
         var tried = new List<string>();
         string? chosen = Environment.GetEnvironmentVariable("OPTIMA_MPI_LIBRARY");
-        foreach (string name in string.IsNullOrWhiteSpace(chosen) ? Candidates : [chosen, .. Candidates])
+        foreach (string name in string.IsNullOrWhiteSpace(chosen) ? Ordered() : [chosen, .. Ordered()])
         {
             if (!NativeLibrary.TryLoad(name, out nint handle))
             {
