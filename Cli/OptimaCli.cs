@@ -125,11 +125,12 @@ public static partial class OptimaCli
     public static int Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
+        TextWriter? errors = null; // under MPI, the descriptor writer (see Descriptor); otherwise Console.Error
         void Stop(PosixSignalContext signal)
         {
             if (cancel.IsCancellationRequested) return; // second signal: let the runtime end the process
             signal.Cancel = true;
-            Console.Error.WriteLine($"optima: {signal.Signal} received; stopping at the next iteration (send it again to end at once).");
+            (errors ?? Console.Error).WriteLine($"optima: {signal.Signal} received; stopping at the next iteration (send it again to end at once).");
             cancel.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -151,13 +152,15 @@ public static partial class OptimaCli
             if (world is SingleProcessCommunicator) return Run(args, Console.Out, Console.Error, cancel.Token, world);
             using var stdout = world.Rank == 0 ? Descriptor(1) : TextWriter.Null;
             using var stderr = Descriptor(2);
+            errors = stderr;
             int code = Run(args, stdout, stderr, cancel.Token, world);
             if (code == BadInput && world.Size > 1) world.Abort(code);
             return code;
         }
 
-        // Open MPI hands its ranks a pseudo-terminal as stdout, and .NET's Console then writes the terminal's keypad
-        // sequence (ESC[?1h ESC=) before the first byte, which would break a --json document: write to the descriptor.
+        // Open MPI hands its ranks a pseudo-terminal as stdout, and .NET's Console writes the terminal's keypad sequence
+        // (ESC[?1h ESC=) to it on its first write to stdout or stderr, which would break a --json document: under MPI
+        // nothing here writes through Console.
         static StreamWriter Descriptor(int fd) =>
             new(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, 1)) { AutoFlush = true };
     }

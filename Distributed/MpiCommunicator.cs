@@ -154,8 +154,6 @@ public sealed unsafe class MpiCommunicator : ICommunicator
     /// <inheritdoc/>
     public void Abort(int exitCode)
     {
-        Console.Out.Flush();
-        Console.Error.Flush();
         _mpi.Abort(_mpi.CommWorld, exitCode);
         Environment.Exit(exitCode); // MPI_Abort does not return; should a library return anyway, still end this rank
     }

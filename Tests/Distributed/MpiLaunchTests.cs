@@ -140,10 +140,12 @@ public partial class MpiLaunchTests(ITestOutputHelper output)
         // Rank 1 cannot read its data (the other waits for it in its first allreduce); the job must end, non-zero.
         string script = $"if [ \"${{OMPI_COMM_WORLD_RANK:-$PMI_RANK}}\" = 1 ]; then exec dotnet '{Cli}' train --data-dir /nonexistent/fashion-mnist --epochs 1; else exec dotnet '{Cli}' train {string.Join(' ', Small)} --epochs 5; fi";
         var clock = Stopwatch.StartNew();
-        var (code, _, stderr) = MpiRun(2, "sh", "-c", script);
+        var (code, stdout, stderr) = MpiRun(2, "sh", "-c", script);
         Assert.NotEqual(0, code);
-        Assert.Contains("Fashion-MNIST file", stderr);      // the failing rank's own message
-        Assert.Contains("MPI_ABORT", stderr);                // and the launcher's account of the abort
+        Assert.Contains("Fashion-MNIST file", stderr); // the failing rank's own message
+        Assert.Equal("", stdout.Trim());                // and no result from the rank that was waiting
+        // (Open MPI's own "MPI_ABORT was invoked" notice is not asserted: 4.1.4 sometimes garbles it, "ORTE_ERROR_LOG:
+        // Data unpack would read past end of buffer … show_help.c".)
         output.WriteLine($"ended after {clock.Elapsed.TotalSeconds:F1} s");
     }
 }
