@@ -22,6 +22,8 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Fingerprint.FingerprintBenchmark.Run),
     ["lasso"] = ("ADMM lasso vs scikit-learn coordinate descent: agreement and time on seeded Gaussian problems (see Benchmarks/Convex)",
         Optima.Benchmarks.Convex.LassoBenchmark.Run),
+    ["allreduce"] = ("in-place sum of 1e3..1e7 doubles across MPI ranks: Optima's rank-order allreduce vs the library's MPI_Allreduce, and the α–β fit; run under mpirun -np P (see Benchmarks/Distributed)",
+        Optima.Benchmarks.Distributed.AllreduceBenchmark.Run),
     ["reduce"] = ("fixed-order reductions (Reproducible.Dot/Sum/SumOfSquares) vs TensorPrimitives: ns per call and ratio",
         Optima.Benchmarks.Fingerprint.ReduceBenchmark.Run),
 };

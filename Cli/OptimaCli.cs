@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
+using Optima.Distributed;
 using Optima.LinearAlgebra.IO;
 using Optima.Problems.Expressions;
 
@@ -41,9 +42,10 @@ public static partial class OptimaCli
 
     /// <summary>
     /// Runs the CLI in-process; <paramref name="cancellation"/> stops a long run at its next iteration (as SIGINT does
-    /// for <see cref="Main"/>). Never throws: every failure becomes a message and an exit code.
+    /// for <see cref="Main"/>). Never throws: every failure becomes a message and an exit code. <paramref name="communicator"/>
+    /// is the process's MPI world under a launcher (commands that distribute, such as train, use it); null: a single process.
     /// </summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation)
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, CancellationToken cancellation, ICommunicator? communicator = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(stdout);
@@ -58,7 +60,7 @@ public static partial class OptimaCli
             // Progress on stderr: on by default, off with --quiet, and off under --json unless --progress asks for it (a
             // script reading the document wants a quiet stderr too).
             bool progress = !args.Contains("--quiet", StringComparer.Ordinal) && (!json || args.Contains("--progress", StringComparer.Ordinal));
-            var context = new CliContext(output, stderr) { Cancellation = cancellation, ShowProgress = progress };
+            var context = new CliContext(output, stderr) { Cancellation = cancellation, ShowProgress = progress, Communicator = communicator ?? SingleProcessCommunicator.Instance };
             var root = new RootCommand("Optima: numerical optimization from the command line — linear solvers, first- and second-order methods, least squares.");
             root.Options.Add(new Option<bool>("--quiet") { Description = "No progress on stderr (results and errors still print).", Recursive = true });
             root.Options.Add(new Option<bool>("--progress") { Description = "Progress on stderr even under --json (off there by default).", Recursive = true });
@@ -123,16 +125,44 @@ public static partial class OptimaCli
     public static int Main(string[] args)
     {
         using var cancel = new CancellationTokenSource();
+        TextWriter? errors = null; // under MPI, the descriptor writer (see Descriptor); otherwise Console.Error
         void Stop(PosixSignalContext signal)
         {
             if (cancel.IsCancellationRequested) return; // second signal: let the runtime end the process
             signal.Cancel = true;
-            Console.Error.WriteLine($"optima: {signal.Signal} received; stopping at the next iteration (send it again to end at once).");
+            (errors ?? Console.Error).WriteLine($"optima: {signal.Signal} received; stopping at the next iteration (send it again to end at once).");
             cancel.Cancel();
         }
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        return Run(args, Console.Out, Console.Error, cancel.Token);
+        ICommunicator world;
+        try
+        {
+            world = Communicator.FromEnvironment(); // the MPI world under mpirun/mpiexec, else a single process
+        }
+        catch (Exception e) when (e is InvalidOperationException or MpiException)
+        {
+            Console.Error.WriteLine($"optima: {e.Message}");
+            return BadInput;
+        }
+        using (world)
+        {
+            // Under MPI, rank 0 prints the result; a rank that fails ends the whole job (MPI_Abort) rather than leave the
+            // others waiting in a collective.
+            if (world is SingleProcessCommunicator) return Run(args, Console.Out, Console.Error, cancel.Token, world);
+            using var stdout = world.Rank == 0 ? Descriptor(1) : TextWriter.Null;
+            using var stderr = Descriptor(2);
+            errors = stderr;
+            int code = Run(args, stdout, stderr, cancel.Token, world);
+            if (code == BadInput && world.Size > 1) world.Abort(code);
+            return code;
+        }
+
+        // Open MPI hands its ranks a pseudo-terminal as stdout, and .NET's Console writes the terminal's keypad sequence
+        // (ESC[?1h ESC=) to it on its first write to stdout or stderr, which would break a --json document: under MPI
+        // nothing here writes through Console.
+        static StreamWriter Descriptor(int fd) =>
+            new(new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, 1)) { AutoFlush = true };
     }
 
     /// <summary>The JSON error document printed under --json when a command cannot give its result.</summary>
@@ -254,6 +284,9 @@ public sealed record CliContext(TextWriter Out, TextWriter Error)
 
     /// <summary>Whether progress goes to <see cref="Error"/>: not under --quiet, and under --json only with --progress.</summary>
     public bool ShowProgress { get; init; } = true;
+
+    /// <summary>The ranks of an MPI job (under mpirun), or a single process; commands that distribute use it.</summary>
+    public ICommunicator Communicator { get; init; } = SingleProcessCommunicator.Instance;
 
     /// <summary>Progress lines on stderr for a run that takes more than a second, or null when progress is off.</summary>
     public IProgress<Optima.Solvers.IterationRecord>? SlowRunProgress(string what) => ShowProgress ? new SlowRunProgress(Error, what) : null;

@@ -13,6 +13,7 @@ internal static partial class Commands
         yield return SolveCommand(context);
         yield return MinimizeCommand(context);
         yield return TrainCommand(context);
+        yield return MpiCommand(context);
         yield return CompareCommand(context);
         yield return TaxonomyCommand(context);
         yield return FitCommand(context);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Optima.Distributed;
 using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Problems.Models;
@@ -132,16 +133,19 @@ internal static partial class Commands
 
         var ci = CultureInfo.InvariantCulture;
         var err = context.Error;
-        bool live = context.ShowProgress && ReferenceEquals(err, System.Console.Error) && !System.Console.IsErrorRedirected;
+        // Under mpirun every rank trains; rank 0 alone reports progress, evaluates the test set and writes the run file.
+        var ranks = context.Communicator;
+        bool lead = ranks.Rank == 0, show = context.ShowProgress && lead;
+        bool live = show && ReferenceEquals(err, System.Console.Error) && !System.Console.IsErrorRedirected;
         var monitor = new ProgressObjective(problem);
         string? saveDir = checkpointDir ?? resumeDir;
         var history = previous?.History ?? [];
         var progress = new CallbackProgress<EpochRecord>(r =>
         {
             if (live) err.Write("\r\u001b[2K");
-            if (context.ShowProgress) err.WriteLine(string.Create(ci, $"epoch {r.Epoch,3}/{c.Epochs} {Bar(1.0)} loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F2} s"));
+            if (show) err.WriteLine(string.Create(ci, $"epoch {r.Epoch,3}/{c.Epochs} {Bar(1.0)} loss {r.TrainLoss:F4}  test loss {r.TestLoss:F4}  test acc {r.TestAccuracy:P2}  {r.SamplesPerSecond:N0} samples/s  {r.Seconds:F2} s"));
             history.Add(r);
-            if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
+            if (saveDir is not null && lead) WriteRunFile(saveDir, new RunFileContent(c, history));
         });
         if (live)
         {
@@ -159,8 +163,9 @@ internal static partial class Commands
             BatchSize = c.Batch,
             Seed = c.Seed,
             Schedule = sched,
-            Evaluate = evaluate,
-            EvaluateSingle = single ? xs => ((Mlp)problem).Evaluate(xs, test) : null,
+            Evaluate = lead ? evaluate : null,
+            EvaluateSingle = single && lead ? xs => ((Mlp)problem).Evaluate(xs, test) : null,
+            Communicator = ranks,
             Progress = progress,
             CheckpointPath = saveDir is null ? null : Path.Combine(saveDir, CheckpointFile),
             CancellationToken = context.Cancellation,
@@ -174,11 +179,15 @@ internal static partial class Commands
             history.RemoveAll(r => r.Epoch > trainer.Epoch); // the run file may be one epoch ahead of a checkpoint cut short
         }
         int resumedAt = trainer.Epoch;
-        if (saveDir is not null) WriteRunFile(saveDir, new RunFileContent(c, history));
-        if (context.ShowProgress) err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
+        if (saveDir is not null && lead) WriteRunFile(saveDir, new RunFileContent(c, history));
+        if (show && ranks.Size > 1) err.WriteLine(string.Create(ci, $"{ranks.Description}: data-parallel over {ranks.Size} ranks, each with a shard of about {problem.Count / ranks.Size:N0} training samples"));
+        if (show) err.WriteLine(string.Create(ci, $"{describe}: {problem.Dimension:N0} {c.Precision} parameters, {train.Count:N0} training / {test.Count:N0} test samples (loaded in {loadSeconds:F1} s); {opt.Name}, γ = {opt.LearningRate:G4}, {c.Schedule}{(c.Warmup > 0 ? $" after {c.Warmup} warm-up steps" : "")}, batch {c.Batch}, {batchesPerEpoch} steps/epoch{(resumedAt > 0 ? $"; resumed after epoch {resumedAt}" : "")}"));
         var result = trainer.Run();
         if (live) err.Write("\r\u001b[2K");
-        if (result.Message is not null) err.WriteLine($"optima: {result.Message}");
+        if (result.Message is not null && lead) err.WriteLine($"optima: {result.Message}");
+        string parameterHash = (single ? Digest.Of<float>(result.SingleParameters) : Digest.Of<double>(result.Parameters)).ToString("x16", ci);
+        // One line per rank, so that the agreement the trainer checked can be seen from outside as well.
+        if (context.ShowProgress && ranks.Size > 1) err.WriteLine($"optima: rank {ranks.Rank} of {ranks.Size}: parameters {parameterHash}");
 
         var last = history.Count > 0 ? history[^1] : default;
         if (json)
@@ -199,6 +208,8 @@ internal static partial class Commands
                 epochs = c.Epochs,
                 batch = c.Batch,
                 seed = c.Seed,
+                ranks = result.Ranks,
+                parameterHash,
                 resumedAfterEpoch = resumedAt,
                 reason = result.Reason,
                 message = result.Message,
@@ -231,7 +242,7 @@ internal static partial class Commands
             console.Write(table);
             var o = context.Out;
             o.WriteLine($"model         {describe}, {problem.Dimension.ToString("N0", ci)} {c.Precision} parameters");
-            o.WriteLine($"optimizer     {opt.Name}, batch {c.Batch}, seed {c.Seed}");
+            o.WriteLine($"optimizer     {opt.Name}, batch {c.Batch}, seed {c.Seed}{(result.Ranks > 1 ? $", {result.Ranks} ranks" : "")}");
             o.WriteLine($"result        {result.Reason}, {result.Steps.ToString("N0", ci)} steps, {result.Elapsed.TotalSeconds.ToString("F1", ci)} s");
             if (history.Count > 0) o.WriteLine($"test accuracy {last.TestAccuracy.ToString("P2", ci)}");
             if (saveDir is not null) o.WriteLine($"checkpoint    {Path.Combine(saveDir, CheckpointFile)}");

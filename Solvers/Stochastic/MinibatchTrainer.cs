@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Diagnostics;
 using System.Numerics;
 using System.Numerics.Tensors;
+using Optima.Distributed;
 using Optima.Problems;
 using Optima.Problems.Data;
 
@@ -62,6 +63,17 @@ public sealed record TrainingOptions : RunOptions
     /// grown by eight orders of magnitude is a learning rate that is too large, not training); +∞ turns it off.
     /// </summary>
     public double DivergenceFactor { get; init; } = 1e8;
+
+    /// <summary>
+    /// The ranks that train together (data-parallel), or null (the default) for a single process. With more than one
+    /// rank, every rank runs the same trainer on the same seed: rank r computes the gradient of the terms of each
+    /// batch that lie in its shard (<see cref="MinibatchTrainer.Shard"/>), one in-place <see cref="ICommunicator.Allreduce"/>
+    /// per step sums the shards' gradients, and every rank takes the same step. The batches are those of a single
+    /// process (the same order, the same <see cref="BatchSize"/> in total), so only the rounding of the sums differs; the
+    /// bits depend on the seed and the number of ranks only. Only rank 0 writes the checkpoint, which does not depend on
+    /// the rank count (a run can resume on another one). A communicator of one rank is the same as null.
+    /// </summary>
+    public ICommunicator? Communicator { get; init; }
 
     /// <inheritdoc/>
     public override void Validate()
@@ -132,6 +144,9 @@ public sealed record TrainingResult : IRunResult
 
     /// <summary>Wall time of this call.</summary>
     public required TimeSpan Elapsed { get; init; }
+
+    /// <summary>The number of ranks that trained (<see cref="TrainingOptions.Communicator"/>); 1 for a single process.</summary>
+    public int Ranks { get; init; } = 1;
 }
 
 /// <summary>
@@ -157,6 +172,10 @@ public sealed class MinibatchTrainer
     private readonly float[] _xs = [], _gs = [], _micros = [];   // float32 run
     private readonly int[] _perm;
     private readonly Xoshiro256StarStar _rng;
+    private readonly ICommunicator? _ranks;   // set only for more than one rank
+    private readonly int _shardStart, _shardEnd;
+    private readonly int[] _owned = [];        // the terms of a micro-batch in this rank's shard
+    private readonly double[] _reduced = [];   // gradient sum, loss sum, cancel and time-limit votes: one allreduce per step
     private int _epoch, _position;
     private bool _epochStarted;
     private long _steps;
@@ -172,7 +191,7 @@ public sealed class MinibatchTrainer
         IterativeDriver.RequireFiniteStart(start);
         _x = start.ToArray();
         _g = new double[_x.Length];
-        _micro = _options.AccumulationSteps > 1 ? new double[_x.Length] : [];
+        _micro = _options.AccumulationSteps > 1 || _ranks is not null ? new double[_x.Length] : [];
     }
 
     /// <summary>Creates a float32 trainer at <paramref name="start"/> (copied): float parameters, gradients and optimizer state.</summary>
@@ -184,7 +203,7 @@ public sealed class MinibatchTrainer
         _single = problem;
         _xs = start.ToArray();
         _gs = new float[_xs.Length];
-        _micros = _options.AccumulationSteps > 1 ? new float[_xs.Length] : [];
+        _micros = _options.AccumulationSteps > 1 || _ranks is not null ? new float[_xs.Length] : [];
     }
 
     private MinibatchTrainer(IFiniteSumObjective problem, IOptimizer optimizer, TrainingOptions? options, int startLength, OptimizerPrecision precision)
@@ -201,6 +220,28 @@ public sealed class MinibatchTrainer
         _optimizer = optimizer;
         _perm = new int[problem.Count];
         _rng = new Xoshiro256StarStar(_options.Seed);
+        if (_options.Communicator is { Size: > 1 } ranks)
+        {
+            _ranks = ranks;
+            (_shardStart, int length) = Shard(problem.Count, ranks.Rank, ranks.Size);
+            _shardEnd = _shardStart + length;
+            _owned = new int[_options.BatchSize];
+            _reduced = new double[problem.Dimension + 3];
+        }
+    }
+
+    /// <summary>
+    /// The shard of rank <paramref name="rank"/> of <paramref name="size"/> in a data-parallel run over
+    /// <paramref name="count"/> terms: the contiguous block [Start, Start + Length), ⌊count·r/size⌋ to ⌊count·(r+1)/size⌋.
+    /// The trainer asks a rank's problem only for the terms of its shard, so a problem may hold just those rows.
+    /// </summary>
+    public static (int Start, int Length) Shard(int count, int rank, int size)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
+        if ((uint)rank >= (uint)size) throw new ArgumentOutOfRangeException(nameof(rank), rank, $"The rank must be 0 to {size - 1}.");
+        int start = (int)((long)count * rank / size), end = (int)((long)count * (rank + 1) / size);
+        return (start, end - start);
     }
 
     /// <summary>The precision of the run's parameters, gradients and optimizer state.</summary>
@@ -246,14 +287,25 @@ public sealed class MinibatchTrainer
             long termsThisCall = 0;
             while (_position < n)
             {
-                if (_options.CancellationToken.IsCancellationRequested) { stop = TerminationReason.Cancelled; break; }
-                if (_options.TimeLimit is { } limit && clock.Elapsed >= limit) { stop = TerminationReason.TimeLimit; break; }
+                bool cancelled = _options.CancellationToken.IsCancellationRequested;
+                bool late = _options.TimeLimit is { } limit && clock.Elapsed >= limit;
+                // Ranks see a signal or the clock at different moments: they vote in the step's allreduce instead.
+                if (_ranks is null && cancelled) { stop = TerminationReason.Cancelled; break; }
+                if (_ranks is null && late) { stop = TerminationReason.TimeLimit; break; }
                 if (_steps >= _options.MaxIterations) { stop = TerminationReason.MaxIterations; break; }
                 if (evaluations >= _options.MaxEvaluations) { stop = TerminationReason.MaxEvaluations; break; }
 
                 // One optimizer step over up to k micro-batches.
                 int position = _position, total;
-                double lossSum = _single is null ? Gradient(_x, _g, _micro, ref position, out total) : Gradient(_xs, _gs, _micros, ref position, out total);
+                double lossSum;
+                if (_ranks is null) lossSum = _single is null ? Gradient(_x, _g, _micro, ref position, out total) : Gradient(_xs, _gs, _micros, ref position, out total);
+                else
+                {
+                    lossSum = _single is null
+                        ? ShardGradient(_x, _g, _micro, ref position, out total, cancelled, late, out stop)
+                        : ShardGradient(_xs, _gs, _micros, ref position, out total, cancelled, late, out stop);
+                    if (stop is not null) break;
+                }
                 evaluations += (total + batch - 1) / batch;
                 if (!double.IsFinite(lossSum))
                 {
@@ -294,9 +346,10 @@ public sealed class MinibatchTrainer
                 _optimizer.LearningRate, seconds > 0 ? termsThisCall / seconds : double.NaN);
             if (_options.RecordHistory) history.Add(record);
             _options.Progress?.Report(record);
-            if (_options.CheckpointPath is { } path && _epoch < _options.Epochs) SaveCheckpoint(path);
+            if (_options.CheckpointPath is { } path && _epoch < _options.Epochs && WritesCheckpoints) SaveCheckpoint(path);
         }
-        if (_options.CheckpointPath is { } finalPath) SaveCheckpoint(finalPath);
+        if (_options.CheckpointPath is { } finalPath && WritesCheckpoints) SaveCheckpoint(finalPath);
+        if (_ranks is not null) RequireSameParameters(_ranks);
         return new TrainingResult
         {
             Optimizer = _optimizer.Name,
@@ -309,7 +362,58 @@ public sealed class MinibatchTrainer
             Steps = _steps,
             History = history,
             Elapsed = clock.Elapsed,
+            Ranks = _ranks?.Size ?? 1,
         };
+    }
+
+    /// <summary>Whether this trainer writes the checkpoint: a single process, or rank 0 of several.</summary>
+    private bool WritesCheckpoints => _ranks is null || _ranks.Rank == 0;
+
+    /// <summary>
+    /// A data-parallel step's gradient: this rank's share of the step's micro-batches (the terms in its shard), each
+    /// micro-batch's mean gradient times its share's size added up in double, the loss sum and the stop votes appended,
+    /// one allreduce (a rank-order sum), then the sum scaled by 1/total. Every rank gets the same bits, so every rank
+    /// takes the same step; <paramref name="vote"/> is Cancelled or TimeLimit when any rank asked to stop (no step is taken).
+    /// </summary>
+    private double ShardGradient<T>(T[] x, T[] g, T[] micro, ref int position, out int total, bool cancelled, bool late, out TerminationReason? vote)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int n = _perm.Length, batch = _options.BatchSize, d = x.Length;
+        var sum = _reduced;
+        Array.Clear(sum);
+        total = 0;
+        for (int j = 0; j < _options.AccumulationSteps && position < n; j++)
+        {
+            int len = Math.Min(batch, n - position), owned = 0;
+            foreach (int k in _perm.AsSpan(position, len))
+                if (k >= _shardStart && k < _shardEnd) _owned[owned++] = k;
+            if (owned > 0)
+            {
+                double loss = Batch(x, _owned.AsSpan(0, owned), micro);
+                for (int i = 0; i < d; i++) sum[i] += double.CreateChecked(micro[i]) * owned;
+                sum[d] += loss * owned;
+            }
+            total += len;
+            position += len;
+        }
+        sum[d + 1] = cancelled ? 1 : 0;
+        sum[d + 2] = late ? 1 : 0;
+        _ranks!.Allreduce(sum);
+        vote = sum[d + 1] > 0 ? TerminationReason.Cancelled : sum[d + 2] > 0 ? TerminationReason.TimeLimit : null;
+        double scale = 1.0 / total;
+        for (int i = 0; i < d; i++) g[i] = T.CreateChecked(sum[i] * scale);
+        return sum[d];
+    }
+
+    /// <summary>Every rank must hold the same parameters after a run; a difference is a bug, reported as such on every rank.</summary>
+    private void RequireSameParameters(ICommunicator ranks)
+    {
+        ulong mine = _single is null ? Digest.Of<double>(_x) : Digest.Of<float>(_xs);
+        var all = new ulong[ranks.Size];
+        ranks.Allgather<ulong>([mine], all);
+        for (int r = 1; r < all.Length; r++)
+            if (all[r] != all[0])
+                throw new InvalidOperationException($"The ranks' parameters differ after training (rank 0: {all[0]:x16}, rank {r}: {all[r]:x16}); every rank must take the same steps.");
     }
 
     /// <summary>
