@@ -169,6 +169,8 @@ public static class Methods
             "BFGS, inverse-Hessian update, strong Wolfe line search", () => new Bfgs()),
         MethodDescriptor.For<IGradientObjective>("lbfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
             "limited-memory BFGS (m = 10), compact representation, strong Wolfe", () => new Lbfgs()),
+        MethodDescriptor.For<IGradientObjective>("lbfgsb", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
+            "L-BFGS-B (m = 10): bounds from the problem, generalized Cauchy point, subspace minimization", () => new Lbfgsb()),
         MethodDescriptor.For<IHessianObjective>("newton", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton with modified Cholesky and a line search; negative-curvature steps at saddles", () => new Newton()),
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
