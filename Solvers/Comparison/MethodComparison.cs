@@ -192,6 +192,7 @@ public static class MethodComparer
         MethodFamily.LeastSquares => "least squares",
         MethodFamily.DerivativeFree => "derivative-free",
         MethodFamily.GlobalSearch => "global",
+        MethodFamily.Constrained => "constrained",
         _ => "first-order",
     };
 
