@@ -158,7 +158,7 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
             InitialValue = initialValue,
             GradientNorm = report.Stationarity,
             Iterations = outer,
-            Evaluations = innerEvaluations,
+            Evaluations = Add(innerEvaluations, eval.Counts), // the inner runs' calls and the outer loop's own
             Reason = reason,
             Message = message ?? string.Create(CultureInfo.InvariantCulture, $"{outer} outer iterations, {innerIterations} inner L-BFGS-B iterations, final penalty ρ = {rho:G3}."),
             Elapsed = clock.Elapsed,
@@ -199,7 +199,19 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
 
         public int Dimension => eval.N;
 
-        public double Value(ReadOnlySpan<double> x) => ValueAndGradient(x, new double[eval.N]);
+        public double Value(ReadOnlySpan<double> x)
+        {
+            double f = eval.Problem.Objective.Value(x);
+            if (eval.M == 0) return f;
+            eval.Constraints(x, jacobian: false);
+            for (int i = 0; i < eval.M; i++)
+            {
+                double v = eval.Values[i], l = _lambda[i];
+                double shifted = eval.Kind(i) == ConstraintKind.Equality ? v + l / _rho : Math.Max(0, v + l / _rho);
+                f += 0.5 * _rho * shifted * shifted - 0.5 * l * l / _rho;
+            }
+            return f;
+        }
 
         public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
         {

@@ -120,3 +120,78 @@ public class ConstrainedTests(ITestOutputHelper output)
         Assert.Throws<ArgumentException>(() => Methods.Minimize("auglag", TestProblems.Get("mgh-rosenbrock", 2), [0.0, 0]));
     }
 }
+
+/// <summary>optima minimize with --bounds and --constraint.</summary>
+public class ConstrainedCliTests
+{
+    [Fact]
+    public void Constraints_pick_auglag_and_report_multipliers_and_KKT_residuals()
+    {
+        var (code, output, error) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "x + y", "--start", "x=0.3,y=-0.2",
+            "--constraint", "x^2 + y^2 <= 2", "--constraint", "x = y", "--json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        Assert.Equal("auglag", root.GetProperty("method").GetString());
+        var x = root.GetProperty("x").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        Assert.Equal(-1, x[0], 6);
+        Assert.Equal(-1, x[1], 6);
+        var c = root.GetProperty("constraints").EnumerateArray().ToArray();
+        Assert.Equal("x^2 + y^2 <= 2", c[0].GetProperty("constraint").GetString());
+        Assert.Equal("inequality", c[0].GetProperty("kind").GetString());
+        Assert.Equal(0.5, c[0].GetProperty("multiplier").GetDouble(), 5);
+        Assert.Equal("equality", c[1].GetProperty("kind").GetString());
+        Assert.True(root.GetProperty("kkt").GetProperty("feasibility").GetDouble() <= 1e-8);
+        Assert.True(root.GetProperty("kkt").GetProperty("stationarity").GetDouble() <= 1e-6);
+    }
+
+    [Fact]
+    public void Sqp_by_name_and_lbfgsb_for_bounds_alone()
+    {
+        var (code, output, error) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "(x-3)^2 + (y+2)^2", "--start", "x=5,y=0.5",
+            "--bounds", "x=0:1,y=0:1", "--json");
+        Assert.True(code == 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("lbfgsb", doc.RootElement.GetProperty("method").GetString());
+        Assert.Equal([1.0, 0.0], doc.RootElement.GetProperty("x").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        Assert.Contains("projected", doc.RootElement.GetProperty("warnings")[0].GetString());
+
+        (code, output, error) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "x*y", "--start", "x=2,y=0", "--method", "sqp",
+            "--constraint", "x + y = 2", "--bounds", "-5:5", "--json");
+        Assert.True(code == 0, error);
+        using var sqp = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal(-15, sqp.RootElement.GetProperty("f").GetDouble(), 6); // x*y on x + y = 2 in [−5, 5]²: (−3, 5) or (5, −3)
+    }
+
+    [Fact]
+    public void Infeasible_constraints_exit_1_with_the_reason()
+    {
+        var (code, output, _) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "x^2", "--start", "x=0",
+            "--constraint", "x >= 2", "--constraint", "x <= 1", "--json");
+        Assert.Equal(1, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        Assert.Equal("infeasible", doc.RootElement.GetProperty("reason").GetString());
+        Assert.False(doc.RootElement.GetProperty("converged").GetBoolean());
+    }
+
+    [Theory]
+    [InlineData("--constraint", "x + z <= 1")]
+    [InlineData("--constraint", "x + y")]
+    [InlineData("--constraint", "x +* y <= 1")]
+    [InlineData("--bounds", "x=1:0")]
+    public void Bad_constraints_and_bounds_exit_2(string option, string value)
+    {
+        var (code, _, error) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "x^2 + y^2", "--start", "x=1,y=1", option, value);
+        Assert.Equal(2, code);
+        Assert.StartsWith("optima: ", error);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
+    public void A_constraint_with_a_method_that_cannot_take_one_is_a_usage_error()
+    {
+        var (code, _, error) = Optima.Tests.Cli.CliTests.Run("minimize", "--objective", "x^2 + y^2", "--start", "x=1,y=1", "--method", "bfgs", "--constraint", "x >= 1");
+        Assert.Equal(2, code);
+        Assert.Contains("constrained method", error);
+    }
+}
