@@ -12,8 +12,9 @@ namespace Optima.Solvers.QuasiNewton;
 /// the compact representation B = θI − W·M·Wᵀ, W = [Y θS], M = [[−D, Lᵀ], [L, θSᵀS]]⁻¹ (Byrd, Nocedal and Schnabel 1994);</item>
 /// <item>minimises the model over the variables still free at that point by the direct primal method (the reduced
 /// system through the Sherman–Morrison–Woodbury formula, a 2m × 2m solve), truncated to the box;</item>
-/// <item>searches along the step to that point with Moré–Thuente (c₁ = 1e-3, c₂ = 0.9, as the Fortran code), the step capped
-/// at 1 so the iterate stays in the box.</item>
+/// <item>searches along the step to that point with Moré–Thuente (c₁ = 1e-4, c₂ = 0.9, as the other line-search methods
+/// here; the Fortran code's c₁ = 1e-3 and xtol = 0.1 left inner augmented-Lagrangian solves stalled at ‖∇‖ ≈ 1e-4), the step
+/// capped at 1 so the iterate stays in the box.</item>
 /// </list>
 /// Convergence is measured on the projected gradient: the result's <see cref="OptimizationResult.GradientNorm"/> is
 /// ‖P(x − ∇f) − x‖∞, which is 0 exactly at a KKT point of the box problem. A start outside the box is projected onto it
@@ -102,9 +103,9 @@ public sealed record Lbfgsb(int Memory = 10, BoxBounds? Bounds = null) : IMinimi
             _order = new int[n];
             _free = new int[n];
             _line = new ObjectiveLine(problem);
-            // The Fortran code's dcsrch settings (ftol 1e-3, gtol 0.9, xtol 0.1); steps beyond 1 would leave the box.
-            _capped = new MoreThuente(C1: 1e-3, C2: 0.9, XTol: 0.1, MaxEvaluations: 20, MaxStep: 1.0);
-            _uncapped = new MoreThuente(C1: 1e-3, C2: 0.9, XTol: 0.1, MaxEvaluations: 20);
+            // Steps beyond 1 would leave the box (x̄ is the farthest point of the segment the model vouches for).
+            _capped = new MoreThuente(C1: 1e-4, C2: 0.9, MaxStep: 1.0);
+            _uncapped = new MoreThuente(C1: 1e-4, C2: 0.9);
             _m = m;
             _sMem = new double[m][];
             _yMem = new double[m][];
