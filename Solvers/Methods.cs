@@ -208,6 +208,8 @@ public static class Methods
             "simulated annealing, Corana's per-coordinate step adaptation", true, () => new SimulatedAnnealing()),
         MethodDescriptor.For<ConstrainedProblem>("auglag", MethodFamily.Constrained, ProblemCapability.Constraints,
             "augmented Lagrangian (PHR, ALGENCAN-style safeguards), L-BFGS-B inner solves on the bounds", () => new Constrained.AugmentedLagrangian()),
+        MethodDescriptor.For<ConstrainedProblem>("penalty", MethodFamily.Constrained, ProblemCapability.Constraints,
+            "quadratic penalty (ρ ×10 per outer iteration, L-BFGS-B inner), for comparison with auglag", () => new Constrained.AugmentedLagrangian(PenaltyOnly: true)),
         MethodDescriptor.For<ConstrainedProblem>("sqp", MethodFamily.Constrained, ProblemCapability.Constraints,
             "SQP, damped BFGS, interior-point QP subproblems, ℓ1 merit line search (small dense problems)", () => new Constrained.Sqp()),
         .. Stochastic.OptimizerMinimizer.Descriptors(),

@@ -27,11 +27,16 @@ namespace Optima.Solvers.Constrained;
 /// <param name="MaxOuterIterations">Outer iterations. Default 60.</param>
 /// <param name="MaxPenalty">ρ beyond which a still-violated problem is declared infeasible. Default 1e12.</param>
 /// <param name="MultiplierBound">Safeguard on the multiplier estimates. Default 1e20.</param>
+/// <param name="PenaltyOnly">
+/// The quadratic penalty method instead, for comparison (registered as "penalty"): the subproblems keep λ = 0, ρ grows
+/// tenfold every outer iteration while the constraints are violated, and the reported multipliers are the penalty
+/// estimates ρ·c and max(0, ρ·h). Its minimisers are feasible only as ρ → ∞. Default false.
+/// </param>
 public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, double FeasibilityTolerance = 1e-8, int MaxOuterIterations = 60,
-    double MaxPenalty = 1e12, double MultiplierBound = 1e20) : IMinimizer<ConstrainedProblem>
+    double MaxPenalty = 1e12, double MultiplierBound = 1e20, bool PenaltyOnly = false) : IMinimizer<ConstrainedProblem>
 {
     /// <inheritdoc/>
-    public string Name => "auglag";
+    public string Name => PenaltyOnly ? "penalty" : "auglag";
 
     /// <inheritdoc/>
     public OptimizationResult Minimize(ConstrainedProblem problem, ReadOnlySpan<double> start, SolverOptions? options = null)
@@ -55,6 +60,8 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
             warnings.Add(Lbfgsb.ProjectedStartWarning);
         }
         var lambda = new double[m];
+        var estimate = PenaltyOnly ? new double[m] : lambda; // the multipliers reported and tested
+        var subproblemMultipliers = PenaltyOnly ? new double[m] : lambda;
         var penalty = new PenaltyObjective(eval);
         double f0 = eval.Objective(x);
         eval.Constraints(x);
@@ -81,7 +88,7 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
             if (options.TimeLimit is { } limit && clock.Elapsed >= limit) { reason = TerminationReason.TimeLimit; break; }
             if (outer >= MaxOuterIterations) { reason = TerminationReason.MaxIterations; message = $"{MaxOuterIterations} outer iterations."; break; }
             outer++;
-            penalty.Set(lambda, rho);
+            penalty.Set(subproblemMultipliers, rho);
             var r = inner.Minimize(penalty, problem.Bounds, x, options with
             {
                 GradientTolerance = Math.Max(innerTolerance, OptimalityTolerance * 0.1),
@@ -106,15 +113,15 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
                 if (eval.Kind(i) == ConstraintKind.Equality)
                 {
                     measure = Math.Max(measure, Math.Abs(v));
-                    lambda[i] = Math.Clamp(lambda[i] + rho * v, -MultiplierBound, MultiplierBound);
+                    estimate[i] = Math.Clamp(subproblemMultipliers[i] + rho * v, -MultiplierBound, MultiplierBound);
                 }
                 else
                 {
-                    measure = Math.Max(measure, Math.Abs(Math.Min(-v, lambda[i] / rho)));
-                    lambda[i] = Math.Clamp(lambda[i] + rho * v, 0, MultiplierBound);
+                    measure = Math.Max(measure, Math.Abs(Math.Min(-v, subproblemMultipliers[i] / rho)));
+                    estimate[i] = Math.Clamp(subproblemMultipliers[i] + rho * v, 0, MultiplierBound);
                 }
             }
-            (stat, feas, compl) = eval.Residuals(x, lambda);
+            (stat, feas, compl) = eval.Residuals(x, estimate);
             if (feas < bestViolation)
             {
                 bestViolation = feas;
@@ -131,7 +138,7 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
                 message = "The objective or a constraint is not finite at the point the inner solve returned.";
                 break;
             }
-            if (measure > 0.5 * previousMeasure && measure > FeasibilityTolerance) rho *= 10; // a feasible point needs no more penalty
+            if ((PenaltyOnly || measure > 0.5 * previousMeasure) && measure > FeasibilityTolerance) rho *= 10; // a feasible point needs no more penalty
             previousMeasure = measure;
             innerTolerance = Math.Max(OptimalityTolerance, 0.1 * innerTolerance);
             if (rho > MaxPenalty && feas > FeasibilityTolerance)
@@ -142,14 +149,14 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
                 best.CopyTo(x, 0);
                 eval.Objective(x);
                 eval.Constraints(x);
-                (stat, feas, compl) = eval.Residuals(x, lambda);
+                (stat, feas, compl) = eval.Residuals(x, estimate);
                 break;
             }
         }
         clock.Stop();
         double fx = eval.Objective(x);
         eval.Constraints(x);
-        var report = eval.Report(x, lambda);
+        var report = eval.Report(x, estimate);
         return new OptimizationResult
         {
             Method = Name,

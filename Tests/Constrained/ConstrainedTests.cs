@@ -194,4 +194,20 @@ public class ConstrainedCliTests
         Assert.Equal(2, code);
         Assert.Contains("constrained method", error);
     }
+
+    [Fact]
+    public void Compare_runs_penalty_auglag_and_sqp_on_a_constrained_problem()
+    {
+        var (code, output, error) = Optima.Tests.Cli.CliTests.Run("compare", "--objective", "(x-1)^2 + (y-2.5)^2", "--start", "x=2,y=0",
+            "--constraint", "x - 2*y + 2 >= 0", "--constraint", "-x - 2*y + 6 >= 0", "--constraint", "-x + 2*y + 2 >= 0", "--bounds", "0:inf", "--json");
+        Assert.True(code is 0, error);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var rows = doc.RootElement.GetProperty("methods").EnumerateArray().ToArray();
+        Assert.Equal(["penalty", "auglag", "sqp"], rows.Select(r => r.GetProperty("method").GetString()));
+        // The augmented Lagrangian needs far fewer evaluations than the pure penalty method (multipliers, not ρ → ∞).
+        int Evaluations(int i) => rows[i].GetProperty("evaluations").GetProperty("gradient").GetInt32();
+        Assert.True(Evaluations(1) * 5 < Evaluations(0), $"auglag {Evaluations(1)}, penalty {Evaluations(0)}");
+        Assert.Equal(0.8, rows[1].GetProperty("finalValue").GetDouble(), 7);
+        Assert.Equal(0.8, rows[2].GetProperty("finalValue").GetDouble(), 7);
+    }
 }
