@@ -427,11 +427,10 @@ public sealed record Lbfgsb(int Memory = 10, BoxBounds? Bounds = null) : IMinimi
 
         private int Accepted { get; set; }
 
-        /// <summary>Stores (s, y) when yᵀs is safely positive (the test Lbfgs uses), then updates θ, the products and M.</summary>
+        /// <summary>Stores (s, y) when yᵀs is safely positive (<see cref="CurvaturePair"/>, as Lbfgs), then updates θ, the products and M.</summary>
         private void StorePair()
         {
-            Vec.Dot3(_s, _y, out double ss, out double ys, out double yy);
-            if (!(ys > 1.5e-8 * Math.Sqrt(ss * yy)) || !double.IsFinite(ys) || !double.IsFinite(yy)) return;
+            if (!CurvaturePair.Accept(_s, _y, out double ss, out double ys, out double yy)) return;
             int m = _m;
             _newest = (_newest + 1) % m;
             _s.CopyTo(_sMem[_newest], 0);
