@@ -26,7 +26,7 @@ public enum MethodFamily
     DerivativeFree,
     /// <summary>Stochastic global search on f alone over a box: genetic algorithm, differential evolution, CMA-ES, simulated annealing.</summary>
     GlobalSearch,
-    /// <summary>Methods for general constraints c(x) = 0, h(x) ≤ 0 and bounds: augmented Lagrangian, SQP.</summary>
+    /// <summary>Methods for general constraints c(x) = 0, h(x) ≤ 0 and bounds: augmented Lagrangian, SQP, quadratic penalty.</summary>
     Constrained,
 }
 

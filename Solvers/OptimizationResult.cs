@@ -51,7 +51,7 @@ public sealed record OptimizationResult : IRunResult
     /// <summary>Things the caller should know that did not stop the run (a start projected onto the bounds …). Empty by default.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
-    /// <summary>For constrained methods (auglag, sqp): each constraint's value and multiplier and the KKT residuals; null otherwise.</summary>
+    /// <summary>For constrained methods (auglag, penalty, sqp): each constraint's value and multiplier and the KKT residuals; null otherwise.</summary>
     public Constrained.ConstraintReport? Constraints { get; init; }
 
     /// <summary>Wall time of the run.</summary>

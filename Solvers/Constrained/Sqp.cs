@@ -59,6 +59,9 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
         var yv = new double[n];
         var bs = new double[n];
         var gradOld = new double[n];
+        var lambdaQp = new double[m];
+        var violationGradient = new double[n];
+        var jOld = new DenseMatrix(Math.Max(m, 1), n);
         double f = ev.Objective(x);
         ev.Constraints(x);
         double initialValue = f;
@@ -100,12 +103,13 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
             }
             var qp = DenseQp.Solve(b, ev.Gradient, e, eRhs, gi, giRhs, me, mi);
             var d = qp.D;
-            var lambdaQp = new double[m];
+            Array.Clear(lambdaQp);
             bool restoration = !qp.Converged;
             if (restoration)
             {
                 // Inconsistent linearisation: a damped Gauss–Newton step on ½‖violation‖², kept in the box.
-                var gv = new double[n];
+                var gv = violationGradient;
+                Array.Clear(gv);
                 for (int i = 0; i < m; i++)
                 {
                     double v = ev.Kind(i) == ConstraintKind.Equality ? ev.Values[i] : Math.Max(ev.Values[i], 0);
@@ -147,7 +151,7 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
             slope = Math.Min(slope, 0); // ≤ −dᵀBd in exact arithmetic once ν ≥ ‖λ_QP‖∞ (Nocedal and Wright (18.29))
             double alpha = 1, fNew = f;
             ev.Gradient.CopyTo(gradOld, 0);
-            var jOld = ev.Jacobian.Clone();
+            ev.Jacobian.CopyTo(jOld);
             bool accepted = false;
             for (int k = 0; k < 40; k++)
             {
