@@ -12,7 +12,8 @@ namespace Optima.Solvers.Constrained;
 /// the box (by <see cref="DenseQp"/>, a primal–dual interior-point method), takes a backtracking step on the ℓ1 merit
 /// function φ = f + ν·(Σ|cᵢ| + Σ max(hᵢ, 0)) with ν ≥ 1.5·‖λ_QP‖∞, and updates B by BFGS with Powell's damping
 /// (θ chosen so that sᵀr ≥ 0.2·sᵀBs), which keeps B positive definite. When the linearised constraints are inconsistent
-/// the step instead decreases the violation ½Σcᵢ² + ½Σmax(hᵢ, 0)²; a point where that cannot decrease while still
+/// the step instead decreases the violation ½Σcᵢ² + ½Σmax(hᵢ, 0)² (a projected gradient step with backtracking on that
+/// function); a point where that cannot decrease while still
 /// violated is reported as <see cref="TerminationReason.Infeasible"/>.
 /// </summary>
 /// <remarks>Its own loop (not <see cref="IterativeDriver"/>): the tests are the KKT residuals and the merit function changes with ν.
@@ -145,9 +146,10 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
                 break;
             }
             // ℓ1 merit line search (restoration: on the violation alone).
+            // Restoration measures progress by ½‖violation‖², the function its step descends (the ℓ1 violation can rise along it).
             double violation = L1Violation(ev, m);
-            double merit = restoration ? violation : f + nu * violation;
-            double slope = restoration ? -Dot(d, d) : Dot(ev.Gradient, d) - nu * violation;
+            double merit = restoration ? HalfSquaredViolation(ev, m) : f + nu * violation;
+            double slope = restoration ? Dot(violationGradient, d) : Dot(ev.Gradient, d) - nu * violation;
             slope = Math.Min(slope, 0); // ≤ −dᵀBd in exact arithmetic once ν ≥ ‖λ_QP‖∞ (Nocedal and Wright (18.29))
             double alpha = 1, fNew = f;
             ev.Gradient.CopyTo(gradOld, 0);
@@ -158,8 +160,7 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
                 for (int j = 0; j < n; j++) xNew[j] = Math.Clamp(x[j] + alpha * d[j], ev.Lower[j], ev.Upper[j]);
                 fNew = ev.Objective(xNew);
                 ev.Constraints(xNew);
-                double vNew = L1Violation(ev, m);
-                double meritNew = restoration ? vNew : fNew + nu * vNew;
+                double meritNew = restoration ? HalfSquaredViolation(ev, m) : fNew + nu * L1Violation(ev, m);
                 if (double.IsFinite(meritNew) && meritNew <= merit + 1e-4 * alpha * slope) { accepted = true; break; }
                 alpha *= 0.5;
             }
@@ -240,6 +241,17 @@ public sealed record Sqp(double OptimalityTolerance = 1e-8, double FeasibilityTo
     {
         double v = 0;
         for (int i = 0; i < m; i++) v += ev.Kind(i) == ConstraintKind.Equality ? Math.Abs(ev.Values[i]) : Math.Max(ev.Values[i], 0);
+        return v;
+    }
+
+    private static double HalfSquaredViolation(ConstrainedEvaluator ev, int m)
+    {
+        double v = 0;
+        for (int i = 0; i < m; i++)
+        {
+            double r = ev.Kind(i) == ConstraintKind.Equality ? ev.Values[i] : Math.Max(ev.Values[i], 0);
+            v += 0.5 * r * r;
+        }
         return v;
     }
 
