@@ -91,7 +91,7 @@ public sealed record AugmentedLagrangian(double OptimalityTolerance = 1e-7, doub
             penalty.Set(subproblemMultipliers, rho);
             var r = inner.Minimize(penalty, problem.Bounds, x, options with
             {
-                GradientTolerance = Math.Max(innerTolerance, OptimalityTolerance * 0.1),
+                GradientTolerance = innerTolerance,
                 RelativeGradientTolerance = 0, RecordHistory = false, RecordPath = false, Progress = null,
             });
             innerIterations += r.Iterations;
