@@ -230,3 +230,37 @@ public sealed class BoundedObjective : IBoundedObjective
     /// <inheritdoc/>
     public double Value(ReadOnlySpan<double> x) => Objective.Value(x);
 }
+
+/// <summary>
+/// A gradient objective with a box attached (what bound-constrained gradient methods such as L-BFGS-B read): f and ∇f
+/// unchanged, <see cref="Bounds"/> added.
+/// </summary>
+public sealed class BoundedGradientObjective : IBoundedObjective, IGradientObjective
+{
+    /// <summary>Attaches <paramref name="bounds"/> to <paramref name="objective"/>.</summary>
+    /// <exception cref="ArgumentException">The dimensions differ.</exception>
+    public BoundedGradientObjective(IGradientObjective objective, BoxBounds bounds)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        ArgumentNullException.ThrowIfNull(bounds);
+        if (bounds.Dimension != objective.Dimension)
+            throw new ArgumentException($"The bounds have dimension {bounds.Dimension} but the objective {objective.Dimension}.", nameof(bounds));
+        Objective = objective;
+        Bounds = bounds;
+    }
+
+    /// <summary>The objective.</summary>
+    public IGradientObjective Objective { get; }
+
+    /// <inheritdoc/>
+    public BoxBounds Bounds { get; }
+
+    /// <inheritdoc/>
+    public int Dimension => Objective.Dimension;
+
+    /// <inheritdoc/>
+    public double Value(ReadOnlySpan<double> x) => Objective.Value(x);
+
+    /// <inheritdoc/>
+    public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient) => Objective.ValueAndGradient(x, gradient);
+}

@@ -26,6 +26,8 @@ public enum MethodFamily
     DerivativeFree,
     /// <summary>Stochastic global search on f alone over a box: genetic algorithm, differential evolution, CMA-ES, simulated annealing.</summary>
     GlobalSearch,
+    /// <summary>Methods for general constraints c(x) = 0, h(x) ≤ 0 and bounds: augmented Lagrangian, SQP, quadratic penalty.</summary>
+    Constrained,
 }
 
 /// <summary>What a method needs from a problem.</summary>
@@ -39,6 +41,8 @@ public enum ProblemCapability
     Hessian,
     /// <summary>Residuals and Jacobian (<see cref="ILeastSquaresProblem"/>).</summary>
     LeastSquares,
+    /// <summary>A <see cref="ConstrainedProblem"/>: objective with gradient, constraints with Jacobian, bounds.</summary>
+    Constraints,
 }
 
 /// <summary>A registry entry: a method's name, family, needs and a one-line description, and how to run it.</summary>
@@ -106,6 +110,7 @@ public sealed class MethodDescriptor
     {
         ProblemCapability.LeastSquares => problem is ILeastSquaresProblem,
         ProblemCapability.Hessian => problem is IHessianObjective,
+        ProblemCapability.Constraints => problem is ConstrainedProblem,
         ProblemCapability.Value when RequiresBounds => problem is IBoundedObjective { Bounds.IsFinite: true },
         ProblemCapability.Value => problem is IObjective or ILeastSquaresProblem,
         _ => problem is IGradientObjective or ILeastSquaresProblem,
@@ -116,6 +121,7 @@ public sealed class MethodDescriptor
     {
         ProblemCapability.LeastSquares => "residuals r and Jacobian J",
         ProblemCapability.Hessian => "second derivatives",
+        ProblemCapability.Constraints => "a constrained problem (objective, constraints, bounds)",
         ProblemCapability.Value when RequiresBounds => "a finite search box (bounds on every variable)",
         ProblemCapability.Value => "an objective",
         _ => "a gradient",
@@ -134,6 +140,7 @@ public sealed class MethodDescriptor
             {
                 ProblemCapability.LeastSquares => $"Method '{Name}' needs a least-squares problem (residuals and Jacobian); {problem.GetType().Name} is not one.",
                 ProblemCapability.Hessian => $"Method '{Name}' needs second derivatives (IHessianObjective); {problem.GetType().Name} does not provide them.",
+                ProblemCapability.Constraints => $"Method '{Name}' needs a ConstrainedProblem (objective with gradient, constraints, bounds); {problem.GetType().Name} is not one.",
                 ProblemCapability.Value when RequiresBounds => $"Method '{Name}' searches a box: it needs an IBoundedObjective with finite bounds on every variable; {problem.GetType().Name} has none (wrap it: new BoundedObjective(f, bounds)).",
                 _ => $"Method '{Name}' needs an objective with a gradient; {problem.GetType().Name} has none.",
             }, nameof(problem));
@@ -169,6 +176,8 @@ public static class Methods
             "BFGS, inverse-Hessian update, strong Wolfe line search", () => new Bfgs()),
         MethodDescriptor.For<IGradientObjective>("lbfgs", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
             "limited-memory BFGS (m = 10), compact representation, strong Wolfe", () => new Lbfgs()),
+        MethodDescriptor.For<IGradientObjective>("lbfgsb", MethodFamily.QuasiNewton, ProblemCapability.Gradient,
+            "L-BFGS-B (m = 10): bounds from the problem, generalized Cauchy point, subspace minimization", () => new Lbfgsb()),
         MethodDescriptor.For<IHessianObjective>("newton", MethodFamily.SecondOrder, ProblemCapability.Hessian,
             "Newton with modified Cholesky and a line search; negative-curvature steps at saddles", () => new Newton()),
         MethodDescriptor.For<IHessianObjective>("newton-tr", MethodFamily.SecondOrder, ProblemCapability.Hessian,
@@ -197,6 +206,12 @@ public static class Methods
             "CMA-ES (μ/μ_w, λ) with step-size control and IPOP restarts", false, () => new CmaEs()),
         MethodDescriptor.ValueOnly("anneal", MethodFamily.GlobalSearch,
             "simulated annealing, Corana's per-coordinate step adaptation", true, () => new SimulatedAnnealing()),
+        MethodDescriptor.For<ConstrainedProblem>("auglag", MethodFamily.Constrained, ProblemCapability.Constraints,
+            "augmented Lagrangian (PHR, ALGENCAN-style safeguards), L-BFGS-B inner solves on the bounds", () => new Constrained.AugmentedLagrangian()),
+        MethodDescriptor.For<ConstrainedProblem>("penalty", MethodFamily.Constrained, ProblemCapability.Constraints,
+            "quadratic penalty (ρ ×10 per outer iteration, L-BFGS-B inner), for comparison with auglag", () => new Constrained.AugmentedLagrangian(PenaltyOnly: true)),
+        MethodDescriptor.For<ConstrainedProblem>("sqp", MethodFamily.Constrained, ProblemCapability.Constraints,
+            "SQP, damped BFGS, interior-point QP subproblems, ℓ1 merit line search (small dense problems)", () => new Constrained.Sqp()),
         .. Stochastic.OptimizerMinimizer.Descriptors(),
     ];
 

@@ -48,6 +48,12 @@ public sealed record OptimizationResult : IRunResult
     /// <summary>Each convergence test with its tolerance and the value reached: the driver's three, then the method's own (<see cref="MethodState.ConvergenceTests"/>).</summary>
     public IReadOnlyList<ConvergenceTest> ConvergenceTests { get; init; } = [];
 
+    /// <summary>Things the caller should know that did not stop the run (a start projected onto the bounds …). Empty by default.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>For constrained methods (auglag, penalty, sqp): each constraint's value and multiplier and the KKT residuals; null otherwise.</summary>
+    public Constrained.ConstraintReport? Constraints { get; init; }
+
     /// <summary>Wall time of the run.</summary>
     public required TimeSpan Elapsed { get; init; }
 
@@ -77,6 +83,7 @@ public sealed record OptimizationResult : IRunResult
         sb.AppendLine(ci, $"Method                 {Method}");
         sb.AppendLine(ci, $"Termination            {Reason} ({Reason.Describe()})");
         if (!string.IsNullOrEmpty(Message)) sb.AppendLine(ci, $"Message                {Message}");
+        foreach (var warning in Warnings) sb.AppendLine(ci, $"Warning                {warning}");
         sb.AppendLine(ci, $"Converged / usable     {(IsConverged ? "yes" : "no")} / {(IsUsable ? "yes" : "no")}");
         sb.AppendLine(ci, $"Dimension              {Solution.Length}");
         sb.AppendLine(ci, $"Initial f              {InitialValue:G17}");

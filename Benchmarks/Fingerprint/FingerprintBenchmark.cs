@@ -4,6 +4,7 @@ using System.Runtime.Intrinsics;
 using Optima.LinearAlgebra;
 using Optima.LinearAlgebra.Factorizations;
 using Optima.LinearAlgebra.IO;
+using Optima.Problems;
 using Optima.Problems.Data;
 using Optima.Problems.Expressions;
 using Optima.Problems.Library;
@@ -48,6 +49,7 @@ public static class FingerprintBenchmark
         if (data is not null) Nist(Path.Combine(data, "nist"));
         else Console.WriteLine("nist: SKIPPED (no shared data)");
         Mgh();
+        Constrained();
         if (data is not null) Iterative(Path.Combine(data, "matrices"), threads);
         Laplacian(threads);
         Dense(threads);
@@ -136,6 +138,29 @@ public static class FingerprintBenchmark
                 }
                 Line($"mgh {method} {info.Name}", h, string.Join(",", reasons));
             }
+    }
+
+    /// <summary>L-BFGS-B on bound-constrained MGH problems and auglag/sqp on the Hock–Schittkowski subset.</summary>
+    private static void Constrained()
+    {
+        foreach (var (name, n, lo, hi) in new[] { ("mgh-extended-rosenbrock", 10, -2.0, 0.5), ("mgh-wood", 4, -3.0, 0.8), ("mgh-penalty1", 10, 0.0, 0.1) })
+        {
+            var p = TestProblems.Get(name, n);
+            var r = Methods.Minimize("lbfgsb", new BoundedGradientObjective(p, BoxBounds.Uniform(n, lo, hi)), p.StandardStart(), new SolverOptions { GradientTolerance = 1e-10 });
+            Line($"lbfgsb {name}", new Hash().Add(r.Solution).Add(r.Value).Add(r.GradientNorm).Add(r.Iterations).Add(r.Evaluations.Objective), r.Reason.ToString());
+        }
+        foreach (var method in new[] { "auglag", "sqp" })
+        {
+            var h = new Hash();
+            int converged = 0;
+            foreach (var hs in HockSchittkowski.All)
+            {
+                var r = Methods.Minimize(method, hs.Create(), hs.Start);
+                h.Add(r.Solution).Add(r.Value).Add(r.Constraints!.Multipliers).Add(r.Iterations).Add(r.Evaluations.Objective);
+                if (r.IsConverged) converged++;
+            }
+            Line($"hock-schittkowski {method}", h, $"{converged} converged");
+        }
     }
 
     private static void Iterative(string dir, int threads)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Optima.Cli.Plotting;
+using Optima.Problems;
 using Optima.Solvers;
 using Optima.Solvers.Comparison;
 using Spectre.Console;
@@ -23,6 +24,8 @@ internal static partial class Commands
             DefaultValueFactory = _ => DefaultCompareMethods,
         };
         var maxIter = new Option<int>("--max-iter") { Description = "Iteration limit per method.", DefaultValueFactory = _ => 1000 };
+        var constraint = new Option<string[]>("--constraint") { Description = "A constraint \"EXPR <= EXPR\", \">=\" or \"=\" (repeatable): compares the constrained methods (default penalty,auglag,sqp); unconstrained methods are listed as not applicable." };
+        var bounds = new Option<string?>("--bounds") { Description = "Bounds x=lo:hi,… for a constrained comparison." };
         var lr = new Option<double?>("--lr") { Description = "Learning rate γ for every first-order optimizer and gd-fixed (default: tuned at the start from a Lipschitz estimate; the rule is printed under the table)." };
         var plot = new Option<string?>("--plot") { Description = "Write the convergence plot (f − f* vs iteration and vs time) to this SVG file." };
         var paths = new Option<string?>("--paths") { Description = "Write the contour plot with every method's path to this SVG file (2-D problems)." };
@@ -30,13 +33,17 @@ internal static partial class Commands
         var command = new Command("compare",
             "Run several methods from the same start and compare iterations, evaluations, time, accuracy and the measured order of convergence. "
             + "Exit code 0 when at least one method converged, 1 otherwise.")
-            { objective, problem, dim, start, methods, maxIter, lr, plot, paths, report, json };
+            { objective, problem, dim, start, methods, maxIter, lr, plot, paths, report, constraint, bounds, json };
         command.SetAction(parse =>
         {
             var target = ResolveObjective(parse, objective, problem, dim);
             double[] x0 = parse.GetValue(start) is { } text ? target.ParsePoint(text, "--start")
                 : target.Problem?.StandardStart() ?? throw new ArgumentException("--start is required with --objective (e.g. --start x=-1.2,y=1).");
-            var names = parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            string[] constraintTexts = parse.GetValue(constraint) ?? [];
+            string? boundsText = parse.GetValue(bounds);
+            bool constrained = constraintTexts.Length > 0 || boundsText is not null;
+            var methodList = parse.GetResult(methods) is not { Implicit: false } && constrained ? "penalty,auglag,sqp" : parse.GetValue(methods)!;
+            var names = methodList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
             if (names.Length == 0) throw new ArgumentException("--methods is empty.");
             foreach (var n in names)
                 if (!MethodComparer.IsKnown(n))
@@ -61,7 +68,11 @@ internal static partial class Commands
                 RecordPath = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
             var progress = context.ShowProgress ? new CompareProgress(context.Error, live) : null;
-            var result = MethodComparer.Run((object?)target.Problem ?? target.Objective, x0, names, options, progress);
+            object subject = constrained
+                ? new ConstrainedProblem(target.Objective, constraintTexts.Length > 0 ? ExpressionConstraints.Parse(constraintTexts, target.VariableNames) : null,
+                    boundsText is null ? null : BoxBounds.Parse(boundsText, target.VariableNames))
+                : (object?)target.Problem ?? target.Objective;
+            var result = MethodComparer.Run(subject, x0, names, options, progress);
 
             string title = target.Description;
             string? convergenceSvg = plotPath is not null || reportPath is not null

@@ -65,7 +65,7 @@ internal static partial class Commands
     public const int MaxDenseDimension = 5_000;
 
     private static readonly string[] DenseMethods =
-        ["bfgs", "newton", "newton-tr", "newton-tr-dogleg", "gauss-newton", "levenberg", "lm", "dogleg-ls"];
+        ["bfgs", "newton", "newton-tr", "newton-tr-dogleg", "gauss-newton", "levenberg", "lm", "dogleg-ls", "sqp"];
 
     /// <summary>Refuses a dimension the command cannot hold (<paramref name="method"/> null: any method; "check": the Hessian check).</summary>
     public static void CheckDimension(int n, string? method)

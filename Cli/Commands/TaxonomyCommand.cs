@@ -85,6 +85,8 @@ internal static partial class Commands
                 [new("", Methods.InFamily(MethodFamily.DerivativeFree).Select(Entry).ToArray())]),
             new(MethodComparer.FamilyName(MethodFamily.GlobalSearch) + " (f only, stochastic, seeded; ga, de and anneal need --bounds)",
                 [new("", Methods.InFamily(MethodFamily.GlobalSearch).Select(Entry).ToArray())]),
+            new(MethodComparer.FamilyName(MethodFamily.Constrained) + " (f, ∇f, constraints c(x) = 0 and h(x) ≤ 0 with Jacobians, bounds; optima minimize --constraint)",
+                [new("", Methods.InFamily(MethodFamily.Constrained).Select(Entry).ToArray())]),
             new("linear systems A·x = b (optima solve)",
             [
                 new("direct", LinearSolvers.MethodNamesList.Where(n => LinearSolvers.TryParseMethod(n, out var k) && !LinearSolvers.IsIterative(k))

@@ -192,6 +192,7 @@ public static class MethodComparer
         MethodFamily.LeastSquares => "least squares",
         MethodFamily.DerivativeFree => "derivative-free",
         MethodFamily.GlobalSearch => "global",
+        MethodFamily.Constrained => "constrained",
         _ => "first-order",
     };
 
@@ -211,6 +212,7 @@ public static class MethodComparer
         options ??= new ComparisonOptions();
         options.Validate();
         IGradientObjective? objective = problem as IGradientObjective
+            ?? (problem as ConstrainedProblem)?.Objective
             ?? (problem is ILeastSquaresProblem lsp ? new LeastSquaresObjective(lsp) : null);
         if (objective is null)
             throw new ArgumentException($"{problem.GetType().Name} is neither an objective with a gradient nor a least-squares problem.", nameof(problem));

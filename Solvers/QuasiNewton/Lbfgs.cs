@@ -196,8 +196,7 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int?
 
         protected override void AfterStep()
         {
-            Vec.Dot3(S, Y, out double ss, out double ys, out double yy);
-            if (!(ys > 1.5e-8 * Math.Sqrt(ss * yy)) || !double.IsFinite(ys) || !double.IsFinite(yy)) return;
+            if (!CurvaturePair.Accept(S, Y, out _, out double ys, out double yy)) return;
             int m = _m;
             _newest = (_newest + 1) % m;
             S.CopyTo(_s[_newest], 0);
@@ -216,5 +215,19 @@ public sealed record Lbfgs(int Memory = 10, ILineSearch? LineSearch = null, int?
             _crossPending = false;
             return true;
         }
+    }
+}
+
+/// <summary>The pair-acceptance test shared by <see cref="Lbfgs"/> and <see cref="Lbfgsb"/>.</summary>
+internal static class CurvaturePair
+{
+    /// <summary>
+    /// sᵀs, sᵀy, yᵀy in one pass, and whether the pair is stored: yᵀs &gt; 1.5e-8·‖s‖·‖y‖ (√ε; skipping pairs with little or
+    /// negative curvature keeps the quasi-Newton matrix positive definite) with finite products.
+    /// </summary>
+    public static bool Accept(ReadOnlySpan<double> s, ReadOnlySpan<double> y, out double ss, out double ys, out double yy)
+    {
+        Vec.Dot3(s, y, out ss, out ys, out yy);
+        return ys > 1.5e-8 * Math.Sqrt(ss * yy) && double.IsFinite(ys) && double.IsFinite(yy);
     }
 }

@@ -145,7 +145,7 @@ public class CompareCliTests
         var (jcode, json, _) = CliTests.Run("taxonomy", "--json");
         Assert.Equal(0, jcode);
         using var doc = JsonDocument.Parse(json);
-        Assert.Equal(7, doc.RootElement.GetProperty("families").GetArrayLength());
+        Assert.Equal(8, doc.RootElement.GetProperty("families").GetArrayLength());
     }
 
     [SkippableFact]

@@ -187,7 +187,9 @@ public class ExtensionPointTests
         {
             var problem = new CallCounting(new Optima.Problems.Library.Rosenbrock());
             // The global methods that search a box get one around the same counting problem.
-            object statement = m.RequiresBounds ? new Optima.Problems.BoundedObjective(problem, Optima.Problems.BoxBounds.Uniform(2, -5, 5)) : problem;
+            object statement = m.RequiresBounds ? new Optima.Problems.BoundedObjective(problem, Optima.Problems.BoxBounds.Uniform(2, -5, 5))
+                : m.Requires == ProblemCapability.Constraints ? new Optima.Problems.ConstrainedProblem(problem, null, Optima.Problems.BoxBounds.Uniform(2, -5, 5))
+                : problem;
             var r = m.Minimize(statement, [-1.2, 1.0], new SolverOptions { MaxIterations = 50 });
             var e = r.Evaluations;
             Assert.True((problem.Values, problem.Gradients, problem.Hessians, problem.Products)
