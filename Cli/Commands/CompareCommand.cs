@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Optima.Cli.Plotting;
+using Optima.Problems;
 using Optima.Solvers;
 using Optima.Solvers.Comparison;
 using Spectre.Console;
@@ -27,10 +28,13 @@ internal static partial class Commands
         var plot = new Option<string?>("--plot") { Description = "Write the convergence plot (f − f* vs iteration and vs time) to this SVG file." };
         var paths = new Option<string?>("--paths") { Description = "Write the contour plot with every method's path to this SVG file (2-D problems)." };
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report (table, both plots, notes per family)." };
+        var bounds = new Option<string?>("--bounds") { Description = "Search box for the derivative-free and global methods: x=lo:hi,y=lo:hi (or lo:hi for every variable); ga, de and anneal need one (library problems such as rastrigin carry their domain). Gradient methods run unconstrained." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the stochastic methods (ga, de, cmaes, anneal).", DefaultValueFactory = _ => 1 };
+        var maxEvals = new Option<int?>("--max-evals") { Description = "Function-evaluation limit per method (default none)." };
         var command = new Command("compare",
             "Run several methods from the same start and compare iterations, evaluations, time, accuracy and the measured order of convergence. "
             + "Exit code 0 when at least one method converged, 1 otherwise.")
-            { objective, problem, dim, start, methods, maxIter, lr, plot, paths, report, json };
+            { objective, problem, dim, start, methods, maxIter, lr, bounds, seed, maxEvals, plot, paths, report, json };
         command.SetAction(parse =>
         {
             var target = ResolveObjective(parse, objective, problem, dim);
@@ -45,6 +49,11 @@ internal static partial class Commands
             int iterations = parse.GetValue(maxIter);
             if (iterations < 1) throw new ArgumentException("--max-iter must be at least 1.");
             CheckLearningRate(parse.GetValue(lr));
+            var box = parse.GetValue(bounds) is { } boxText ? BoxBounds.Parse(boxText, target.VariableNames) : null;
+            var valueOnly = Methods.All.Where(m => m.Requires == ProblemCapability.Value).Select(m => m.Name).ToArray();
+            if (box is not null && !names.Any(n => valueOnly.Contains(n, StringComparer.OrdinalIgnoreCase)))
+                throw new ArgumentException($"--bounds applies to the derivative-free and global methods ({string.Join(", ", valueOnly)}); --methods has none of them.");
+            if (parse.GetValue(maxEvals) is < 1) throw new ArgumentException($"--max-evals must be at least 1, not {parse.GetValue(maxEvals)}.");
             string? plotPath = parse.GetValue(plot), pathsPath = parse.GetValue(paths), reportPath = parse.GetValue(report);
             if (pathsPath is not null && target.Objective.Dimension != 2)
                 throw new ArgumentException($"--paths draws 2-D problems only; {target.Description} has dimension {target.Objective.Dimension}.");
@@ -57,6 +66,9 @@ internal static partial class Commands
                 ReportIterations = live,
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
+                Bounds = box,
+                Seed = parse.GetValue(seed),
+                MaxEvaluations = parse.GetValue(maxEvals) ?? int.MaxValue,
                 CancellationToken = context.Cancellation,
                 RecordPath = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
@@ -92,12 +104,14 @@ internal static partial class Commands
                     reference = new { value = result.ReferenceValue, kind = result.ReferenceKind },
                     lipschitzEstimate = result.LipschitzEstimate,
                     maxIterations = iterations,
+                    bounds = box is null ? null : Enumerable.Range(0, box.Dimension).Select(i => new { lower = box.Lower[i], upper = box.Upper[i] }).ToArray(),
                     methods = result.Runs.Select(r => new
                     {
                         method = r.Method,
                         family = r.Family,
                         description = r.Description,
                         applicable = r.Applicable,
+                        accepts = r.Needs,
                         note = r.NotApplicableReason,
                         learningRate = r.LearningRate,
                         stepRule = r.StepRule,
@@ -134,16 +148,16 @@ internal static partial class Commands
 
             var ci = CultureInfo.InvariantCulture;
             string errHeader = result.ReferenceKind == "known minimum" ? "f − f*" : "f − f_best";
-            var table = new Table().AddColumns("method", "family", "iter", "f", "∇f", "∇²f", "seconds", errHeader, "‖∇f‖∞", "stop", "measured order");
+            var table = new Table().AddColumns("method", "family", "needs", "iter", "f evals", "∇f", "∇²f", "seconds", errHeader, "‖∇f‖∞", "stop", "measured order");
             foreach (var r in result.Runs)
             {
                 if (!r.Applicable)
                 {
-                    table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), "–", "–", "–", "–", "–", "–", "–", Markup.Escape(r.NotApplicableReason ?? "not applicable"), "–");
+                    table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), Markup.Escape(ShortNeeds(r)), "–", "–", "–", "–", "–", "–", "–", Markup.Escape(r.NotApplicableReason ?? "not applicable"), "–");
                     continue;
                 }
                 var res = r.Result!;
-                table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), r.Iterations.ToString(ci), r.FunctionEvaluations.ToString(ci),
+                table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), Markup.Escape(ShortNeeds(r)), r.Iterations.ToString(ci), r.FunctionEvaluations.ToString(ci),
                     r.GradientEvaluations.ToString(ci), Markup.Escape(Tables.HessianCell(r)), r.Seconds.ToString("0.0000", ci),
                     Tables.Sci(r.FinalError), Tables.Sci(res.GradientNorm), Markup.Escape(res.Reason.ToString()), Markup.Escape(r.Order.Describe()));
             }
@@ -154,6 +168,7 @@ internal static partial class Commands
             console.Write(table);
             foreach (var r in result.Runs.Where(r => r.StepRule is not null))
                 context.Out.WriteLine($"  {r.Method}: {r.StepRule}");
+            context.Out.WriteLine("  needs: what a method accepts (f: values only; box: a finite search box, --bounds or the problem's domain; r, J: a least-squares problem).");
             context.Out.WriteLine("  order: slope of log e(k+1) vs log e(k) over the tail (quadratic ≥ 1.8, superlinear ≥ 1.2), else linear with the mean rate; e = "
                 + string.Join(", ", result.Runs.Where(r => r.Applicable).Select(r => r.ErrorMeasure).Distinct()) + ".");
             foreach (var (label, path) in new[] { ("convergence plot", plotPath), ("paths plot", pathsPath), ("report", reportPath) })
@@ -162,6 +177,15 @@ internal static partial class Commands
         });
         return command;
     }
+
+    /// <summary>The table's short form of what a method accepts (the JSON has the registry's sentence).</summary>
+    private static string ShortNeeds(MethodRun r) => r.Requires switch
+    {
+        ProblemCapability.Value => r.RequiresBounds ? "f + box" : "f",
+        ProblemCapability.Hessian => "f, ∇f, ∇²f",
+        ProblemCapability.LeastSquares => "r, J",
+        _ => "f, ∇f",
+    };
 
     /// <summary>Fails early, before any work, when an output file cannot be created.</summary>
     private static void RequireWritable(string path, string option)
