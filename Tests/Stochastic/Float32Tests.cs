@@ -241,6 +241,8 @@ public class Float32Tests
     [InlineData("adam")]
     [InlineData("nadam")]
     [InlineData("rmsprop")]
+    [InlineData("radam")]
+    [InlineData("rprop")]
     [InlineData("lookahead:adam")]
     public void Float32_save_restore_continue_equals_an_uninterrupted_run_bit_for_bit(string name)
     {
