@@ -11,7 +11,8 @@ namespace Optima.Benchmarks.Global;
 /// the given dimensions, S seeds each, under a fixed evaluation budget (B·n evaluations), reporting the success rate
 /// (f_best ≤ 1e-4, f* = 0) and the median best value; Benchmarks/Global/scipy_global.py prints the same table for SciPy's
 /// differential_evolution and dual_annealing. `nm` mode: Nelder–Mead and Powell on the MGH problems with n ≤ 4 from the
-/// standard start (success |f − f*| ≤ 1e-8·max(1, |f*|), as the MGH harness), beside scipy_nm.py.
+/// standard start (success |f − f*| ≤ 1e-8·max(1, |f*|), as the MGH harness), beside SciPy's Nelder–Mead driven in the same run
+/// through scipy_nm_peer.py.
 /// Options: --dims 10,30; --seeds 20; --budget 2000 (evaluations per dimension); --methods de,cmaes,ga,anneal.
 /// </summary>
 public static class GlobalBenchmark
