@@ -46,12 +46,12 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
 
     /// <summary>
     /// The probability that a move redraws its coordinate uniformly over the whole interval instead of stepping within
-    /// ±vₕ. Default 0.2. Corana's steps adapt to the current basin, so once the temperature is low enough to tell basins
+    /// ±vₕ. Default 0.3. Corana's steps adapt to the current basin, so once the temperature is low enough to tell basins
     /// apart the walk can no longer leave its own (on Rastrigin the basins' bottoms differ by ~1 while the barriers
     /// between them are ~20); these long moves keep visiting other basins at every temperature and are accepted when they
     /// land lower, as dual_annealing's heavy-tailed visits are. 0 gives Corana's method.
     /// </summary>
-    public double LongMoveProbability { get; init; } = 0.2;
+    public double LongMoveProbability { get; init; } = 0.3;
 
     /// <summary>Corana's ε, relative to max(1, |f_best|). Default 1e-10.</summary>
     public double ValueTolerance { get; init; } = 1e-10;

@@ -48,7 +48,7 @@ public class GlobalSearchTests
     /// <summary>
     /// Annealing's long moves are what let it leave a basin once the temperature tells basins apart: on 10-D Rastrigin at
     /// 5000·n evaluations Corana's walk alone (probability 0) freezes with coordinates in neighbouring basins (f ≈ 1 per
-    /// coordinate), and with the default (0.2) it reaches f* on the same seeds (Benchmarks/Global: 20/20 seeds vs 0/20).
+    /// coordinate), and with the default (0.3) it reaches f* on the same seeds (Benchmarks/Global: 20/20 seeds vs 0/20).
     /// </summary>
     [Fact]
     public void Annealing_with_long_moves_solves_10_D_Rastrigin_where_Coranas_walk_freezes()
