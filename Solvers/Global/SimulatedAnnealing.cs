@@ -120,7 +120,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
             {
                 _x.CopyTo(_trial, 0);
                 bool local = m.LongMoveProbability == 0 || _rng.NextDouble() >= m.LongMoveProbability;
-                double v = local ? _x[h] + (2 * _rng.NextDouble() - 1) * _steps[h] : double.NaN;
+                double v = local ? _x[h] + (2 * _rng.NextDouble() - 1) * _steps[h] : double.NaN; // NaN: redrawn below, as a step out of the box
                 _trial[h] = v >= bounds.Lower[h] && v <= bounds.Upper[h] ? v : _rng.NextDouble(bounds.Lower[h], bounds.Upper[h]);
                 if (local) _proposed[h]++;
                 double ft = f.Value(_trial), coin = _rng.NextDouble();
