@@ -16,7 +16,7 @@ var modes = new Dictionary<string, (string Help, Func<string[], int> Run)>(Strin
         Optima.Benchmarks.Fitting.FitBenchmark.Run),
     ["global"] = ("GA/DE/CMA-ES/annealing on Rastrigin/Ackley/Schwefel/Griewank, 20 seeds, fixed budget: success rate and median best, beside scipy_global.py (see Benchmarks/Global)",
         Optima.Benchmarks.Global.GlobalBenchmark.Run),
-    ["nm"] = ("Nelder-Mead and Powell on the MGH problems with n <= 4: successes and evaluations, beside scipy_nm.py (see Benchmarks/Global)",
+    ["nm"] = ("Nelder-Mead and Powell on the MGH problems with n <= 4: successes and evaluations, beside SciPy's Nelder-Mead run in the same process tree on the same functions (see Benchmarks/Global)",
         Optima.Benchmarks.Global.GlobalBenchmark.RunLocal),
     ["fingerprint"] = ("one line per computation with a hash of its exact bits: NIST, MGH, CG, dense, optimizers, MLP, curve fit (see scripts/fingerprint.sh)",
         Optima.Benchmarks.Fingerprint.FingerprintBenchmark.Run),

@@ -201,6 +201,8 @@ public static class OptimizerBenchmark
             ["adamw"] = "torch.optim.AdamW([p], lr=1e-6)",
             ["adamax"] = "torch.optim.Adamax([p], lr=1e-6)",
             ["nadam"] = "torch.optim.NAdam([p], lr=1e-6)",
+            ["radam"] = "torch.optim.RAdam([p], lr=1e-6)",
+            ["rprop"] = "torch.optim.Rprop([p], lr=1e-6)",
         };
         var lines = names.Where(map.ContainsKey).Select(k => $"    ('{k}', lambda p: {map[k]}),");
         string script = $$"""

@@ -25,15 +25,22 @@ internal static partial class Commands
         };
         var maxIter = new Option<int>("--max-iter") { Description = "Iteration limit per method.", DefaultValueFactory = _ => 1000 };
         var constraint = new Option<string[]>("--constraint") { Description = "A constraint \"EXPR <= EXPR\", \">=\" or \"=\" (repeatable): compares the constrained methods (default penalty,auglag,sqp); unconstrained methods are listed as not applicable." };
-        var bounds = new Option<string?>("--bounds") { Description = "Bounds x=lo:hi,… for a constrained comparison." };
         var lr = new Option<double?>("--lr") { Description = "Learning rate γ for every first-order optimizer and gd-fixed (default: tuned at the start from a Lipschitz estimate; the rule is printed under the table)." };
         var plot = new Option<string?>("--plot") { Description = "Write the convergence plot (f − f* vs iteration and vs time) to this SVG file." };
         var paths = new Option<string?>("--paths") { Description = "Write the contour plot with every method's path to this SVG file (2-D problems)." };
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report (table, both plots, notes per family)." };
+        var bounds = new Option<string?>("--bounds")
+        {
+            Description = "Bounds x=lo:hi,y=lo:hi (or lo:hi for every variable). With derivative-free or global methods in --methods: their search box "
+                + "(ga, de and anneal need one; library problems such as rastrigin carry their domain), and gradient methods run unconstrained. "
+                + "Otherwise, or with --constraint: a constrained comparison (default methods penalty,auglag,sqp).",
+        };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the stochastic methods (ga, de, cmaes, anneal).", DefaultValueFactory = _ => 1 };
+        var maxEvals = new Option<int?>("--max-evals") { Description = "Function-evaluation limit per method (default none)." };
         var command = new Command("compare",
             "Run several methods from the same start and compare iterations, evaluations, time, accuracy and the measured order of convergence. "
             + "Exit code 0 when at least one method converged, 1 otherwise.")
-            { objective, problem, dim, start, methods, maxIter, lr, plot, paths, report, constraint, bounds, json };
+            { objective, problem, dim, start, methods, maxIter, lr, constraint, bounds, seed, maxEvals, plot, paths, report, json };
         command.SetAction(parse =>
         {
             var target = ResolveObjective(parse, objective, problem, dim);
@@ -41,9 +48,20 @@ internal static partial class Commands
                 : target.Problem?.StandardStart() ?? throw new ArgumentException("--start is required with --objective (e.g. --start x=-1.2,y=1).");
             string[] constraintTexts = parse.GetValue(constraint) ?? [];
             string? boundsText = parse.GetValue(bounds);
-            bool constrained = constraintTexts.Length > 0 || boundsText is not null;
-            var methodList = parse.GetResult(methods) is not { Implicit: false } && constrained ? "penalty,auglag,sqp" : parse.GetValue(methods)!;
-            var names = methodList.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            bool methodsGiven = parse.GetResult(methods) is { Implicit: false };
+            var valueOnly = Methods.All.Where(m => m.Requires == ProblemCapability.Value).Select(m => m.Name).ToArray();
+            var given = parse.GetValue(methods)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+            // --bounds is the search box of the derivative-free/global methods when --methods names some; otherwise it
+            // (with any --constraint) makes the comparison a constrained one.
+            bool searchBox = boundsText is not null && constraintTexts.Length == 0 && methodsGiven
+                && given.Any(n => valueOnly.Contains(n, StringComparer.OrdinalIgnoreCase));
+            bool constrained = constraintTexts.Length > 0 || (boundsText is not null && !searchBox);
+            var names = !methodsGiven && constrained ? ["penalty", "auglag", "sqp"] : given;
+            var constrainedMethods = Methods.All.Where(m => m.Requires == ProblemCapability.Constraints).Select(m => m.Name).ToArray();
+            if (constrained && !names.Any(n => constrainedMethods.Contains(n, StringComparer.OrdinalIgnoreCase)
+                    || (constraintTexts.Length == 0 && string.Equals(n, "lbfgsb", StringComparison.OrdinalIgnoreCase))))
+                throw new ArgumentException($"--bounds and --constraint apply to the constrained methods ({string.Join(", ", constrainedMethods)}, and lbfgsb for bounds) "
+                    + $"and, as a search box, to the derivative-free and global methods ({string.Join(", ", valueOnly)}); --methods has none of them.");
             if (names.Length == 0) throw new ArgumentException("--methods is empty.");
             foreach (var n in names)
                 if (!MethodComparer.IsKnown(n))
@@ -52,6 +70,8 @@ internal static partial class Commands
             int iterations = parse.GetValue(maxIter);
             if (iterations < 1) throw new ArgumentException("--max-iter must be at least 1.");
             CheckLearningRate(parse.GetValue(lr));
+            var box = searchBox ? BoxBounds.Parse(boundsText!, target.VariableNames) : null;
+            if (parse.GetValue(maxEvals) is < 1) throw new ArgumentException($"--max-evals must be at least 1, not {parse.GetValue(maxEvals)}.");
             string? plotPath = parse.GetValue(plot), pathsPath = parse.GetValue(paths), reportPath = parse.GetValue(report);
             if (pathsPath is not null && target.Objective.Dimension != 2)
                 throw new ArgumentException($"--paths draws 2-D problems only; {target.Description} has dimension {target.Objective.Dimension}.");
@@ -64,6 +84,9 @@ internal static partial class Commands
                 ReportIterations = live,
                 MaxIterations = iterations,
                 LearningRate = parse.GetValue(lr),
+                Bounds = box,
+                Seed = parse.GetValue(seed),
+                MaxEvaluations = parse.GetValue(maxEvals) ?? int.MaxValue,
                 CancellationToken = context.Cancellation,
                 RecordPath = target.Objective.Dimension == 2 && (pathsPath is not null || reportPath is not null),
             };
@@ -103,12 +126,14 @@ internal static partial class Commands
                     reference = new { value = result.ReferenceValue, kind = result.ReferenceKind },
                     lipschitzEstimate = result.LipschitzEstimate,
                     maxIterations = iterations,
+                    bounds = box is null ? null : Enumerable.Range(0, box.Dimension).Select(i => new { lower = box.Lower[i], upper = box.Upper[i] }).ToArray(),
                     methods = result.Runs.Select(r => new
                     {
                         method = r.Method,
                         family = r.Family,
                         description = r.Description,
                         applicable = r.Applicable,
+                        accepts = r.Needs,
                         note = r.NotApplicableReason,
                         learningRate = r.LearningRate,
                         stepRule = r.StepRule,
@@ -145,16 +170,16 @@ internal static partial class Commands
 
             var ci = CultureInfo.InvariantCulture;
             string errHeader = result.ReferenceKind == "known minimum" ? "f − f*" : "f − f_best";
-            var table = new Table().AddColumns("method", "family", "iter", "f", "∇f", "∇²f", "seconds", errHeader, "‖∇f‖∞", "stop", "measured order");
+            var table = new Table().AddColumns("method", "family", "needs", "iter", "f evals", "∇f", "∇²f", "seconds", errHeader, "‖∇f‖∞", "stop", "measured order");
             foreach (var r in result.Runs)
             {
                 if (!r.Applicable)
                 {
-                    table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), "–", "–", "–", "–", "–", "–", "–", Markup.Escape(r.NotApplicableReason ?? "not applicable"), "–");
+                    table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), Markup.Escape(ShortNeeds(r)), "–", "–", "–", "–", "–", "–", "–", Markup.Escape(r.NotApplicableReason ?? "not applicable"), "–");
                     continue;
                 }
                 var res = r.Result!;
-                table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), r.Iterations.ToString(ci), r.FunctionEvaluations.ToString(ci),
+                table.AddRow(Markup.Escape(r.Method), Markup.Escape(r.Family), Markup.Escape(ShortNeeds(r)), r.Iterations.ToString(ci), r.FunctionEvaluations.ToString(ci),
                     r.GradientEvaluations.ToString(ci), Markup.Escape(Tables.HessianCell(r)), r.Seconds.ToString("0.0000", ci),
                     Tables.Sci(r.FinalError), Tables.Sci(res.GradientNorm), Markup.Escape(res.Reason.ToString()), Markup.Escape(r.Order.Describe()));
             }
@@ -165,6 +190,7 @@ internal static partial class Commands
             console.Write(table);
             foreach (var r in result.Runs.Where(r => r.StepRule is not null))
                 context.Out.WriteLine($"  {r.Method}: {r.StepRule}");
+            context.Out.WriteLine("  needs: what a method accepts (f: values only; box: a finite search box, --bounds or the problem's domain; r, J: a least-squares problem).");
             context.Out.WriteLine("  order: slope of log e(k+1) vs log e(k) over the tail (quadratic ≥ 1.8, superlinear ≥ 1.2), else linear with the mean rate; e = "
                 + string.Join(", ", result.Runs.Where(r => r.Applicable).Select(r => r.ErrorMeasure).Distinct()) + ".");
             foreach (var (label, path) in new[] { ("convergence plot", plotPath), ("paths plot", pathsPath), ("report", reportPath) })
@@ -173,6 +199,15 @@ internal static partial class Commands
         });
         return command;
     }
+
+    /// <summary>The table's short form of what a method accepts (the JSON has the registry's sentence).</summary>
+    private static string ShortNeeds(MethodRun r) => r.Requires switch
+    {
+        ProblemCapability.Value => r.RequiresBounds ? "f + box" : "f",
+        ProblemCapability.Hessian => "f, ∇f, ∇²f",
+        ProblemCapability.LeastSquares => "r, J",
+        _ => "f, ∇f",
+    };
 
     /// <summary>Fails early, before any work, when an output file cannot be created.</summary>
     private static void RequireWritable(string path, string option)

@@ -23,6 +23,13 @@ public sealed record ComparisonOptions : SolverOptions
     public double? KnownMinimum { get; init; }
 
     /// <summary>
+    /// The search box of the derivative-free and global methods (null: the problem's own box when it is an
+    /// <see cref="IBoundedObjective"/>, else none, and the methods that need one are listed as not applicable). It
+    /// replaces the problem's box for those methods only; gradient methods run unconstrained as before.
+    /// </summary>
+    public BoxBounds? Bounds { get; init; }
+
+    /// <summary>
     /// Run each method for two untimed iterations before its timed run, so JIT compilation does not count against
     /// whichever method happens to run first. The warm-up's evaluations are not counted. Default true.
     /// </summary>
@@ -62,6 +69,15 @@ public sealed record MethodRun
 
     /// <summary>False when the method needs something the problem lacks (least-squares methods on a plain objective).</summary>
     public required bool Applicable { get; init; }
+
+    /// <summary>What the method needs of a problem, i.e. which problems it accepts: "a gradient", "residuals r and Jacobian J", "an objective" (values only), "a finite search box (bounds on every variable)" ….</summary>
+    public string Needs { get; init; } = "";
+
+    /// <summary>The capability the method needs (<see cref="ProblemCapability.Gradient"/> for the optimizers).</summary>
+    public ProblemCapability Requires { get; init; } = ProblemCapability.Gradient;
+
+    /// <summary>True when the method searches a finite box (ga, de, anneal).</summary>
+    public bool RequiresBounds { get; init; }
 
     /// <summary>Why the method was not run, when <see cref="Applicable"/> is false.</summary>
     public string? NotApplicableReason { get; init; }
@@ -152,9 +168,10 @@ public readonly record struct ComparisonProgress(int Index, int Count, string Me
 /// <list type="bullet">
 /// <item>gradient-scale methods (gd-fixed, sgd, momentum, heavy-ball, nesterov, sgdw): γ = 1/L̂ — the classical safe
 /// step for L-smooth functions (and stable for heavy-ball with μ = 0.9, which allows γ &lt; 2(1+μ)/L);</item>
-/// <item>adaptive methods (adagrad, rmsprop, adam, amsgrad, adamw, adamax, nadam, adabound), whose steps are about γ per
+/// <item>adaptive methods (adagrad, rmsprop, adam, amsgrad, adamw, adamax, nadam, adabound, rprop), whose steps are about γ per
 /// coordinate whatever the gradient's scale: γ = D̂/10 with D̂ = max(‖x₀‖∞, ‖∇f(x₀)‖∞/L̂, 1e-3), a tenth of the
 /// problem's distance scale (RMSProp, whose first step without bias correction is γ/√(1−α) = 10γ: γ = D̂/100);</item>
+/// <item>radam takes min(D̂/10, 1/L̂): its first steps (ρ_t ≤ 5) are un-adapted momentum steps γm̂, of the gradient's scale;</item>
 /// <item>adadelta keeps γ = 1 (its own scale-free rule).</item>
 /// </list>
 /// <para>The evaluations spent on the estimate are not counted in any row. Errors are f − f* when f* is known (else
@@ -219,6 +236,15 @@ public static class MethodComparer
         if (start.Length != objective.Dimension)
             throw new ArgumentException($"The start has length {start.Length} but the problem has dimension {objective.Dimension}.", nameof(start));
         IterativeDriver.RequireFiniteStart(start);
+        if (options.Bounds is { } box)
+        {
+            if (box.Dimension != objective.Dimension)
+                throw new ArgumentException($"The bounds have dimension {box.Dimension} but the problem has dimension {objective.Dimension}.", nameof(options));
+            for (int i = 0; i < start.Length; i++)
+                if (!(start[i] >= box.Lower[i] && start[i] <= box.Upper[i]))
+                    throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                        $"The start's entry {i} ({start[i]:G6}) lies outside the bounds [{box.Lower[i]:G6}, {box.Upper[i]:G6}]."), nameof(options));
+        }
 
         double[] x0 = start.ToArray();
         var g0 = new double[x0.Length];
@@ -306,6 +332,8 @@ public static class MethodComparer
         var descriptor = Methods.All.FirstOrDefault(m => m.Name == name);
         if (descriptor is not null && descriptor.Family != MethodFamily.StochasticGradient && name != "gd-fixed")
         {
+            // The comparison's box replaces the problem's own for the methods that search one (values only).
+            if (descriptor.Requires == ProblemCapability.Value && options.Bounds is { } box) problem = new BoundedObjective(objective, box);
             if (!descriptor.Accepts(problem))
                 return (name, FamilyName(descriptor.Family), descriptor.Description, false, $"not applicable: needs {descriptor.Needs}", null, null, null);
             return (name, FamilyName(descriptor.Family), descriptor.Description, true, null, null, null, descriptor.Minimize(problem, x0, solverOptions));
@@ -337,10 +365,18 @@ public static class MethodComparer
         bool finiteGradient = double.IsFinite(gradientScale);
         double d = Math.Max(Math.Max(MaxAbs(start), finiteGradient ? gradientScale : 0), 1e-3);
         string scale = finiteGradient ? "max(‖x₀‖∞, ‖∇f(x₀)‖∞/L̂)" : "max(‖x₀‖∞, 1e-3), as ∇f(x₀) is not finite";
+        if (name == "radam" && 1 / lipschitz < d / 10)
+            return (1 / lipschitz, string.Create(ci, $"γ = 1/L̂ = {1 / lipschitz:G3} < D̂/10 (RAdam's first steps are un-adapted γm̂; L̂ = {lipschitz:G3})"));
         if (name is "rmsprop" or "rmsprop-centred")
             return (d / 100, string.Create(ci, $"γ = D̂/100 = {d / 100:G3} (D̂ = {scale} = {d:G3}; RMSProp's first step is γ/√(1−α) = 10γ)"));
         return (d / 10, string.Create(ci, $"γ = D̂/10 = {d / 10:G3} (D̂ = {scale} = {d:G3})"));
     }
+
+    /// <summary>What <paramref name="name"/> needs of a problem (the registry's <see cref="MethodDescriptor.Needs"/>; a gradient for the optimizers).</summary>
+    public static string NeedsOf(string name) => DescriptorOf(name)?.Needs ?? "a gradient";
+
+    private static MethodDescriptor? DescriptorOf(string name) =>
+        Methods.All.FirstOrDefault(m => string.Equals(m.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
 
     private static MethodRun Finish((string Name, string Family, string Description, bool Applicable, string? Why, double? Lr, string? Rule, OptimizationResult? Result) r,
         double reference, string measure, int stage)
@@ -351,6 +387,9 @@ public static class MethodComparer
             Family = r.Family,
             Description = r.Description,
             Applicable = r.Applicable,
+            Needs = NeedsOf(r.Name),
+            Requires = DescriptorOf(r.Name)?.Requires ?? ProblemCapability.Gradient,
+            RequiresBounds = DescriptorOf(r.Name)?.RequiresBounds ?? false,
             NotApplicableReason = r.Why,
             LearningRate = r.Lr,
             StepRule = r.Rule,

@@ -7,7 +7,8 @@ namespace Optima.Solvers.Global;
 /// <summary>
 /// Simulated annealing for continuous variables with per-coordinate step adaptation (Corana, Marchesi, Martini and
 /// Ridella, ACM TOMS 13, 1987; the SIMANN form of Goffe, Ferrier and Rogers, J. Econometrics 60, 1994): a move changes one
-/// coordinate by a uniform step in ±vₕ and is accepted by the Metropolis rule at temperature T; every
+/// coordinate by a uniform step in ±vₕ (or, with probability <see cref="LongMoveProbability"/>, redraws it over its whole
+/// interval) and is accepted by the Metropolis rule at temperature T; every
 /// <see cref="SweepsPerAdjustment"/> sweeps each vₕ is widened or narrowed to keep its acceptance ratio near ½, and every
 /// <see cref="AdjustmentsPerTemperature"/> adjustments T is multiplied by <see cref="Cooling"/> and the walk restarts at the
 /// best point. With <see cref="LocalSearch"/> (default) a temperature that improved the best point ends with a bounded
@@ -43,6 +44,15 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
     /// <summary>Polish the best point with a bounded Powell search after each temperature that improved it. Default true.</summary>
     public bool LocalSearch { get; init; } = true;
 
+    /// <summary>
+    /// The probability that a move redraws its coordinate uniformly over the whole interval instead of stepping within
+    /// ±vₕ. Default 0.3. Corana's steps adapt to the current basin, so once the temperature is low enough to tell basins
+    /// apart the walk can no longer leave its own (on Rastrigin the basins' bottoms differ by ~1 while the barriers
+    /// between them are ~20); these long moves keep visiting other basins at every temperature and are accepted when they
+    /// land lower, as dual_annealing's heavy-tailed visits are. 0 gives Corana's method.
+    /// </summary>
+    public double LongMoveProbability { get; init; } = 0.3;
+
     /// <summary>Corana's ε, relative to max(1, |f_best|). Default 1e-10.</summary>
     public double ValueTolerance { get; init; } = 1e-10;
 
@@ -55,6 +65,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
         ArgumentOutOfRangeException.ThrowIfLessThan(SweepsPerAdjustment, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AdjustmentsPerTemperature, 1);
         if (InitialTemperature is { } t && !(t > 0 && double.IsFinite(t))) throw new ArgumentOutOfRangeException(nameof(InitialTemperature), t, "The initial temperature must be a finite number > 0.");
+        if (!(LongMoveProbability >= 0 && LongMoveProbability < 1)) throw new ArgumentOutOfRangeException(nameof(LongMoveProbability), LongMoveProbability, "LongMoveProbability must lie in [0, 1).");
         if (!(ValueTolerance >= 0)) throw new ArgumentOutOfRangeException(nameof(ValueTolerance), ValueTolerance, "ValueTolerance must be ≥ 0.");
         return ValueEvaluator.Run(Name, problem, start, options, (f, x) => new State(this, x, bounds, f, options));
     }
@@ -66,7 +77,7 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
         private double _bestAtStage = double.PositiveInfinity;
         private readonly int _n = start.Length;
         private readonly double[] _x = start.ToArray(), _trial = new double[start.Length], _steps = new double[start.Length], _lastEnds = new double[4];
-        private readonly int[] _accepted = new int[start.Length];
+        private readonly int[] _accepted = new int[start.Length], _proposed = new int[start.Length];
         private double _fx, _temperature;
         private int _sweeps, _adjustments, _ends;
 
@@ -108,14 +119,16 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
             for (int h = 0; h < _n; h++)
             {
                 _x.CopyTo(_trial, 0);
-                double v = _x[h] + (2 * _rng.NextDouble() - 1) * _steps[h];
+                bool local = m.LongMoveProbability == 0 || _rng.NextDouble() >= m.LongMoveProbability;
+                double v = local ? _x[h] + (2 * _rng.NextDouble() - 1) * _steps[h] : double.NaN; // NaN: redrawn below, as a step out of the box
                 _trial[h] = v >= bounds.Lower[h] && v <= bounds.Upper[h] ? v : _rng.NextDouble(bounds.Lower[h], bounds.Upper[h]);
+                if (local) _proposed[h]++;
                 double ft = f.Value(_trial), coin = _rng.NextDouble();
                 if (ft <= _fx || coin < Math.Exp(-(ft - _fx) / _temperature))
                 {
                     _x[h] = _trial[h];
                     _fx = ft;
-                    _accepted[h]++;
+                    if (local) _accepted[h]++;
                     if (ft < Value)
                     {
                         _x.CopyTo(X, 0);
@@ -129,11 +142,12 @@ public sealed record SimulatedAnnealing : IMinimizer<IObjective>
                 for (int h = 0; h < _n; h++)
                 {
                     // Corana's rule: keep each coordinate's acceptance ratio between 0.4 and 0.6 (c = 2).
-                    double ratio = (double)_accepted[h] / m.SweepsPerAdjustment;
+                    // (over the local moves only: the long ones say nothing about the step's size)
+                    double ratio = _proposed[h] > 0 ? (double)_accepted[h] / _proposed[h] : 0.5;
                     if (ratio > 0.6) _steps[h] *= 1 + 2 * (ratio - 0.6) / 0.4;
                     else if (ratio < 0.4) _steps[h] /= 1 + 2 * (0.4 - ratio) / 0.4;
                     _steps[h] = Math.Min(_steps[h], bounds.Upper[h] - bounds.Lower[h]);
-                    _accepted[h] = 0;
+                    _accepted[h] = _proposed[h] = 0;
                 }
                 if (++_adjustments == m.AdjustmentsPerTemperature)
                 {

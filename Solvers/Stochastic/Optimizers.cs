@@ -95,7 +95,7 @@ public abstract record OptimizerSettings
         if (!(wd >= 0) || double.IsInfinity(wd))
             throw new ArgumentOutOfRangeException(nameof(WeightDecay), wd, $"The weight decay must be a finite number ≥ 0, but is {wd.ToString(CultureInfo.InvariantCulture)}.");
         if (DecoupledWeightDecay && IncludesLearningRate)
-            throw new ArgumentException("Decoupled weight decay is not available with the textbook heavy-ball form; use 'sgdw'.", nameof(DecoupledWeightDecay));
+            throw new ArgumentException("Decoupled weight decay is not available where the rule applies the learning rate itself (the textbook heavy-ball form: use 'sgdw'; Rprop).", nameof(DecoupledWeightDecay));
         if (ClipNorm is { } cn) _ = new ClipByGlobalNorm(cn);
         if (ClipValue is { } cv) _ = new ClipByValue(cv);
         if (LookaheadSteps is { } k) Lookahead.Check(k, LookaheadAlpha);
@@ -136,6 +136,8 @@ public static class Optimizers
         ("adamax", "AdaMax, γ = 2e-3, β = (0.9, 0.999), ε = 1e-8 (torch.optim.Adamax)", () => new AdamaxSettings()),
         ("nadam", "NAdam, γ = 2e-3, β = (0.9, 0.999), ε = 1e-8, ψ = 4e-3 (torch.optim.NAdam)", () => new NadamSettings()),
         ("adabound", "AdaBound, γ = 1e-3, final_lr = 0.1, bound γ = 1e-3 (Luo et al. 2019)", () => new AdaBoundSettings()),
+        ("radam", "RAdam, γ = 1e-3, β = (0.9, 0.999), ε = 1e-8; rectified once ρ_t > 5 (torch.optim.RAdam)", () => new RAdamSettings()),
+        ("rprop", "Rprop, initial step γ = 1e-2, η = (0.5, 1.2), steps in [1e-6, 50] (torch.optim.Rprop)", () => new RpropSettings()),
     ];
 
     /// <summary>The registered names, in catalogue order.</summary>

@@ -42,6 +42,7 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
             ["minimize", "--objective", "x^2 + 3*y^2", "--start", "1,1", "--method", "newton", "--gtol", "1e-8"],
             ["compare", "--problem", "rosenbrock", "--methods", "gd,bfgs,adam", "--max-iter", "20"],
             ["compare", "--objective", "x^2 + y^2", "--start", "x=1,y=2", "--methods", "lbfgs,lookahead:sgd", "--max-iter", "20"],
+            ["compare", "--objective", "x^2 + y^2", "--start", "x=1,y=2", "--methods", "nelder-mead,de", "--bounds", "x=-2:2,y=-3:3", "--seed", "3", "--max-evals", "400", "--max-iter", "20"],
             ["fit", csv, "--model", "a*x + b", "--start", "a=1,b=0"],
             ["fit", csv, "--model", "a*exp(b*x)", "--start", "a=1,b=0.1", "--method", "dogleg", "--confidence", "0.9"],
             ["solve", "--matrix", mtx, "--method", "cg", "--tol", "1e-10"],

@@ -104,6 +104,10 @@ public class CompareCliTests
     [InlineData("does not exist", "compare", "--problem", "rosenbrock", "--plot", "/no/such/dir/x.svg")]
     [InlineData("column", "compare", "--objective", "(1-x^2", "--start", "x=1")]
     [InlineData("--start is required", "compare", "--objective", "x^2+y^2")]
+    [InlineData("none of them", "compare", "--problem", "rosenbrock", "--methods", "bfgs", "--bounds", "-5:5")]
+    [InlineData("lower", "compare", "--problem", "rosenbrock", "--methods", "de", "--bounds", "x=1:-1,y=-5:5")]
+    [InlineData("outside the bounds", "compare", "--problem", "rosenbrock", "--methods", "de", "--bounds", "x=0:1,y=0:1")]
+    [InlineData("--max-evals", "compare", "--problem", "rosenbrock", "--methods", "de", "--max-evals", "0")]
     public void Bad_input_exits_2_with_a_clear_message(string expected, params string[] args)
     {
         var (code, stdout, stderr) = CliTests.Run(args);
@@ -112,6 +116,56 @@ public class CompareCliTests
         Assert.StartsWith("optima: ", stderr);
         Assert.Contains(expected, stderr);
         Assert.DoesNotContain("   at ", stderr);
+    }
+
+    [Fact]
+    public void Bounds_let_derivative_free_and_global_methods_join_and_each_row_says_what_it_accepts_and_spent()
+    {
+        string[] run = ["compare", "--objective", "(x-1)^2 + 3*(y+0.5)^2", "--start", "x=2,y=2", "--methods", "bfgs,nelder-mead,de,anneal,lm",
+            "--max-evals", "3000", "--seed", "7", "--quiet"];
+        // Without a box, de and anneal cannot run: their rows say so and what they need.
+        var (code, stdout, stderr) = CliTests.Run([.. run, "--json"]);
+        Assert.True(code == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var rows = doc.RootElement.GetProperty("methods").EnumerateArray().ToDictionary(m => m.GetProperty("method").GetString()!);
+            Assert.False(rows["de"].GetProperty("applicable").GetBoolean());
+            Assert.Contains("search box", rows["de"].GetProperty("accepts").GetString());
+            Assert.Contains("search box", rows["de"].GetProperty("note").GetString());
+            Assert.True(rows["nelder-mead"].GetProperty("applicable").GetBoolean());
+            Assert.Equal("a gradient", rows["bfgs"].GetProperty("accepts").GetString());
+        }
+
+        // With --bounds every value-only method runs in the box; the evaluations equal a direct run of the method.
+        (code, stdout, stderr) = CliTests.Run([.. run, "--bounds", "x=-4:4,y=-3:3", "--json"]);
+        Assert.True(code == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var rows = doc.RootElement.GetProperty("methods").EnumerateArray().ToDictionary(m => m.GetProperty("method").GetString()!);
+            Assert.Equal(2, doc.RootElement.GetProperty("bounds").GetArrayLength());
+            Assert.Equal(["bfgs", "nelder-mead", "de", "anneal", "lm"], rows.Keys);
+            Assert.False(rows["lm"].GetProperty("applicable").GetBoolean());
+            Assert.Contains("residuals", rows["lm"].GetProperty("accepts").GetString());
+            foreach (var name in new[] { "nelder-mead", "de", "anneal" })
+            {
+                Assert.True(rows[name].GetProperty("applicable").GetBoolean(), name);
+                Assert.Equal(0, rows[name].GetProperty("evaluations").GetProperty("gradient").GetInt64());
+                Assert.True(rows[name].GetProperty("finalError").GetDouble() < 1e-3, name);
+            }
+            var f = Optima.Problems.Expressions.ExpressionObjective.Create("(x-1)^2 + 3*(y+0.5)^2", ["x", "y"]);
+            var box = Optima.Problems.BoxBounds.Parse("x=-4:4,y=-3:3", ["x", "y"]);
+            var direct = Methods.Minimize("de", new Optima.Problems.BoundedObjective(f, box), [2.0, 2.0],
+                new SolverOptions { MaxIterations = 1000, MaxEvaluations = 3000, Seed = 7 });
+            Assert.Equal(direct.Evaluations.Objective, rows["de"].GetProperty("evaluations").GetProperty("function").GetInt64());
+            Assert.Equal(direct.Value, rows["de"].GetProperty("finalValue").GetDouble());
+            Assert.True(direct.Evaluations.Objective <= 3000);
+        }
+
+        // The table has the column too.
+        (code, stdout, _) = CliTests.Run([.. run, "--bounds", "-4:4"]);
+        Assert.Equal(0, code);
+        Assert.Contains("needs", stdout);
+        Assert.Contains("f + box", stdout);
     }
 
     [Fact]

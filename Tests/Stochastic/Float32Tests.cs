@@ -141,6 +141,8 @@ public class Float32Tests
     [InlineData("adamax", 0.05)]
     [InlineData("nadam", 0.05)]
     [InlineData("adabound", 0.05)]
+    [InlineData("radam", 0.05)]
+    [InlineData("rprop", 0.05)]
     [InlineData("lookahead:adam", 0.05)]
     public void Float32_and_float64_trajectories_agree_to_float_precision_on_a_quadratic(string name, double lr)
     {
@@ -239,6 +241,8 @@ public class Float32Tests
     [InlineData("adam")]
     [InlineData("nadam")]
     [InlineData("rmsprop")]
+    [InlineData("radam")]
+    [InlineData("rprop")]
     [InlineData("lookahead:adam")]
     public void Float32_save_restore_continue_equals_an_uninterrupted_run_bit_for_bit(string name)
     {

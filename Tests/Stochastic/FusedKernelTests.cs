@@ -47,6 +47,11 @@ public class FusedKernelTests
         ("adabound", new(), "fused adabound"),
         ("adabound", new() { WeightDecay = 1e-2, FinalLearningRate = 0.5, BoundGamma = 0.1 }, "fused adabound"),
         ("adabound", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true }, "fused adabound"),
+        ("radam", new(), "fused radam"),
+        ("radam", new() { WeightDecay = 1e-2, Beta1 = 0.5, Beta2 = 0.9 }, "fused radam"),
+        ("radam", new() { WeightDecay = 1e-2, DecoupledWeightDecay = true, Beta2 = 0.95 }, "fused radam"),
+        ("rprop", new(), "fused rprop"),
+        ("rprop", new() { WeightDecay = 1e-2 }, "fused rprop"),
     ];
 
     [Fact]

@@ -31,8 +31,8 @@ public class OptimizerFormulaTests
         return (theta, d, c);
     }
 
-    /// <summary>Runs 5 steps of both with g = D ⊙ θ + c and compares θ after each.</summary>
-    private static void Check(string name, Flat settings, Func<int, Reference> reference, double tol = 1e-11)
+    /// <summary>Runs 5 (or <paramref name="steps"/>) steps of both with g = D ⊙ θ + c and compares θ after each.</summary>
+    private static void Check(string name, Flat settings, Func<int, Reference> reference, double tol = 1e-11, int steps = 5)
     {
         Prop.ForAll(Problem.ToArbitrary(), p =>
         {
@@ -42,7 +42,7 @@ public class OptimizerFormulaTests
             var theirs = (double[])p.Theta.Clone();
             var g = new double[n];
             var step = reference(n);
-            for (int t = 1; t <= 5; t++)
+            for (int t = 1; t <= steps; t++)
             {
                 for (int i = 0; i < n; i++) g[i] = p.D[i] * ours[i] + p.C[i];
                 Assert.True(opt.Step(ours, g));
@@ -52,7 +52,7 @@ public class OptimizerFormulaTests
                     if (!(Math.Abs(ours[i] - theirs[i]) <= tol * Math.Max(1, Math.Abs(theirs[i]))))
                         return false.Label($"{name}: step {t}, θ[{i}] = {ours[i]:R}, reference {theirs[i]:R}");
             }
-            return opt.StepCount == 5 ? true.ToProperty() : false.Label("step count");
+            return opt.StepCount == steps ? true.ToProperty() : false.Label("step count");
         }).Check(TestSupport.Quick(12));
     }
 
@@ -208,6 +208,64 @@ public class OptimizerFormulaTests
         };
     };
 
+    /// <summary>torch 2.x RAdam, including decoupled_weight_decay (θ ← θ(1 − γλ) before the step).</summary>
+    private static Func<int, Reference> TorchRAdam(double lr, double b1, double b2, double eps, double wd, bool decoupled) => n =>
+    {
+        var m = new double[n];
+        var v = new double[n];
+        return (t, th, g) =>
+        {
+            double bc1 = 1 - Math.Pow(b1, t), bc2 = 1 - Math.Pow(b2, t);
+            double rhoInf = 2 / (1 - b2) - 1, rho = rhoInf - 2 * t * Math.Pow(b2, t) / bc2;
+            for (int i = 0; i < n; i++)
+            {
+                double gi = g[i];
+                if (decoupled) th[i] *= 1 - lr * wd;
+                else gi += wd * th[i];
+                m[i] = b1 * m[i] + (1 - b1) * gi;
+                v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+                double mhat = m[i] / bc1;
+                if (rho > 5)
+                {
+                    double rect = Math.Sqrt((rho - 4) * (rho - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rho));
+                    th[i] -= mhat * lr * (Math.Sqrt(bc2) / (Math.Sqrt(v[i]) + eps)) * rect;
+                }
+                else th[i] -= mhat * lr;
+            }
+        };
+    };
+
+    /// <summary>torch Rprop: the sign of g·g_prev scales the step size (η₊, η₋ or 1, clamped); after a sign change g counts as 0.</summary>
+    private static Func<int, Reference> TorchRprop(double lr, double etaMinus, double etaPlus, double min, double max) => n =>
+    {
+        var prev = new double[n];
+        var size = Enumerable.Repeat(lr, n).ToArray();
+        return (t, th, g) =>
+        {
+            for (int i = 0; i < n; i++)
+            {
+                double s = Math.Sign(g[i] * prev[i]);
+                double eta = s > 0 ? etaPlus : s < 0 ? etaMinus : 1;
+                size[i] = Math.Clamp(size[i] * eta, min, max);
+                double gi = s < 0 ? 0 : g[i];
+                th[i] -= Math.Sign(gi) * size[i];
+                prev[i] = gi;
+            }
+        };
+    };
+
+    /// <summary>Rprop after an L2 term g + λθ (one fused multiply-add, as the chain's decay link), which torch's Rprop lacks.</summary>
+    private static Func<int, Reference> TorchRpropL2(double lr, double wd) => n =>
+    {
+        var inner = TorchRprop(lr, 0.5, 1.2, 1e-6, 50)(n);
+        var gl = new double[n];
+        return (t, th, g) =>
+        {
+            for (int i = 0; i < n; i++) gl[i] = Math.FusedMultiplyAdd(th[i], wd, g[i]);
+            inner(t, th, gl);
+        };
+    };
+
     /// <summary>Textbook heavy ball v ← μv − γg, θ ← θ + v.</summary>
     private static Func<int, Reference> HeavyBall(double lr, double mu) => n =>
     {
@@ -248,6 +306,11 @@ public class OptimizerFormulaTests
     [Fact] public void Rmsprop_defaults() => Check("rmsprop", new(), TorchRmsprop(1e-2, 0.99, 1e-8, 0, false, 0));
     [Fact] public void Rmsprop_centred_with_momentum() => Check("rmsprop-centred", new() { Momentum = 0.5, WeightDecay = 0.01, Alpha = 0.9 }, TorchRmsprop(1e-2, 0.9, 1e-8, 0.5, true, 0.01));
     [Fact] public void Adadelta_defaults() => Check("adadelta", new(), TorchAdadelta(1.0, 0.9, 1e-6));
+    [Fact] public void RAdam_defaults_through_the_rectified_steps() => Check("radam", new(), TorchRAdam(1e-3, 0.9, 0.999, 1e-8, 0, false), steps: 12);
+    [Fact] public void RAdam_with_l2() => Check("radam", new() { LearningRate = 0.01, WeightDecay = 0.1, Beta1 = 0.8, Beta2 = 0.99 }, TorchRAdam(0.01, 0.8, 0.99, 1e-8, 0.1, false), steps: 10);
+    [Fact] public void RAdam_decoupled_weight_decay() => Check("radam", new() { LearningRate = 0.01, WeightDecay = 0.05, DecoupledWeightDecay = true, Beta2 = 0.9 }, TorchRAdam(0.01, 0.9, 0.9, 1e-8, 0.05, true), steps: 10);
+    [Fact] public void Rprop_defaults() => Check("rprop", new(), TorchRprop(1e-2, 0.5, 1.2, 1e-6, 50), tol: 0, steps: 20);
+    [Fact] public void Rprop_with_l2_and_a_large_rate() => Check("rprop", new() { LearningRate = 0.3, WeightDecay = 0.1 }, TorchRpropL2(0.3, 0.1), tol: 0, steps: 20);
     [Fact] public void AdaBound_defaults() => Check("adabound", new(), AdaBound(1e-3, 0.1, 1e-3, 0.9, 0.999, 1e-8));
 
     [Fact]

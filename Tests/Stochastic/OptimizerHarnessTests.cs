@@ -30,6 +30,7 @@ public class OptimizerHarnessTests
         ["sgdw"] = (0.05, 400), ["adagrad"] = (0.5, 1500), ["rmsprop"] = (0.01, 1500), ["rmsprop-centred"] = (0.01, 1500),
         ["adadelta"] = (1.0, 8000), ["adam"] = (0.05, 1500), ["amsgrad"] = (0.05, 1500), ["adamw"] = (0.05, 1500),
         ["adamax"] = (0.1, 3000), ["nadam"] = (0.05, 1500), ["adabound"] = (0.05, 1500), ["lookahead:adam"] = (0.05, 3000),
+        ["radam"] = (0.05, 1500), ["rprop"] = (0.05, 1500),
     };
 
     /// <summary>Every registered optimizer, and Lookahead around Adam.</summary>
