@@ -102,7 +102,9 @@ internal static partial class Commands
                 if (result.Message is not null) o.WriteLine($"message       {result.Message}");
                 foreach (var warning in result.Warnings) o.WriteLine($"warning       {warning}");
                 o.WriteLine(string.Create(ci, $"f             {result.Value:G15}{(fStar is { } m ? $"   (known minimum {m:G12})" : "")}"));
-                o.WriteLine(string.Create(ci, $"‖∇f‖∞         {result.GradientNorm:G4}"));
+                // Constrained and bounded methods report the stationarity of the Lagrangian or the projected gradient.
+                string gradientLabel = (report is not null ? "‖∇L‖∞" : box is not null && name == "lbfgsb" ? "‖P∇f‖∞" : "‖∇f‖∞").PadRight(14);
+                o.WriteLine(string.Create(ci, $"{gradientLabel}{result.GradientNorm:G4}"));
                 o.WriteLine($"iterations    {result.Iterations}");
                 o.WriteLine($"evaluations   {result.Evaluations}");
                 o.WriteLine(string.Create(ci, $"time          {result.Elapsed.TotalMilliseconds:F2} ms"));
