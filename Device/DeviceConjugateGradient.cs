@@ -103,18 +103,24 @@ public sealed class DeviceConjugateGradient : IDisposable
         int n = Size;
         if (b.Length != n) throw new ArgumentException($"b has length {b.Length}; expected {n}.", nameof(b));
         if (x.Length != n) throw new ArgumentException($"x has length {x.Length}; expected {n}.", nameof(x));
-        LinearAlgebra.Factorizations.Check.Finite(b, nameof(b));
-        LinearAlgebra.Factorizations.Check.Finite(x, nameof(x));
+        RequireFinite(b, nameof(b));
+        RequireFinite(x, nameof(x));
         string method = (Jacobi ? "PCG(Jacobi)" : "CG") + $" on {DeviceUsage.NameOf(_device.Kind)}";
         int limit = options.IterationLimit(n, krylov: true);
-        var history = new History(options.RecordHistory, limit);
+        var history = new ResidualRecorder(options.RecordHistory, limit);
         var o = Run(b, x, options, limit, history);
         return IterativeResult.Create(method, o.Reason, o.Iterations, o.RelativeResidual, options, history, o.Note) with { Device = _device.Usage };
     }
 
     private readonly record struct Outcome(TerminationReason Reason, int Iterations, double RelativeResidual, string? Note);
 
-    private Outcome Run(ReadOnlySpan<double> bHost, Span<double> xHost, IterativeOptions options, int limit, History history)
+    private static void RequireFinite(ReadOnlySpan<double> v, string name)
+    {
+        for (int i = 0; i < v.Length; i++)
+            if (!double.IsFinite(v[i])) throw new ArgumentException($"{name} has a non-finite entry {v[i]} at index {i}.", name);
+    }
+
+    private Outcome Run(ReadOnlySpan<double> bHost, Span<double> xHost, IterativeOptions options, int limit, ResidualRecorder history)
     {
         int n = Size;
         if (_breakdown is not null) return new(TerminationReason.NumericalFailure, 0, double.NaN, _breakdown);
@@ -144,7 +150,7 @@ public sealed class DeviceConjugateGradient : IDisposable
     }
 
     private Outcome Iterate(ArrayView<double> x, ArrayView<double> r, ArrayView<double> q, ArrayView<double> p, ArrayView<double> z,
-        double rr, double bnorm, IterativeOptions options, int limit, History history)
+        double rr, double bnorm, IterativeOptions options, int limit, ResidualRecorder history)
     {
         int n = Size;
         double r0 = Math.Sqrt(rr), rel = r0 / bnorm;

@@ -73,7 +73,7 @@ public static class DeviceLinearSolvers
         a.Multiply(x, ax);
         double s = 0;
         for (int i = 0; i < ax.Length; i++) { double d = b[i] - ax[i]; s += d * d; }
-        double bn = VectorKernels.Norm(b);
+        double bn = Optima.LinearAlgebra.Reproducible.Norm(b);
         return bn == 0 ? Math.Sqrt(s) : Math.Sqrt(s) / bn;
     }
 }

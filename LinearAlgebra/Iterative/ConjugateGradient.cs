@@ -104,7 +104,7 @@ public sealed class ConjugateGradient
         Factorizations.Check.Finite(x, nameof(x));
         string method = m is null ? "CG" : $"PCG({m.Name})";
         int limit = options.IterationLimit(n, krylov: true);
-        var history = new History(options.RecordHistory, limit);
+        var history = new ResidualRecorder(options.RecordHistory, limit);
 
         double bnorm = VectorKernels.Norm(b);
         if (bnorm == 0)
@@ -133,7 +133,7 @@ public sealed class ConjugateGradient
     /// The CG loop from r = b − A·x (in _r, rr = rᵀr): stops at ‖r‖/‖b‖ ≤ the relative tolerance or ‖r‖ ≤ the absolute
     /// one, at pᵀA·p ≤ 0, at a non-positive rᵀM⁻¹r, on divergence, or — with a finite radius — at the boundary.
     /// </summary>
-    private Outcome Iterate<TU>(ILinearOperator a, IPreconditioner? m, Span<double> x, double rr, double bnorm, Limits lim, History? history,
+    private Outcome Iterate<TU>(ILinearOperator a, IPreconditioner? m, Span<double> x, double rr, double bnorm, Limits lim, ResidualRecorder? history,
         IterativeOptions? options = null) where TU : struct, IUpdates
     {
         double[] r = _r, q = _q, p = _p;

@@ -46,11 +46,12 @@ public record IterativeOptions : RunOptions
             throw new ArgumentException($"DivergenceLimit must be greater than 1, not {DivergenceLimit}.", nameof(DivergenceLimit));
     }
 
-    internal int IterationLimit(int n, bool krylov) =>
+    /// <summary>The iteration limit for a system of size <paramref name="n"/>: <see cref="RunOptions.MaxIterations"/>, or when that is 0 the default (Krylov: max(100, min(2n, 100 000)); stationary: 10 000), capped by the evaluation limit.</summary>
+    public int IterationLimit(int n, bool krylov) =>
         Math.Min(MaxIterations > 0 ? MaxIterations : krylov ? Math.Max(100, Math.Min(2 * n, 100_000)) : 10_000, MaxEvaluations);
 
     /// <summary>Cancelled or out of time (checked before each iteration), else null.</summary>
-    internal TerminationReason? Interrupted(History history) =>
+    public TerminationReason? Interrupted(ResidualRecorder history) =>
         CancellationToken.IsCancellationRequested ? TerminationReason.Cancelled
         : TimeLimit is { } limit && history.Elapsed >= limit ? TerminationReason.TimeLimit
         : null;
@@ -59,9 +60,9 @@ public record IterativeOptions : RunOptions
 /// <summary>The outcome of an iterative solve (the solution itself is written to the caller's x).</summary>
 public sealed record IterativeResult : IRunResult
 {
-    /// <summary>The result of a run, with the residual history when it was recorded.</summary>
-    internal static IterativeResult Create(string method, TerminationReason reason, int iterations, double relativeResidual,
-        IterativeOptions options, History history, string? note) => new()
+    /// <summary>The result of a run, with the residual history when it was recorded (for iterative solvers outside this assembly, e.g. the device backend's).</summary>
+    public static IterativeResult Create(string method, TerminationReason reason, int iterations, double relativeResidual,
+        IterativeOptions options, ResidualRecorder history, string? note) => new()
         {
             Method = method,
             Reason = reason,
@@ -129,21 +130,28 @@ public interface IPreconditioner
     void Apply(ReadOnlySpan<double> r, Span<double> z);
 }
 
-/// <summary>The residual history of one solve, and its clock (started when the solve starts).</summary>
-internal sealed class History
+/// <summary>
+/// The residual history of one solve, and its clock (started when the solve starts): what an iterative solver records
+/// for <see cref="IterativeResult.Create"/>; public so solvers outside this assembly (the device backend) share the contract.
+/// </summary>
+public sealed class ResidualRecorder
 {
     private readonly double[]? _values;
     private readonly long _start = Stopwatch.GetTimestamp();
     private int _count;
 
-    public History(bool record, int limit) => _values = record ? new double[limit + 1] : null;
+    /// <summary>Starts the clock; keeps up to <paramref name="limit"/> + 1 residuals when <paramref name="record"/> is set.</summary>
+    public ResidualRecorder(bool record, int limit) => _values = record ? new double[limit + 1] : null;
 
+    /// <summary>Time since the solve started.</summary>
     public TimeSpan Elapsed => Stopwatch.GetElapsedTime(_start);
 
+    /// <summary>Records one relative residual (ignored when not recording, or past the limit).</summary>
     public void Add(double v)
     {
         if (_values is not null && _count < _values.Length) _values[_count++] = v;
     }
 
+    /// <summary>The recorded residuals, or null when not recording.</summary>
     public IReadOnlyList<double>? ToList() => _values is null ? null : new ArraySegment<double>(_values, 0, _count).ToArray();
 }

@@ -47,7 +47,7 @@ public static class StationaryMethods
             _ => $"SSOR(ω={omega:G3})",
         };
         int limit = options.IterationLimit(n, krylov: false);
-        var history = new History(options.RecordHistory, limit);
+        var history = new ResidualRecorder(options.RecordHistory, limit);
         double bnorm = VectorKernels.Norm(b);
         if (bnorm == 0)
         {
