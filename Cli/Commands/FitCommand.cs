@@ -39,7 +39,7 @@ internal static partial class Commands
         var fittedFile = new Option<string?>("--fitted") { Description = "Write the data with fitted values and residuals to this CSV: the x column(s), y, fit, residual (y − fit)[, σ]." };
         var posterior = new Option<bool>("--posterior") { Description = "Also sample the parameters' posterior by MCMC around the fit (lmfit's emcee model: Gaussian errors, flat priors within --bounds, the noise scale sampled unless --absolute-sigma): posterior mean, sd and credible interval at --confidence per parameter." };
         var posteriorSamples = new Option<int>("--samples") { Description = "With --posterior: kept draws per chain (4 chains, as many warm-up iterations).", DefaultValueFactory = _ => 1000 };
-        var posteriorMethod = new Option<string>("--posterior-method") { Description = "With --posterior: mh (adaptive Metropolis–Hastings, default) or hmc (Hamiltonian Monte Carlo with the model's Jacobian).", DefaultValueFactory = _ => "mh" };
+        var posteriorMethod = new Option<string>("--posterior-method") { Description = "With --posterior: hmc (Hamiltonian Monte Carlo with the model's Jacobian, default) or mh (adaptive Metropolis–Hastings).", DefaultValueFactory = _ => "hmc" };
         var seed = new Option<ulong>("--seed") { Description = "With --posterior: the sampler's seed (same seed, same draws).", DefaultValueFactory = _ => 1 };
         var corner = new Option<string?>("--corner") { Description = "With --posterior: write a corner plot of the posterior draws (fit estimates marked) to this SVG." };
         var command = new Command("fit", "Fit a model expression to CSV data by nonlinear least squares: parameters, standard errors, confidence intervals, fit statistics.")

@@ -104,7 +104,7 @@ internal static partial class Commands
                 o.WriteLine(string.Create(ci, $"f             {result.Value:G15}{(fStar is { } m ? $"   (known minimum {m:G12})" : "")}"));
                 // Constrained and bounded methods report the stationarity of the Lagrangian or the projected gradient.
                 string gradientLabel = (report is not null ? "‖∇L‖∞" : box is not null && name == "lbfgsb" ? "‖P∇f‖∞" : "‖∇f‖∞").PadRight(14);
-                o.WriteLine(string.Create(ci, $"{gradientLabel}{result.GradientNorm:G4}"));
+                o.WriteLine(gradientLabel + (double.IsNaN(result.GradientNorm) ? "– (value-only method)" : result.GradientNorm.ToString("G4", ci)));
                 o.WriteLine($"iterations    {result.Iterations}");
                 o.WriteLine($"evaluations   {result.Evaluations}");
                 o.WriteLine(string.Create(ci, $"time          {result.Elapsed.TotalMilliseconds:F2} ms"));

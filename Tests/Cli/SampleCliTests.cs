@@ -117,9 +117,9 @@ public sealed class SampleCliTests : IDisposable
         }
         Assert.StartsWith("<svg", File.ReadAllText(svg));
 
-        var (textCode, text, _) = CliTests.Run("fit", csv, "--model", "a + b*x", "--start", "a=0,b=1", "--posterior", "--samples", "300", "--posterior-method", "hmc");
+        var (textCode, text, _) = CliTests.Run("fit", csv, "--model", "a + b*x", "--start", "a=0,b=1", "--posterior", "--samples", "300", "--posterior-method", "mh");
         Assert.Equal(0, textCode);
-        Assert.Contains("posterior (hmc", text);
+        Assert.Contains("posterior (mh", text);
         Assert.Contains("credible interval", text);
 
         Assert.Equal(2, CliTests.Run("fit", csv, "--model", "a + b*x", "--start", "a=0,b=1", "--corner", svg).Code);
