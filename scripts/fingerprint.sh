@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Same bits on every CPU: runs the fingerprint (Benchmarks -- fingerprint: NIST, MGH, CG/PCG, dense solves, the
-# first-order optimizers, an MLP, a curve fit; one line per item with a hash of its exact bits) under the machine's
+# first-order optimizers, an MLP, a curve fit and its posterior, MH/HMC, the convex solvers; one line per item with a hash of its exact bits) under the machine's
 # default instruction set and under every narrower setting .NET can select on this machine, and fails, listing the
 # differing lines, when any setting gives different bits. Also compares one compute thread against all cores.
 # Usage: scripts/fingerprint.sh [--no-build]. (In .NET 10, DOTNET_EnableAVX512F=0 does nothing; DOTNET_EnableAVX512=0 is

@@ -11,7 +11,9 @@ using Optima.Problems.Library;
 using Optima.Problems.Models;
 using Optima.Problems.Nist;
 using Optima.Solvers;
+using Optima.Solvers.Convex;
 using Optima.Solvers.Fitting;
+using Optima.Solvers.Sampling;
 using Optima.Solvers.Stochastic;
 using Optima.Tests.Derivatives;
 
@@ -20,7 +22,8 @@ namespace Optima.Benchmarks.Fingerprint;
 /// <summary>
 /// `fingerprint` mode: runs a fixed set of computations — the NIST StRD fits (expression and autodiff paths), the MGH
 /// table's methods, CG/PCG on a real matrix, dense LU/Cholesky/QR solves, every first-order optimizer (float64 and
-/// float32), a short MLP training run and a curve fit with statistics — and prints one line per item: its name, a
+/// float32), a short MLP training run, a curve fit with statistics and its MCMC posterior, the samplers (MH, HMC) and
+/// the convex solvers (ADMM lasso and consensus, the OSQP-style QP, PDHG TV denoising) — and prints one line per item: its name, a
 /// 64-bit hash of the exact bits of its results, and its termination reason. The same line on two machines (or under
 /// two DOTNET_Enable* settings) means the same bits; scripts/fingerprint.sh diffs them across ISA settings.
 /// Options: --threads N (compute threads where a run takes them; default all cores); --data DIR (the shared data
@@ -57,6 +60,9 @@ public static class FingerprintBenchmark
         Mlp(threads);
         CurveFitWithStatistics();
         LargeFit(threads);
+        Samplers(threads);
+        Convex(threads);
+        FitPosteriorItem(threads);
         Console.Error.WriteLine($"# {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
@@ -325,6 +331,159 @@ public static class FingerprintBenchmark
         var h = new Hash();
         AddFit(h, f);
         Line("curvefit exp+sin statistics", h, f.Reason.ToString());
+    }
+
+    /// <summary>A 3-D target for the samplers: a banana in (x₀, x₁) and x₂ | x₀ ~ N(0.3·x₀, 0.5).</summary>
+    private sealed class BananaTarget : IGradientObjective
+    {
+        public int Dimension => 3;
+
+        public double Value(ReadOnlySpan<double> x)
+        {
+            double r = x[1] - 0.5 * x[0] * x[0], s = x[2] - 0.3 * x[0];
+            return 0.5 * x[0] * x[0] + 2.0 * r * r + s * s;
+        }
+
+        public double ValueAndGradient(ReadOnlySpan<double> x, Span<double> gradient)
+        {
+            double r = x[1] - 0.5 * x[0] * x[0], s = x[2] - 0.3 * x[0];
+            gradient[0] = x[0] - 4.0 * r * x[0] - 0.6 * s;
+            gradient[1] = 4.0 * r;
+            gradient[2] = 2.0 * s;
+            return Value(x);
+        }
+    }
+
+    private static void AddSampling(Hash h, SamplingResult r)
+    {
+        foreach (var chain in r.Samples) h.Add(chain);
+        foreach (var u in r.NegativeLogDensities) h.Add(u);
+        h.Add(r.AcceptanceRates).Add(r.Scales).Add(r.Evaluations).Add(r.GradientEvaluations);
+        foreach (var s in r.Summary) h.Add(s.Mean).Add(s.StandardDeviation).Add(s.EffectiveSampleSize).Add(s.Rhat);
+    }
+
+    /// <summary>Metropolis–Hastings and HMC: four chains on the banana, run in parallel (the draws must not depend on it).</summary>
+    private static void Samplers(int threads)
+    {
+        var options = new SamplerOptions
+        {
+            Samples = 500, Warmup = 500, Chains = 4, Seed = 17, InitialSpread = 0.5,
+            Compute = new() { Threads = threads > 0 ? threads : Environment.ProcessorCount },
+        };
+        var target = new BananaTarget();
+        double[] start = [0.3, -0.2, 0.1];
+        var mh = new MetropolisHastings().Sample(target, start, options);
+        var hm = new HamiltonianMonteCarlo().Sample(target, start, options);
+        var h1 = new Hash();
+        AddSampling(h1, mh);
+        Line("sample mh banana 3-d", h1, mh.Reason.ToString());
+        var h2 = new Hash();
+        AddSampling(h2, hm);
+        Line("sample hmc banana 3-d", h2, hm.Reason.ToString());
+    }
+
+    private static void AddConvex(Hash h, ConvexResult r)
+    {
+        h.Add(r.X).Add(r.Objective).Add(r.Iterations).Add(r.PrimalResidual).Add(r.DualResidual).Add(r.Rho);
+        if (r.Dual is not null) h.Add(r.Dual);
+    }
+
+    /// <summary>ADMM lasso, the OSQP-style QP solver, PDHG TV denoising and consensus ADMM on small problems.</summary>
+    private static void Convex(int threads)
+    {
+        var compute = new ComputeOptions { Threads = threads > 0 ? threads : null };
+        var rng = new Random(23);
+        const int m = 60, n = 20;
+        var a = new DenseMatrix(m, n);
+        for (int j = 0; j < n; j++)
+            for (int i = 0; i < m; i++) a[i, j] = rng.NextDouble() - 0.5;
+        var b = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            double s = 0;
+            for (int j = 0; j < n; j += 4) s += (j % 8 == 0 ? 1.5 : -2.0) * a[i, j];
+            b[i] = s + 0.01 * Math.Sin(i + 1.0);
+        }
+        var lasso = Admm.Lasso(a, b, 0.05, new AdmmOptions { Compute = compute });
+        var h = new Hash();
+        AddConvex(h, lasso);
+        Line("admm lasso 60x20", h, lasso.Reason.ToString());
+
+        // A QP: min ½xᵀPx + qᵀx with P = MᵀM + I, box and one equality and two general inequality rows.
+        const int nq = 8;
+        var mq = new DenseMatrix(nq, nq);
+        for (int j = 0; j < nq; j++)
+            for (int i = 0; i < nq; i++) mq[i, j] = rng.NextDouble() - 0.5;
+        var p = new DenseMatrix(nq, nq);
+        for (int i = 0; i < nq; i++)
+            for (int j = 0; j < nq; j++)
+            {
+                double s = i == j ? 1.0 : 0.0;
+                for (int k = 0; k < nq; k++) s += mq[k, i] * mq[k, j];
+                p[i, j] = s;
+            }
+        var q = new double[nq];
+        for (int i = 0; i < nq; i++) q[i] = Math.Cos(i + 1.0);
+        var ac = new DenseMatrix(nq + 3, nq);
+        var lower = new double[nq + 3];
+        var upper = new double[nq + 3];
+        for (int i = 0; i < nq; i++) { ac[i, i] = 1.0; lower[i] = -0.4; upper[i] = 0.6; }
+        for (int j = 0; j < nq; j++) { ac[nq, j] = 1.0; ac[nq + 1, j] = j % 2 == 0 ? 1.0 : -1.0; ac[nq + 2, j] = 0.1 * (j + 1); }
+        lower[nq] = upper[nq] = 0.5;
+        lower[nq + 1] = -0.2; upper[nq + 1] = 0.2;
+        lower[nq + 2] = double.NegativeInfinity; upper[nq + 2] = 0.3;
+        var qp = QpSolver.Solve(new QuadraticProgram(p, q, ac, lower, upper), new QpOptions { Compute = compute });
+        h = new Hash();
+        AddConvex(h, qp);
+        Line($"qp osqp {nq} vars {nq + 3} rows", h.Add(qp.Polished ? 1 : 0), qp.Reason.ToString());
+
+        // TV denoising of a 16×12 two-level image with a deterministic ripple as the noise.
+        const int w = 16, ht = 12;
+        var image = new double[w * ht];
+        for (int r = 0; r < ht; r++)
+            for (int c = 0; c < w; c++) image[r * w + c] = (c > 5 && r > 3 && r < 9 ? 1.0 : 0.0) + 0.1 * Math.Sin(3.7 * (r * w + c));
+        var tv = TotalVariation.Denoise(image, w, ht, 0.15, new PdhgOptions { Compute = compute });
+        h = new Hash();
+        AddConvex(h, tv);
+        Line("pdhg tv denoise 16x12", h.Add(tv.DualityGap), tv.Reason.ToString());
+
+        // Consensus lasso: the rows of the lasso problem in three blocks.
+        var blocks = new List<ConsensusBlock>();
+        for (int k = 0; k < 3; k++)
+        {
+            var ak = new DenseMatrix(m / 3, n);
+            var bk = new double[m / 3];
+            for (int i = 0; i < m / 3; i++)
+            {
+                for (int j = 0; j < n; j++) ak[i, j] = a[k * (m / 3) + i, j];
+                bk[i] = b[k * (m / 3) + i];
+            }
+            blocks.Add(new LeastSquaresBlock(ak, bk));
+        }
+        var consensus = Admm.Consensus(blocks, new L1Norm(0.05), new AdmmOptions { Compute = compute });
+        h = new Hash();
+        AddConvex(h, consensus);
+        Line("admm consensus lasso 3 blocks", h, consensus.Reason.ToString());
+    }
+
+    /// <summary>The MCMC posterior of a small curve fit (Metropolis–Hastings, two chains).</summary>
+    private static void FitPosteriorItem(int threads)
+    {
+        int m = 40;
+        var x = new double[m];
+        var y = new double[m];
+        for (int i = 0; i < m; i++)
+        {
+            x[i] = i * 0.1;
+            y[i] = 2.0 * Math.Exp(-0.8 * x[i]) + 0.1 + 0.02 * Math.Sin(13.0 * i);
+        }
+        var f = CurveFit.Fit("a*exp(-b*x) + c", x, y, [1.0, 1.0, 0.0]);
+        var post = f.Posterior(new SamplerOptions { Samples = 300, Warmup = 300, Chains = 2, Seed = 5, Compute = new() { Threads = threads > 0 ? threads : Environment.ProcessorCount } });
+        var h = new Hash();
+        AddSampling(h, post.Sampling);
+        foreach (var p in post.Parameters) h.Add(p.Mean).Add(p.StandardDeviation).Add(p.Lower).Add(p.Upper);
+        h.Add(post.Sigma.Mean).Add(post.Sigma.Lower).Add(post.Sigma.Upper);
+        Line("curvefit posterior mh", h, post.Sampling.Reason.ToString());
     }
 
     /// <summary>FNV-1a over the exact bits of the values added.</summary>
