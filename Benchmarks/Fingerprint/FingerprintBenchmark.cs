@@ -478,7 +478,7 @@ public static class FingerprintBenchmark
             y[i] = 2.0 * Math.Exp(-0.8 * x[i]) + 0.1 + 0.02 * Math.Sin(13.0 * i);
         }
         var f = CurveFit.Fit("a*exp(-b*x) + c", x, y, [1.0, 1.0, 0.0]);
-        var post = f.Posterior(new SamplerOptions { Samples = 300, Warmup = 300, Chains = 2, Seed = 5, Compute = new() { Threads = threads > 0 ? threads : Environment.ProcessorCount } });
+        var post = f.Posterior(new SamplerOptions { Samples = 300, Warmup = 300, Chains = 2, Seed = 5, Compute = new() { Threads = threads > 0 ? threads : Environment.ProcessorCount } }, PosteriorSampler.MetropolisHastings);
         var h = new Hash();
         AddSampling(h, post.Sampling);
         foreach (var p in post.Parameters) h.Add(p.Mean).Add(p.StandardDeviation).Add(p.Lower).Add(p.Upper);

@@ -58,7 +58,7 @@ public sealed class CliFuzzTests(ITestOutputHelper output) : IDisposable
             ["minimize", "--objective", "(x-2)^2 + (y-1)^2", "--start", "x=0,y=0", "--constraint", "x + y <= 2", "--constraint", "x >= 0.5"],
             ["minimize", "--objective", "x + y", "--start", "x=1,y=0", "--method", "sqp", "--constraint", "x^2 + y^2 = 1", "--json"],
             ["fit", csv, "--model", "a*x + b", "--start", "a=1,b=0", "--posterior", "--samples", "100", "--seed", "2"],
-            ["fit", csv, "--model", "a*x + b", "--start", "a=1,b=0", "--posterior", "--samples", "60", "--posterior-method", "hmc", "--json"],
+            ["fit", csv, "--model", "a*x + b", "--start", "a=1,b=0", "--posterior", "--samples", "60", "--posterior-method", "mh", "--json"],
             ["solve", "--matrix", mtx, "--method", "cg", "--device", "auto"],
             ["solve", "--matrix", mtx, "--method", "lu", "--device", "auto", "--json"],
             ["mpi"],
