@@ -180,6 +180,36 @@ public static class DistributedFits
         return summaries;
     }
 
+    /// <summary>
+    /// Checks this path on a communicator (a collective; what <c>optima mpi</c> adds to the collective checks): 2N+1 small
+    /// exponential-decay fits over the N ranks, allgathered, must be the same bits as this rank's single-process FitMany.
+    /// </summary>
+    public static CollectiveCheck.Outcome Check(ICommunicator ranks)
+    {
+        ArgumentNullException.ThrowIfNull(ranks);
+        int count = 2 * ranks.Size + 1;
+        var x = new double[count][];
+        var y = new double[count][];
+        for (int k = 0; k < count; k++)
+        {
+            x[k] = [.. Enumerable.Range(0, 12).Select(i => i * 0.25)];
+            // A deterministic wiggle stands in for noise, so the fits have residuals and standard errors.
+            y[k] = [.. x[k].Select((v, i) => (1 + 0.1 * k) * Math.Exp(-(0.5 + 0.05 * k) * v) + 0.01 * Math.Sin(3.0 * i + k))];
+        }
+        double[][] start = [[1.0, 0.3]];
+        var options = new FitOptions { Compute = ComputeOptions.Sequential };
+        const string Model = "a*exp(-b*x)";
+        var alone = CurveFit.FitMany(Model, x, y, start, options: options);
+        var over = FitMany(ranks, Model, x, y, start, options: options, everyRank: true)!;
+        bool same = over.Length == count;
+        for (int k = 0; same && k < count; k++) same = FitSummary.Of(alone[k]) is var want
+            && want.Parameters.AsSpan().SequenceEqual(over[k].Parameters) && want.StandardErrors.AsSpan().SequenceEqual(over[k].StandardErrors)
+            && want with { Parameters = over[k].Parameters, StandardErrors = over[k].StandardErrors } == over[k];
+        var failed = new[] { same ? 0.0 : 1.0 };
+        ranks.Allreduce(failed);
+        return new($"FitMany over ranks, {count} fits (same bits as one process)", (int)failed[0]);
+    }
+
     // FitMany names the bad data set by its index in this rank's block ("Data set 3: …").
     private static int? LocalIndex(string message)
     {

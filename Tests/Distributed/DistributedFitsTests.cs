@@ -86,6 +86,16 @@ public class DistributedFitsTests
         Assert.All(gathered.Skip(1), Assert.Null);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void The_mpi_command_check_passes_on_thread_ranks(int size)
+    {
+        var outcomes = new LocalGroup(size).Run(DistributedFits.Check);
+        Assert.All(outcomes, o => Assert.True(o.Passed, o.Collective));
+        Assert.Equal($"FitMany over ranks, {2 * size + 1} fits (same bits as one process)", outcomes[0].Collective);
+    }
+
     [Fact]
     public void A_bad_data_set_fails_every_rank_and_is_named_by_its_input_index()
     {
