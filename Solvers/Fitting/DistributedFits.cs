@@ -63,8 +63,9 @@ public sealed record FitSummary(double[] Parameters, double[] StandardErrors, Te
 /// <remarks>
 /// A collective: every rank calls it with the same model, counts and options. A rank reads only its own block of
 /// <c>x</c>, <c>y</c>, <c>starts</c> (unless one start for all) and <c>sigma</c>, so the lists may hold just that block
-/// (null elsewhere). Misuse in a data set throws an <see cref="ArgumentException"/> on every rank, naming the first bad
-/// data set (after one allgather, so no rank waits for another forever).
+/// (null elsewhere). Misuse in a data set throws an <see cref="ArgumentException"/> on every rank (after one allgather, so
+/// no rank waits for another forever): the rank that fitted it with FitMany's message and the input index, the others
+/// naming the first bad data set and its rank.
 /// </remarks>
 public static class DistributedFits
 {
@@ -83,7 +84,7 @@ public static class DistributedFits
         where TModel : IScalarFitModel
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(ranks, x, y, starts, sigma, everyRank, (lx, ly, ls, lsigma) => CurveFit.FitMany(model, lx, ly, ls, lsigma, options));
+        return Run(ranks, x, y, starts, sigma, options, everyRank, (lx, ly, ls, lsigma) => CurveFit.FitMany(model, lx, ly, ls, lsigma, options));
     }
 
     /// <summary>Fits an expression model to every data set over the ranks (arguments as <see cref="CurveFit.FitMany(string, IReadOnlyList{double[]}, IReadOnlyList{double[]}, IReadOnlyList{double[]}, IReadOnlyList{string}?, IReadOnlyList{double[]}?, FitOptions?)"/>).</summary>
@@ -102,18 +103,22 @@ public static class DistributedFits
         FitOptions? options = null, bool everyRank = false)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return Run(ranks, x, y, starts, sigma, everyRank, (lx, ly, ls, lsigma) => CurveFit.FitMany(model, lx, ly, ls, parameters, lsigma, options));
+        return Run(ranks, x, y, starts, sigma, options, everyRank, (lx, ly, ls, lsigma) => CurveFit.FitMany(model, lx, ly, ls, parameters, lsigma, options));
     }
 
     private static FitSummary[]? Run(ICommunicator ranks, IReadOnlyList<double[]> x, IReadOnlyList<double[]> y, IReadOnlyList<double[]> starts,
-        IReadOnlyList<double[]>? sigma, bool everyRank,
+        IReadOnlyList<double[]>? sigma, FitOptions? options, bool everyRank,
         Func<double[][], double[][], double[][], double[][]?, FitResult[]> fitMany)
     {
         ArgumentNullException.ThrowIfNull(ranks);
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
         ArgumentNullException.ThrowIfNull(starts);
-        // Count checks use only counts, which every rank sees alike, so every rank throws here or none does.
+        // These checks use only counts and options, which every rank sees alike, so every rank throws here or none does
+        // (a rank with no data sets would otherwise never look at the options).
+        if (options is { Sigma: not null } or { Weights: not null })
+            throw new ArgumentException("FitMany takes σ per data set (the sigma argument); the shared options must not set Sigma or Weights.");
+        options?.Validate();
         int count = y.Count;
         if (x.Count != count) throw new ArgumentException($"{x.Count} x arrays but {count} y arrays.");
         if (starts.Count != 1 && starts.Count != count) throw new ArgumentException($"{starts.Count} starts for {count} data sets (give one, or one per data set).");
@@ -150,7 +155,7 @@ public static class DistributedFits
         for (int r = 0; r < ranks.Size; r++)
         {
             if (votes[2 * r] < 0) continue;
-            if (failure is not null && r == ranks.Rank) throw Renamed(failure, first);
+            if (failure is not null) throw Renamed(failure, first); // a failing rank reports its own cause
             throw new ArgumentException($"Data set {(long)votes[2 * r]} (fitted by rank {r}) is invalid; that rank's error names the cause.");
         }
         for (int r = 0; r < ranks.Size; r++)

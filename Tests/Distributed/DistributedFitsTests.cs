@@ -108,5 +108,11 @@ public class DistributedFitsTests
         Assert.StartsWith("Data set 7:", errors[2]!.Message); // the rank that fitted it: FitMany's message, global index
         Assert.Contains("Data set 7 (fitted by rank 2)", errors[0]!.Message);
         Assert.Contains("Data set 7 (fitted by rank 2)", errors[1]!.Message);
+
+        // Shared σ in the options is misuse on every rank, also on ranks with no data set to fit (2 sets on 4 ranks).
+        var shared = new FitOptions { Sigma = new double[40] };
+        var misuse = new LocalGroup(4).Run(ranks =>
+            Record.Exception(() => DistributedFits.FitMany(ranks, new GaussianPeak(), x[..2], y[..2], [[2.0, 0.0, 1.0, 0.0]], options: shared)));
+        Assert.All(misuse, e => Assert.Contains("must not set Sigma", Assert.IsType<ArgumentException>(e).Message));
     }
 }
