@@ -13,7 +13,7 @@ internal static partial class Commands
         {
             var ranks = context.Communicator;
             string environment = Communicator.Describe();
-            var checks = CollectiveCheck.Run(ranks);
+            IReadOnlyList<CollectiveCheck.Outcome> checks = [.. CollectiveCheck.Run(ranks), Optima.Solvers.Fitting.DistributedFits.Check(ranks)];
             bool passed = checks.All(c => c.Passed);
             if (parse.GetValue(json))
             {

@@ -83,6 +83,8 @@ public partial class MpiLaunchTests(ITestOutputHelper output)
         Assert.Equal(ranks, doc.RootElement.GetProperty("ranks").GetInt32());
         Assert.True(doc.RootElement.GetProperty("passed").GetBoolean());
         Assert.StartsWith("MPI (", doc.RootElement.GetProperty("communicator").GetString());
+        // Fits split over the MPI ranks and gathered: the same bits as each rank's own single-process FitMany.
+        Assert.Contains(doc.RootElement.GetProperty("checks").EnumerateArray(), c => c.GetProperty("collective").GetString()!.StartsWith("FitMany over ranks", StringComparison.Ordinal) && c.GetProperty("passed").GetBoolean());
     }
 
     /// <summary>optima train in this process on a group of thread ranks (rank 0's stdout, every rank's stderr).</summary>
