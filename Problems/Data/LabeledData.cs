@@ -65,11 +65,11 @@ public sealed class LabeledData
 /// </summary>
 public static class Idx
 {
-    /// <summary>Reads an unsigned-byte IDX file.</summary>
-    /// <returns>The dimension sizes and the data in row-major order.</returns>
+    /// <summary>Reads an unsigned-byte IDX file, or only its first <paramref name="maxItems"/> items (entries of the first dimension).</summary>
+    /// <returns>The declared dimension sizes and the data read, in row-major order.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
     /// <exception cref="InvalidDataException">Not an unsigned-byte IDX file, or truncated.</exception>
-    public static (int[] Dimensions, byte[] Data) ReadBytes(string path)
+    public static (int[] Dimensions, byte[] Data) ReadBytes(string path, int maxItems = int.MaxValue)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (Directory.Exists(path)) throw new FileNotFoundException($"'{path}' is a directory, not an IDX file.", path);
@@ -79,17 +79,20 @@ public static class Idx
         file.Position = 0;
         bool gzip = b0 == 0x1f && b1 == 0x8b;
         using Stream stream = gzip ? new GZipStream(file, CompressionMode.Decompress) : file;
-        return Read(stream, gzip ? -1 : file.Length, path);
+        return Read(stream, gzip ? -1 : file.Length, path, maxItems);
     }
 
     /// <summary>
     /// Reads an unsigned-byte IDX stream; <paramref name="length"/> is its length in bytes when known (-1 for a
     /// decompressing stream), <paramref name="name"/> labels messages. The dimensions are checked against the
     /// length before the data are allocated; without a length the buffer grows with the bytes actually read.
+    /// Only the first <paramref name="maxItems"/> items are read (a compressed file is decompressed no further); the
+    /// dimensions returned are the declared ones.
     /// </summary>
     /// <exception cref="InvalidDataException">Not an unsigned-byte IDX stream, too large, or truncated.</exception>
-    public static (int[] Dimensions, byte[] Data) Read(Stream stream, long length, string name)
+    public static (int[] Dimensions, byte[] Data) Read(Stream stream, long length, string name, int maxItems = int.MaxValue)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxItems);
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(name);
         Span<byte> header = stackalloc byte[4];
@@ -112,6 +115,7 @@ public static class Idx
         long available = length < 0 ? -1 : length - 4L * (rank + 1);
         if (available >= 0 && total > available)
             throw new InvalidDataException($"'{name}' is truncated: its dimensions {string.Join(" × ", dims)} need {total} bytes of data but it has {available}.");
+        if (maxItems < dims[0]) total = total / dims[0] * maxItems; // the first maxItems items only
         if (available >= 0)
         {
             var data = new byte[total];
@@ -182,8 +186,10 @@ public static class FashionMnist
 
     private static LabeledData Read(string images, string labels, int max)
     {
-        var (idims, pixels) = Idx.ReadBytes(File.Exists(images) ? images : images[..^3]);
-        var (ldims, lab) = Idx.ReadBytes(File.Exists(labels) ? labels : labels[..^3]);
+        // Only the samples asked for are decompressed (the whole training set takes seconds).
+        int wanted = Math.Max(1, max);
+        var (idims, pixels) = Idx.ReadBytes(File.Exists(images) ? images : images[..^3], wanted);
+        var (ldims, lab) = Idx.ReadBytes(File.Exists(labels) ? labels : labels[..^3], wanted);
         if (idims.Length != 3 || ldims.Length != 1 || idims[0] != ldims[0])
             throw new InvalidDataException($"'{images}' and '{labels}' do not describe the same number of images.");
         if (idims[0] == 0) throw new InvalidDataException($"'{images}' holds no images.");

@@ -206,4 +206,23 @@ public sealed class UntrustedInputTests : IDisposable
         Assert.Equal([2, 2], dims);
         Assert.Equal([1, 2, 3, 4], data);
     }
+
+    [Fact]
+    public void IDX_reads_only_the_items_asked_for_plain_or_gzipped()
+    {
+        byte[] idx = ReaderFuzzTests.IdxBytes([3, 2], [1, 2, 3, 4, 5, 6]);
+        string plain = Path.Combine(_dir, "p.idx"), gz = Path.Combine(_dir, "p.idx.gz");
+        File.WriteAllBytes(plain, idx);
+        using (var file = File.Create(gz))
+        using (var zip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+            zip.Write(idx);
+        foreach (var path in new[] { plain, gz })
+        {
+            var (dims, data) = Idx.ReadBytes(path, maxItems: 2);
+            Assert.Equal([3, 2], dims);              // the declared dimensions
+            Assert.Equal([1, 2, 3, 4], data);        // the first two items only
+            Assert.Equal([1, 2, 3, 4, 5, 6], Idx.ReadBytes(path, maxItems: 7).Data);
+            Assert.Empty(Idx.ReadBytes(path, maxItems: 0).Data);
+        }
+    }
 }
